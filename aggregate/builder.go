@@ -1,0 +1,207 @@
+// Package aggregate accounts parsed access-log records per worker: a
+// streaming Partial per input (mergeable), finished into a Report with the
+// skew of the load over the worker population.
+package aggregate
+
+import (
+	"path"
+
+	"github.com/DataDog/sketches-go/ddsketch"
+	"github.com/skewer-dev/skewer/parse"
+)
+
+// sketchAccuracy is the relative accuracy of the request-time quantiles.
+const sketchAccuracy = 0.01
+
+// Partial accumulates the records of one input (or one chunk of one). Its
+// memory grows with the number of workers, not lines. Partials merge.
+type Partial struct {
+	workers      map[string]*workerAcc
+	excludes     []string
+	Parsed       int64
+	Rejected     int64
+	RejectedBy   map[parse.Reason]int64
+	Unattributed int64
+	Excluded     int64
+	// First and Last are the earliest and latest end times (unix µs) of
+	// parsed lines; valid when Timed.
+	First, Last int64
+	Timed       bool
+	// SubSecond is true when every timed record had sub-second resolution.
+	SubSecond bool
+	// Durations is true when records carried a request time.
+	Durations bool
+}
+
+// workerAcc is one worker's running totals.
+type workerAcc struct {
+	requests   int64
+	durSum     int64 // µs
+	durN       int64
+	sketch     *ddsketch.DDSketch
+	status     [5]int64 // 2xx 3xx 4xx 5xx other
+	first      int64    // earliest end time, µs
+	last       int64    // latest end time, µs
+	aliveStart int64    // earliest start (end − duration), µs
+	timed      bool
+	peak       peakTracker
+}
+
+// NewPartial returns an empty Partial that drops requests whose path matches
+// one of the excludes globs (path.Match syntax).
+func NewPartial(excludes []string) *Partial {
+	return &Partial{workers: map[string]*workerAcc{}, excludes: excludes, RejectedBy: map[parse.Reason]int64{}, SubSecond: true}
+}
+
+// Reject counts a rejected line.
+func (p *Partial) Reject(r parse.Reason) {
+	p.Rejected++
+	p.RejectedBy[r]++
+}
+
+// Add accounts one parsed record.
+func (p *Partial) Add(rec *parse.Record) {
+	if len(p.excludes) > 0 && p.excluded(rec.Path) {
+		p.Excluded++
+		return
+	}
+	p.Parsed++
+	if rec.HasTime {
+		if !p.Timed || rec.Time < p.First {
+			p.First = rec.Time
+		}
+		if !p.Timed || rec.Time > p.Last {
+			p.Last = rec.Time
+		}
+		p.Timed = true
+		p.SubSecond = p.SubSecond && rec.SubSecond
+	}
+	if len(rec.Worker) == 0 {
+		p.Unattributed++
+		return
+	}
+	w := p.workers[string(rec.Worker)]
+	if w == nil {
+		w = newWorkerAcc()
+		p.workers[string(rec.Worker)] = w
+	}
+	w.add(rec)
+	if rec.Duration >= 0 {
+		p.Durations = true
+	}
+}
+
+func (p *Partial) excluded(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	s := string(b)
+	for _, g := range p.excludes {
+		if ok, _ := path.Match(g, s); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func newWorkerAcc() *workerAcc {
+	s, err := ddsketch.NewDefaultDDSketch(sketchAccuracy)
+	if err != nil {
+		panic(err) // only for an invalid accuracy constant
+	}
+	return &workerAcc{sketch: s}
+}
+
+func (w *workerAcc) add(rec *parse.Record) {
+	w.requests++
+	switch {
+	case rec.Status >= 200 && rec.Status < 600:
+		w.status[rec.Status/100-2]++
+	default:
+		w.status[4]++
+	}
+	start := rec.Time
+	if rec.Duration >= 0 {
+		w.durSum += rec.Duration
+		w.durN++
+		_ = w.sketch.Add(float64(rec.Duration) / 1e6)
+		start -= rec.Duration
+	}
+	if rec.HasTime {
+		if !w.timed || rec.Time < w.first {
+			w.first = rec.Time
+		}
+		if !w.timed || rec.Time > w.last {
+			w.last = rec.Time
+		}
+		if !w.timed || start < w.aliveStart {
+			w.aliveStart = start
+		}
+		w.timed = true
+		if rec.SubSecond && rec.Duration >= 0 {
+			w.peak.add(start, rec.Time)
+		}
+	}
+}
+
+// Merge adds q's counts into p. q must not be used afterwards.
+func (p *Partial) Merge(q *Partial) {
+	p.Parsed += q.Parsed
+	p.Rejected += q.Rejected
+	for r, n := range q.RejectedBy {
+		p.RejectedBy[r] += n
+	}
+	p.Unattributed += q.Unattributed
+	p.Excluded += q.Excluded
+	if q.Timed {
+		if !p.Timed || q.First < p.First {
+			p.First = q.First
+		}
+		if !p.Timed || q.Last > p.Last {
+			p.Last = q.Last
+		}
+		p.Timed = true
+		p.SubSecond = p.SubSecond && q.SubSecond
+	}
+	p.Durations = p.Durations || q.Durations
+	for k, qw := range q.workers {
+		pw := p.workers[k]
+		if pw == nil {
+			p.workers[k] = qw
+			continue
+		}
+		pw.merge(qw)
+	}
+}
+
+func (w *workerAcc) merge(q *workerAcc) {
+	w.requests += q.requests
+	w.durSum += q.durSum
+	w.durN += q.durN
+	_ = w.sketch.MergeWith(q.sketch)
+	for i := range w.status {
+		w.status[i] += q.status[i]
+	}
+	if q.timed {
+		if !w.timed || q.first < w.first {
+			w.first = q.first
+		}
+		if !w.timed || q.last > w.last {
+			w.last = q.last
+		}
+		if !w.timed || q.aliveStart < w.aliveStart {
+			w.aliveStart = q.aliveStart
+		}
+		w.timed = true
+	}
+	w.peak.merge(&q.peak)
+}
+
+// Workers returns the worker keys seen so far, in no order.
+func (p *Partial) Workers() []string {
+	out := make([]string, 0, len(p.workers))
+	for k := range p.workers {
+		out = append(out, k)
+	}
+	return out
+}

@@ -1,0 +1,288 @@
+package aggregate
+
+import (
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/skewer-dev/skewer/parse"
+)
+
+// Schema is the JSON report's schema name and version.
+const Schema = "skewer.report/v1"
+
+// Report is the finished accounting of a run: what render writes. Its JSON
+// encoding is the skewer.report/v1 document; unknown values are null.
+type Report struct {
+	Schema             string   `json:"schema"`
+	Inputs             []Input  `json:"inputs"`
+	Lines              Lines    `json:"lines"`
+	Span               Span     `json:"span"`
+	WindowSeconds      *float64 `json:"window_seconds"`
+	Family             string   `json:"family"`
+	Restarts           *int     `json:"restarts"`
+	Unattributed       int64    `json:"unattributed"`
+	Excluded           int64    `json:"excluded"`
+	Workers            []Worker `json:"workers"`
+	Skew               Skew     `json:"skew"`
+	RequestSecondsSkew *Skew    `json:"request_seconds_skew"`
+	CPUSkew            *Skew    `json:"cpu_skew,omitempty"`
+	Windows            []Window `json:"windows"`
+	Warnings           []string `json:"warnings"`
+
+	// IdleSlots is how many --workers slots never appeared in the log; they
+	// count in the skew as workers with nothing done.
+	IdleSlots int `json:"-"`
+	// Configured is the --workers value, 0 when not given.
+	Configured int `json:"-"`
+	// Durations reports whether the logs carried request times.
+	Durations bool `json:"-"`
+}
+
+// Input describes one input file of the run.
+type Input struct {
+	Path     string  `json:"path"`
+	Kind     string  `json:"kind"`
+	Format   string  `json:"format"`
+	Note     string  `json:"note,omitempty"`
+	Lines    int64   `json:"lines"`
+	Parsed   int64   `json:"parsed"`
+	Rejected int64   `json:"rejected"`
+	Ignored  *string `json:"ignored"`
+}
+
+// Lines counts the lines of the access logs of a run.
+type Lines struct {
+	Total            int64            `json:"total"`
+	Parsed           int64            `json:"parsed"`
+	Rejected         int64            `json:"rejected"`
+	RejectedByReason map[string]int64 `json:"rejected_by_reason"`
+}
+
+// Span is the time covered by the parsed lines, RFC 3339 UTC.
+type Span struct {
+	Start *string `json:"start"`
+	End   *string `json:"end"`
+}
+
+// Worker is one worker's row.
+type Worker struct {
+	Key             string           `json:"key"`
+	Host            *string          `json:"host"`
+	PID             *int64           `json:"pid"`
+	Requests        int64            `json:"requests"`
+	Share           float64          `json:"share"`
+	RequestSeconds  *float64         `json:"request_seconds"`
+	MeanConcurrency *float64         `json:"mean_concurrency"`
+	PeakConcurrency *int             `json:"peak_concurrency"`
+	P50Seconds      *float64         `json:"p50_seconds"`
+	P95Seconds      *float64         `json:"p95_seconds"`
+	P99Seconds      *float64         `json:"p99_seconds"`
+	Status          map[string]int64 `json:"status"`
+	FirstSeen       *string          `json:"first_seen"`
+	LastSeen        *string          `json:"last_seen"`
+	Born            *string          `json:"born"`
+	Exited          *string          `json:"exited"`
+	ExitReason      *string          `json:"exit_reason"`
+	CPUSeconds      *float64         `json:"cpu_seconds"`
+	CPUShare        *float64         `json:"cpu_share"`
+	CPURate         *float64         `json:"cpu_rate"`
+	RSSPeakBytes    *int64           `json:"rss_peak_bytes"`
+	RSSLastBytes    *int64           `json:"rss_last_bytes"`
+}
+
+// Window is one time window of a timeline.
+type Window struct {
+	Start          string             `json:"start"`
+	End            string             `json:"end"`
+	Requests       map[string]int64   `json:"requests"`
+	RequestSeconds map[string]float64 `json:"request_seconds"`
+	CPUSeconds     map[string]float64 `json:"cpu_seconds"`
+	Skew           Skew               `json:"skew"`
+}
+
+// Options are the run's accounting choices.
+type Options struct {
+	// Workers is the configured number of worker slots (--workers), 0 if unknown.
+	Workers int
+	// Family is the server family of the run.
+	Family string
+}
+
+// Finish turns the merged partial of a run into a Report. Output does not
+// depend on the order in which records or partials arrived.
+func Finish(p *Partial, inputs []Input, opt Options) *Report {
+	rep := &Report{
+		Schema:       Schema,
+		Inputs:       inputs,
+		Family:       opt.Family,
+		Unattributed: p.Unattributed,
+		Excluded:     p.Excluded,
+		Windows:      []Window{},
+		Warnings:     []string{},
+		Configured:   opt.Workers,
+		Durations:    p.Durations,
+	}
+	if rep.Inputs == nil {
+		rep.Inputs = []Input{}
+	}
+	rep.Lines = Lines{Parsed: p.Parsed + p.Excluded, Rejected: p.Rejected, RejectedByReason: map[string]int64{}}
+	rep.Lines.Total = rep.Lines.Parsed + rep.Lines.Rejected
+	for r, n := range p.RejectedBy {
+		rep.Lines.RejectedByReason[string(r)] = n
+	}
+	subSecond := p.Timed && p.SubSecond
+	if p.Timed {
+		rep.Span = Span{Start: stamp(p.First, subSecond), End: stamp(p.Last, subSecond)}
+	}
+
+	var attributed int64
+	for _, w := range p.workers {
+		attributed += w.requests
+	}
+	keys := p.Workers()
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := p.workers[keys[i]], p.workers[keys[j]]
+		if a.requests != b.requests {
+			return a.requests > b.requests
+		}
+		return keyLess(keys[i], keys[j])
+	})
+	requests := make([]float64, 0, len(keys))
+	seconds := make([]float64, 0, len(keys))
+	for _, k := range keys {
+		w := p.workers[k]
+		rep.Workers = append(rep.Workers, w.row(k, attributed, p.Durations, subSecond))
+		requests = append(requests, float64(w.requests))
+		seconds = append(seconds, float64(w.durSum)/1e6)
+	}
+	if rep.Workers == nil {
+		rep.Workers = []Worker{}
+	}
+	if opt.Workers > 0 {
+		rep.IdleSlots = max(0, opt.Workers-maxAlive(p))
+		for range rep.IdleSlots {
+			requests = append(requests, 0)
+			seconds = append(seconds, 0)
+		}
+	}
+	rep.Skew = ComputeSkew(requests)
+	if p.Durations {
+		s := ComputeSkew(seconds)
+		rep.RequestSecondsSkew = &s
+	}
+	return rep
+}
+
+func (w *workerAcc) row(key string, total int64, durations, subSecond bool) Worker {
+	r := Worker{Key: key, Requests: w.requests}
+	if pid, err := strconv.ParseInt(key, 10, 64); err == nil {
+		r.PID = &pid
+	}
+	if total > 0 {
+		r.Share = float64(w.requests) / float64(total)
+	}
+	r.Status = map[string]int64{"2xx": w.status[0], "3xx": w.status[1], "4xx": w.status[2], "5xx": w.status[3], "other": w.status[4]}
+	if w.timed {
+		r.FirstSeen = stamp(w.first, subSecond)
+		r.LastSeen = stamp(w.last, subSecond)
+	}
+	if durations && w.durN > 0 {
+		secs := float64(w.durSum) / 1e6
+		r.RequestSeconds = &secs
+		if alive := w.aliveMicros(subSecond); alive > 0 {
+			mc := float64(w.durSum) / float64(alive)
+			r.MeanConcurrency = &mc
+		}
+		r.P50Seconds = quantile(w, 0.50)
+		r.P95Seconds = quantile(w, 0.95)
+		r.P99Seconds = quantile(w, 0.99)
+		if subSecond {
+			pk := w.peak.peak
+			r.PeakConcurrency = &pk
+		}
+	}
+	return r
+}
+
+// aliveMicros is how long the worker was seen alive: from the start of its
+// first request to the end of its last. Whole-second end stamps are
+// truncated, so a second is added to cover the last one.
+func (w *workerAcc) aliveMicros(subSecond bool) int64 {
+	d := w.last - w.aliveStart
+	if !subSecond {
+		d += 1e6
+	}
+	return d
+}
+
+func quantile(w *workerAcc, q float64) *float64 {
+	v, err := w.sketch.GetValueAtQuantile(q)
+	if err != nil {
+		return nil
+	}
+	return &v
+}
+
+// maxAlive is the most workers seen alive at one time, each alive from its
+// first to its last line.
+func maxAlive(p *Partial) int {
+	type ev struct {
+		t     int64
+		delta int
+	}
+	var evs []ev
+	untimed := 0
+	for _, w := range p.workers {
+		if !w.timed {
+			untimed++
+			continue
+		}
+		evs = append(evs, ev{w.aliveStart, +1}, ev{w.last + 1, -1})
+	}
+	sort.Slice(evs, func(i, j int) bool {
+		if evs[i].t != evs[j].t {
+			return evs[i].t < evs[j].t
+		}
+		return evs[i].delta < evs[j].delta
+	})
+	cur, best := 0, 0
+	for _, e := range evs {
+		cur += e.delta
+		best = max(best, cur)
+	}
+	return best + untimed
+}
+
+// keyLess orders worker keys numerically when both are numbers.
+func keyLess(a, b string) bool {
+	if len(a) != len(b) && isDigits(a) && isDigits(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// stamp formats unix microseconds as RFC 3339 UTC, with milliseconds when the
+// source had sub-second resolution.
+func stamp(us int64, subSecond bool) *string {
+	t := time.UnixMicro(us).UTC()
+	layout := "2006-01-02T15:04:05Z"
+	if subSecond {
+		layout = "2006-01-02T15:04:05.000Z"
+	}
+	s := t.Format(layout)
+	return &s
+}
+
+// ReasonCounts returns the rejected-line counts by reason, for callers that
+// need them typed.
+func (p *Partial) ReasonCounts() map[parse.Reason]int64 { return p.RejectedBy }

@@ -1,0 +1,337 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/parse"
+)
+
+// inputFlags are the input options shared by every command that reads logs.
+type inputFlags struct {
+	LogFormat      string
+	Format         string
+	Family         string
+	Excludes       []string
+	Strict         bool
+	MaxRejectRatio float64
+}
+
+// loaded is what reading the inputs of a run gave.
+type loaded struct {
+	partial  *aggregate.Partial
+	inputs   []aggregate.Input
+	family   string
+	warnings []string
+}
+
+// maxShownRejections is how many rejected lines are named on stderr.
+const maxShownRejections = 5
+
+// noWorkerHelp tells how to add a worker PID to each server's log.
+const noWorkerHelp = `add the worker PID to the log: gunicorn --access-logformat '... %(p)s' (prints <pid>), ` +
+	`nginx log_format '... $pid' (nginx's own worker) or '... $upstream_http_x_worker_pid' ` +
+	`(an X-Worker-PID header set by the app behind nginx)`
+
+// candidate is an input file to read as an access log.
+type candidate struct {
+	src    parse.Source
+	format *parse.Format
+	index  int // position in inputs
+	br     io.Reader
+	closer io.Closer
+}
+
+// load reads every input of a run into one merged partial.
+func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, error) {
+	var fixed *parse.Format
+	if fl.LogFormat != "" {
+		f, err := parse.CompileLogFormat(fl.LogFormat)
+		if err != nil {
+			return nil, fmt.Errorf("--log-format: %w", err)
+		}
+		if !f.HasWorker() {
+			return nil, fmt.Errorf("--log-format %q has no worker PID field: %s", fl.LogFormat, noWorkerHelp)
+		}
+		fixed = f
+	}
+	if len(paths) == 0 {
+		if s.InTerminal {
+			return nil, errors.New("no input: give access log files or directories, or pipe a log into skewer (see 'skewer report --help')")
+		}
+		paths = []string{"-"}
+	}
+	sources, err := parse.Expand(paths)
+	if err != nil {
+		return nil, err
+	}
+	ld := &loaded{}
+	var cands []*candidate
+	defer func() {
+		for _, c := range cands {
+			if c.closer != nil {
+				c.closer.Close()
+			}
+		}
+	}()
+	for _, src := range sources {
+		c, in, err := classify(src, s.In, fixed, fl.Format)
+		if err != nil {
+			return nil, err
+		}
+		ld.inputs = append(ld.inputs, in)
+		if c != nil {
+			c.index = len(ld.inputs) - 1
+			cands = append(cands, c)
+		}
+	}
+	cands, err = oneFamily(cands, ld, fl.Family)
+	if err != nil {
+		return nil, err
+	}
+	if len(cands) == 0 {
+		return nil, fmt.Errorf("no access lines: none of the inputs is an access log with a worker field (%s)", describeIgnored(ld.inputs))
+	}
+	parts, rejections, err := readAll(ctx, cands, fl.Excludes)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rejections {
+		fmt.Fprintf(s.ErrOut, "skewer: %s\n", r)
+	}
+	if err := sameTraffic(cands, parts); err != nil {
+		return nil, err
+	}
+	ld.partial = aggregate.NewPartial(fl.Excludes)
+	for i, c := range cands {
+		p := parts[i]
+		in := &ld.inputs[c.index]
+		in.Parsed = p.Parsed + p.Excluded
+		in.Rejected = p.Rejected
+		in.Lines = in.Parsed + in.Rejected
+		ld.partial.Merge(p)
+		ld.family = c.format.Family
+	}
+	total := ld.partial.Parsed + ld.partial.Excluded + ld.partial.Rejected
+	if ld.partial.Parsed+ld.partial.Excluded == 0 {
+		return nil, fmt.Errorf("no access lines: %d lines read, none parsed (%s)", total, topReason(ld.partial))
+	}
+	if rej := ld.partial.Rejected; rej > 0 {
+		if fl.Strict {
+			return nil, fmt.Errorf("%d of %d lines rejected (--strict); the first are listed above", rej, total)
+		}
+		if ratio := float64(rej) / float64(total); fl.MaxRejectRatio >= 0 && ratio > fl.MaxRejectRatio {
+			return nil, fmt.Errorf("%d of %d lines rejected (%.4f > --max-reject-ratio %g)", rej, total, ratio, fl.MaxRejectRatio)
+		}
+	}
+	return ld, nil
+}
+
+// classify opens and detects one source. It returns a candidate for access
+// logs with a worker field, and the input's description either way.
+func classify(src parse.Source, stdin io.Reader, fixed *parse.Format, want string) (*candidate, aggregate.Input, error) {
+	in := aggregate.Input{Path: src.Path, Kind: string(parse.KindUnknown)}
+	rc, err := parse.Open(src, stdin)
+	if err != nil {
+		return nil, in, err
+	}
+	br := parse.NewBufferedReader(rc)
+	sample, perr := br.Peek(64 << 10)
+	if perr != nil && perr != io.EOF && !errors.Is(perr, io.ErrUnexpectedEOF) && len(sample) == 0 {
+		rc.Close()
+		return nil, in, fmt.Errorf("%s: %w", src.Path, perr)
+	}
+	d := parse.Detect(sample, perr != nil)
+	in.Kind = string(d.Kind)
+	ignore := func(why string) (*candidate, aggregate.Input, error) {
+		rc.Close()
+		if !src.Walked && src.Path != "-" {
+			return nil, in, fmt.Errorf("%s: %s", src.Path, why)
+		}
+		if src.Path == "-" {
+			return nil, in, fmt.Errorf("standard input: %s", why)
+		}
+		in.Ignored = &why
+		return nil, in, nil
+	}
+	f := d.Format
+	switch {
+	case fixed != nil && (d.Kind == parse.KindAccess || d.Kind == parse.KindUnknown):
+		f = fixed
+		in.Kind = string(parse.KindAccess)
+	case d.Kind == parse.KindEmpty:
+		why := "empty file"
+		in.Ignored = &why
+		rc.Close()
+		return nil, in, nil
+	case d.Kind == parse.KindUnknown:
+		return ignore("no line looks like a known access log (gunicorn or nginx); pass --log-format with the server's format string")
+	case d.Kind != parse.KindAccess:
+		return ignore("not an access log: " + d.Why)
+	case d.Suggest != "":
+		return ignore(fmt.Sprintf("cannot tell which field is the worker PID; if it is the first bare number after the user agent, pass --log-format '%s'", d.Suggest))
+	case !f.HasWorker():
+		return ignore("access log without a worker field: " + noWorkerHelp)
+	}
+	if want != "" && want != "auto" && f.Family != want {
+		return ignore(fmt.Sprintf("detected %s format, not --format %s", familyName(f.Family), want))
+	}
+	in.Format = f.Name
+	in.Note = f.Note
+	return &candidate{src: src, format: f, br: br, closer: rc}, in, nil
+}
+
+func familyName(f string) string {
+	if f == "" {
+		return "an unknown server's"
+	}
+	return f
+}
+
+// oneFamily keeps the candidates of one server family: --family, or the only
+// one present.
+func oneFamily(cands []*candidate, ld *loaded, family string) ([]*candidate, error) {
+	byFamily := map[string][]string{}
+	var keep []*candidate
+	for _, c := range cands {
+		if family != "" && c.format.Family != family {
+			why := fmt.Sprintf("%s access log, not --family %s", c.format.Family, family)
+			ld.inputs[c.index].Ignored = &why
+			c.closer.Close()
+			c.closer = nil
+			continue
+		}
+		byFamily[c.format.Family] = append(byFamily[c.format.Family], c.src.Path)
+		keep = append(keep, c)
+	}
+	if len(byFamily) > 1 {
+		var names, parts []string
+		for f := range byFamily {
+			names = append(names, f)
+		}
+		sort.Strings(names)
+		for _, f := range names {
+			parts = append(parts, fmt.Sprintf("%s (%s)", f, strings.Join(byFamily[f], ", ")))
+		}
+		return nil, fmt.Errorf("the inputs hold logs of %d server families: %s; a run accounts one: pass --family %s, or fewer files",
+			len(names), strings.Join(parts, " and "), strings.Join(names, " or --family "))
+	}
+	return keep, nil
+}
+
+// readAll reads the candidates, on every core, into one partial each.
+func readAll(ctx context.Context, cands []*candidate, excludes []string) ([]*aggregate.Partial, []string, error) {
+	parts := make([]*aggregate.Partial, len(cands))
+	rejections := make([][]string, len(cands))
+	errs := make([]error, len(cands))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, c := range cands {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			parts[i], rejections[i], errs[i] = readOne(ctx, c, excludes)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	var shown []string
+	for i := range cands {
+		if errs[i] != nil {
+			return nil, nil, errs[i]
+		}
+		for _, r := range rejections[i] {
+			if len(shown) < maxShownRejections {
+				shown = append(shown, r)
+			}
+		}
+	}
+	return parts, shown, nil
+}
+
+func readOne(ctx context.Context, c *candidate, excludes []string) (*aggregate.Partial, []string, error) {
+	p := aggregate.NewPartial(excludes)
+	var shown []string
+	r := parse.NewReader(c.br, c.format)
+	for r.Scan() {
+		if reason := r.Reason(); reason != parse.ReasonNone {
+			p.Reject(reason)
+			if len(shown) < maxShownRejections {
+				shown = append(shown, fmt.Sprintf("%s:%d: %s", c.src.Path, r.Line(), reason))
+			}
+			continue
+		}
+		p.Add(r.Record())
+		if r.Line()&0xffff == 0 && ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+	}
+	if err := r.Err(); err != nil {
+		return nil, nil, fmt.Errorf("%s: line %d: %w", c.src.Path, r.Line()+1, err)
+	}
+	return p, shown, nil
+}
+
+// sameTraffic refuses two logs of one family that cover the same time: the
+// same requests logged twice (text and JSON, or two formats) would count
+// twice. Rotated files do not overlap beyond a few out-of-order seconds.
+func sameTraffic(cands []*candidate, parts []*aggregate.Partial) error {
+	for i := range cands {
+		for j := i + 1; j < len(cands); j++ {
+			a, b := parts[i], parts[j]
+			if !a.Timed || !b.Timed {
+				continue
+			}
+			lo, hi := max(a.First, b.First), min(a.Last, b.Last)
+			overlap := hi - lo
+			shorter := min(a.Last-a.First, b.Last-b.First)
+			if overlap > int64(time.Minute/time.Microsecond) || overlap > 0 && overlap*10 > shorter && shorter > int64(10*time.Second/time.Microsecond) {
+				return fmt.Errorf("%s and %s cover the same time (%s to %s): the same traffic logged twice would be counted twice; pass one of them",
+					cands[i].src.Path, cands[j].src.Path,
+					time.UnixMicro(lo).UTC().Format(time.RFC3339), time.UnixMicro(hi).UTC().Format(time.RFC3339))
+			}
+		}
+	}
+	return nil
+}
+
+func describeIgnored(ins []aggregate.Input) string {
+	var parts []string
+	for _, in := range ins {
+		if in.Ignored != nil {
+			parts = append(parts, fmt.Sprintf("%s: %s", in.Path, *in.Ignored))
+		}
+	}
+	if len(parts) == 0 {
+		return "no files"
+	}
+	if len(parts) > 3 {
+		parts = append(parts[:3], fmt.Sprintf("and %d more", len(parts)-3))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func topReason(p *aggregate.Partial) string {
+	best, n := parse.ReasonNone, int64(0)
+	for r, c := range p.RejectedBy {
+		if c > n || c == n && r < best {
+			best, n = r, c
+		}
+	}
+	if n == 0 {
+		return "the input is empty"
+	}
+	return fmt.Sprintf("most common reason: %s", best)
+}

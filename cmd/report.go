@@ -1,0 +1,122 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/render"
+	"github.com/spf13/cobra"
+)
+
+// reportOptions are the flags and streams of `skewer report`.
+type reportOptions struct {
+	IO
+	Paths   []string
+	Inputs  inputFlags
+	Workers int
+	Top     int
+	Output  string
+}
+
+func newReportCmd(s IO, runF func(context.Context, *reportOptions) error) *cobra.Command {
+	opts := &reportOptions{IO: s}
+	c := &cobra.Command{
+		Use:   "report [PATH...]",
+		Short: "Per-worker table and skew summary",
+		Long: `Account requests per worker from access logs and measure how unevenly the load
+is spread. PATH is a file, a directory (walked; files classified by content) or -
+for standard input; with no PATH, standard input is read when it is not a terminal.
+gzip and zstd files are read transparently.`,
+		Example: `  cat access.log | skewer report
+  skewer report /var/log/gunicorn/
+  skewer report --log-format '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(p)s %(D)s' access.log
+  skewer report --workers 17 -o json access.log.* > report.json`,
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Paths = args
+			if err := opts.validate(); err != nil {
+				return &exitError{code: ExitError, err: usageErr(c, err)}
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runReport(c.Context(), opts)
+		},
+	}
+	addInputFlags(c, &opts.Inputs)
+	f := c.Flags()
+	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N`: slots that never appear in the log count as idle workers")
+	f.IntVar(&opts.Top, "top", 20, "show the `K` busiest workers; the rest fold into one 'others' row (0: all)")
+	f.StringVarP(&opts.Output, "output", "o", "table", "output `format`: "+strings.Join(render.Formats, ", "))
+	return c
+}
+
+func addInputFlags(c *cobra.Command, fl *inputFlags) {
+	f := c.Flags()
+	f.StringVar(&fl.LogFormat, "log-format", "", "the server's access log format `string`, gunicorn style (%(h)s ... %(p)s %(D)s) or nginx style ($remote_addr ... $pid $request_time)")
+	f.StringVar(&fl.Format, "format", "auto", "input format: auto (detected per file), gunicorn or nginx")
+	f.StringVar(&fl.Family, "family", "", "server `family` to account when the inputs hold several: gunicorn or nginx")
+	f.StringArrayVar(&fl.Excludes, "exclude-path", nil, "drop requests whose path matches `GLOB` (e.g. /healthz); repeatable")
+	f.BoolVar(&fl.Strict, "strict", false, "exit 2 when any line is rejected")
+	f.Float64Var(&fl.MaxRejectRatio, "max-reject-ratio", 1, "exit 2 when more than this `ratio` of lines is rejected")
+}
+
+func (o *reportOptions) validate() error {
+	if err := o.Inputs.validate(); err != nil {
+		return err
+	}
+	if o.Workers < 0 {
+		return fmt.Errorf("--workers %d: must be 0 or more", o.Workers)
+	}
+	if o.Top < 0 {
+		return fmt.Errorf("--top %d: must be 0 or more", o.Top)
+	}
+	if !slices.Contains(render.Formats, o.Output) {
+		return fmt.Errorf("--output %q: want one of %s", o.Output, strings.Join(render.Formats, ", "))
+	}
+	return nil
+}
+
+func (fl *inputFlags) validate() error {
+	switch fl.Format {
+	case "auto", "gunicorn", "nginx":
+	default:
+		return fmt.Errorf("--format %q: want auto, gunicorn or nginx", fl.Format)
+	}
+	switch fl.Family {
+	case "", "gunicorn", "nginx":
+	default:
+		return fmt.Errorf("--family %q: want gunicorn or nginx", fl.Family)
+	}
+	if fl.MaxRejectRatio < 0 || fl.MaxRejectRatio > 1 {
+		return fmt.Errorf("--max-reject-ratio %g: want a ratio from 0 to 1", fl.MaxRejectRatio)
+	}
+	for _, g := range fl.Excludes {
+		if _, err := pathMatch(g); err != nil {
+			return fmt.Errorf("--exclude-path %q: %w", g, err)
+		}
+	}
+	return nil
+}
+
+func runReport(ctx context.Context, o *reportOptions) error {
+	ld, err := load(ctx, o.IO, o.Paths, o.Inputs)
+	if err != nil {
+		return err
+	}
+	rep := aggregate.Finish(ld.partial, ld.inputs, aggregate.Options{Workers: o.Workers, Family: ld.family})
+	rep.Warnings = append(rep.Warnings, ld.warnings...)
+	// Render to memory first: an interrupted or failed run writes nothing.
+	var buf bytes.Buffer
+	if err := render.Write(&buf, o.Output, rep, render.Options{Top: o.Top, Color: colorAllowed(o.IO)}); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err = o.Out.Write(buf.Bytes())
+	return err
+}

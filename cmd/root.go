@@ -1,0 +1,97 @@
+// Package cmd wires skewer's commands: flags in, parse → aggregate → render,
+// errors mapped to exit codes in one place.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	ExitOK          = 0
+	ExitCheckFailed = 1
+	ExitError       = 2
+	ExitInterrupted = 130
+)
+
+// exitError carries an exit code other than ExitError.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// IO is where commands read and write; tests replace it.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// InTerminal and OutTerminal report whether stdin and stdout are terminals.
+	InTerminal, OutTerminal bool
+}
+
+// Main runs skewer with os.Args and the process's standard streams and
+// returns the exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, os.Args[1:], StdIO())
+}
+
+// Run runs skewer with args and returns the exit code.
+func Run(ctx context.Context, args []string, s IO) int {
+	root := newRootCmd(s)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		fmt.Fprintln(s.ErrOut, "skewer: interrupted")
+		return ExitInterrupted
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.code == ExitCheckFailed {
+			return ee.code
+		}
+		fmt.Fprintf(s.ErrOut, "skewer: %v\n", ee.err)
+		return ee.code
+	}
+	fmt.Fprintf(s.ErrOut, "skewer: %v\n", err)
+	return ExitError
+}
+
+func newRootCmd(s IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "skewer",
+		Short: "Which worker did the work, when, and does the imbalance matter?",
+		Long: `skewer reads the access logs of pre-fork web servers (gunicorn, nginx), accounts
+requests and busy time per worker PID, and measures how unevenly the load is spread.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(s.In)
+	root.SetOut(s.Out)
+	root.SetErr(s.ErrOut)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageErr(c, err)
+	})
+	root.AddCommand(newReportCmd(s, nil), newFormatsCmd(s), newVersionCmd(s))
+	return root
+}
+
+// usageErr is a usage error: it names the fix (--help).
+func usageErr(c *cobra.Command, err error) error {
+	return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
+}

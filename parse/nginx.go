@@ -1,0 +1,90 @@
+package parse
+
+import (
+	"fmt"
+	"strings"
+)
+
+// NginxCombined is nginx's predefined combined log_format. It logs no worker
+// PID; $pid adds one.
+const NginxCombined = `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"`
+
+// nginxVar maps an nginx variable to its meaning.
+func nginxVar(name string) fieldKind {
+	switch name {
+	case "pid":
+		return fPID
+	case "time_local":
+		return fTimeCLF
+	case "time_iso8601":
+		return fTimeISO
+	case "msec":
+		return fMsec
+	case "status":
+		return fStatus
+	case "request_time":
+		return fDurSeconds
+	case "request":
+		return fRequest
+	case "uri", "request_uri", "document_uri":
+		return fPath
+	}
+	if strings.HasPrefix(name, "http_") || strings.HasPrefix(name, "sent_http_") || strings.HasPrefix(name, "upstream_http_") {
+		return fQuoted
+	}
+	return fSkip
+}
+
+func isVarByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// CompileNginx compiles an nginx log_format string such as
+// `$remote_addr [$time_local] "$request" $status $pid $request_time`.
+// Variables may be written $name or ${name}.
+func CompileNginx(spec string) (*Format, error) {
+	b := builder{spec: spec}
+	for i := 0; i < len(spec); {
+		c := spec[i]
+		if c != '$' {
+			b.lit(c)
+			i++
+			continue
+		}
+		var name string
+		if i+1 < len(spec) && spec[i+1] == '{' {
+			end := strings.IndexByte(spec[i:], '}')
+			if end < 0 {
+				return nil, fmt.Errorf("nginx format %q: unclosed ${ at offset %d", spec, i)
+			}
+			name = spec[i+2 : i+end]
+			i += end + 1
+		} else {
+			j := i + 1
+			for j < len(spec) && isVarByte(spec[j]) {
+				j++
+			}
+			name = spec[i+1 : j]
+			i = j
+		}
+		if name == "" {
+			return nil, fmt.Errorf("nginx format %q: $ without a variable name", spec)
+		}
+		if err := b.field(nginxVar(name), name); err != nil {
+			return nil, err
+		}
+	}
+	return b.finish("nginx", "nginx")
+}
+
+// CompileLogFormat compiles a --log-format string, recognising its syntax:
+// gunicorn's %(name)s atoms or nginx's $variables.
+func CompileLogFormat(spec string) (*Format, error) {
+	switch {
+	case strings.Contains(spec, "%("):
+		return CompileGunicorn(spec)
+	case strings.Contains(spec, "$"):
+		return CompileNginx(spec)
+	}
+	return nil, fmt.Errorf("cannot tell the syntax of %q: expected gunicorn atoms like %%(p)s or nginx variables like $pid", spec)
+}

@@ -1,0 +1,47 @@
+// Package parse reads access logs of pre-fork web servers (gunicorn, nginx)
+// into records: one reused Record per line, scanned from bytes without
+// regular expressions or per-line allocation.
+package parse
+
+// Record is one parsed access-log line. A Reader reuses its Record: copy what
+// must outlive the next call to Scan.
+type Record struct {
+	// Line is the 1-based line number in its file.
+	Line int64
+	// Time is the end of the request in unix microseconds; HasTime says
+	// whether the line had a time at all.
+	Time    int64
+	HasTime bool
+	// SubSecond reports whether Time has sub-second resolution (nginx $msec).
+	SubSecond bool
+	// Worker is the worker key as logged (a PID's digits); empty when the line
+	// has none (counted as unattributed).
+	Worker []byte
+	// Duration is the request time in microseconds, or -1 when unknown.
+	Duration int64
+	// Status is the HTTP status code, or 0 when the log gives none (gunicorn's
+	// "socket" when the client went away, or "-").
+	Status int
+	// Path is the request path without its query string; empty when unknown.
+	Path []byte
+}
+
+func (r *Record) reset(line int64) {
+	*r = Record{Line: line, Duration: -1}
+}
+
+// Reason says why a line was rejected. Reasons are fixed strings so that
+// counting them allocates nothing.
+type Reason string
+
+// Rejection reasons.
+const (
+	ReasonNone      Reason = ""
+	ReasonBlank     Reason = "blank line"
+	ReasonTooLong   Reason = "line longer than 1 MiB"
+	ReasonNoMatch   Reason = "line does not match the format"
+	ReasonBadTime   Reason = "unreadable time"
+	ReasonBadStatus Reason = "unreadable status"
+	ReasonBadPID    Reason = "unreadable worker pid"
+	ReasonBadDur    Reason = "unreadable request time"
+)

@@ -1,0 +1,149 @@
+// Package render writes a finished aggregate.Report as a terminal table,
+// JSON, CSV or markdown. Renderers compute nothing; output is deterministic.
+package render
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/skewer-dev/skewer/aggregate"
+)
+
+// Options control presentation only.
+type Options struct {
+	// Top is how many worker rows to show; the rest fold into one "others"
+	// row. 0 shows every worker.
+	Top int
+	// Color allows ANSI escapes (a terminal without NO_COLOR).
+	Color bool
+}
+
+// Formats lists the output formats, for flag help and validation.
+var Formats = []string{"table", "json", "csv", "markdown"}
+
+// Write renders rep in the named format.
+func Write(w io.Writer, format string, rep *aggregate.Report, opt Options) error {
+	switch format {
+	case "table":
+		return Table(w, rep, opt)
+	case "json":
+		return JSON(w, rep, opt)
+	case "csv":
+		return CSV(w, rep, opt)
+	case "markdown":
+		return Markdown(w, rep, opt)
+	}
+	return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats, ", "))
+}
+
+// Clean strips control characters (and so terminal escape sequences) from a
+// string that came from an input, before it reaches a terminal.
+func Clean(s string) string {
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			b.WriteRune('?')
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// rows returns the rows to show: the top workers and, when some are folded,
+// an "others" row summing the rest.
+func rows(rep *aggregate.Report, top int) (shown []aggregate.Worker, others *aggregate.Worker, folded int) {
+	if top <= 0 || len(rep.Workers) <= top+1 {
+		return rep.Workers, nil, 0
+	}
+	shown = rep.Workers[:top]
+	o := aggregate.Worker{Key: "others", Status: map[string]int64{}}
+	var secs float64
+	hasSecs := false
+	for _, w := range rep.Workers[top:] {
+		o.Requests += w.Requests
+		o.Share += w.Share
+		if w.RequestSeconds != nil {
+			secs += *w.RequestSeconds
+			hasSecs = true
+		}
+		for k, v := range w.Status {
+			o.Status[k] += v
+		}
+		o.FirstSeen = earliest(o.FirstSeen, w.FirstSeen)
+		o.LastSeen = latest(o.LastSeen, w.LastSeen)
+	}
+	if hasSecs {
+		o.RequestSeconds = &secs
+	}
+	return shown, &o, len(rep.Workers) - top
+}
+
+func earliest(a, b *string) *string {
+	if a == nil || b != nil && *b < *a {
+		return b
+	}
+	return a
+}
+
+func latest(a, b *string) *string {
+	if a == nil || b != nil && *b > *a {
+		return b
+	}
+	return a
+}
+
+func fixed(v *float64, digits int) string {
+	if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {
+		return "-"
+	}
+	return fmt.Sprintf("%.*f", digits, *v)
+}
+
+func percent(v float64) string {
+	return fmt.Sprintf("%.1f%%", v*100)
+}
+
+// clock shortens an RFC 3339 stamp to the time of day when the whole span
+// is one UTC day.
+func clock(s *string, oneDay bool) string {
+	if s == nil {
+		return "-"
+	}
+	if oneDay && len(*s) > 11 {
+		return strings.TrimSuffix((*s)[11:], "Z")
+	}
+	return *s
+}
+
+func spanOneDay(rep *aggregate.Report) bool {
+	if rep.Span.Start == nil || rep.Span.End == nil {
+		return true
+	}
+	return len(*rep.Span.Start) >= 10 && len(*rep.Span.End) >= 10 && (*rep.Span.Start)[:10] == (*rep.Span.End)[:10]
+}
+
+func spanDuration(rep *aggregate.Report) string {
+	if rep.Span.Start == nil || rep.Span.End == nil {
+		return ""
+	}
+	a, err1 := time.Parse(time.RFC3339, *rep.Span.Start)
+	b, err2 := time.Parse(time.RFC3339, *rep.Span.End)
+	if err1 != nil || err2 != nil {
+		return ""
+	}
+	return b.Sub(a).String()
+}

@@ -1,0 +1,84 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/skewer-dev/skewer/aggregate"
+)
+
+// Verdict words for a Gini coefficient, for the plain-words summary.
+func giniWords(g float64) string {
+	switch {
+	case g < 0.1:
+		return "even"
+	case g < 0.25:
+		return "mildly uneven"
+	case g < 0.5:
+		return "uneven"
+	}
+	return "concentrated on few workers"
+}
+
+// Summary says the skew of requests in plain words, e.g. "5 of 17 workers
+// served 99.2% of requests; effective workers 3.9 of 17; busiest worker 4.8×
+// its fair share".
+func Summary(rep *aggregate.Report) string {
+	s := rep.Skew
+	var attributed int64
+	for _, w := range rep.Workers {
+		attributed += w.Requests
+	}
+	if attributed == 0 || s.Workers == 0 {
+		return "no requests were attributed to a worker"
+	}
+	// The fewest workers that together served at least 90% of requests.
+	k, cum := 0, int64(0)
+	for _, w := range rep.Workers {
+		k++
+		cum += w.Requests
+		if float64(cum) >= 0.9*float64(attributed) {
+			break
+		}
+	}
+	parts := []string{
+		fmt.Sprintf("load is %s (gini %.3f)", giniWords(s.Gini), s.Gini),
+		fmt.Sprintf("%d of %d workers served %s of requests", k, s.Workers, percent(float64(cum)/float64(attributed))),
+	}
+	if s.EffectiveWorkers != nil {
+		parts = append(parts, fmt.Sprintf("effective workers %.1f of %d", *s.EffectiveWorkers, s.Workers))
+	}
+	if s.MaxMean != nil {
+		parts = append(parts, fmt.Sprintf("busiest worker %.1f× its fair share", *s.MaxMean))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Footnotes are the notes under a report: idle slots, unattributed and
+// excluded lines, warnings.
+func Footnotes(rep *aggregate.Report) []string {
+	var out []string
+	if rep.IdleSlots > 0 {
+		out = append(out, fmt.Sprintf("%d of --workers %d slots never appeared in the log: counted as idle workers with 0 requests", rep.IdleSlots, rep.Configured))
+	}
+	if rep.Unattributed > 0 {
+		out = append(out, fmt.Sprintf("%d requests had no worker key (unattributed: outside the shares)", rep.Unattributed))
+	}
+	if rep.Excluded > 0 {
+		out = append(out, fmt.Sprintf("%d requests excluded by --exclude-path", rep.Excluded))
+	}
+	if !rep.Durations {
+		out = append(out, "the log has no request time: request seconds, concurrency and percentiles are unknown")
+	}
+	for _, w := range rep.Warnings {
+		out = append(out, Clean(w))
+	}
+	return out
+}
+
+// skewLine lists the skew metrics on one line.
+func skewLine(s aggregate.Skew) string {
+	return fmt.Sprintf("gini %.3f  top1 %s  top3 %s  top5 %s  max/mean %s  cv %s  jain %s  effective workers %s of %d (active %d)",
+		s.Gini, percent(s.TopShare["1"]), percent(s.TopShare["3"]), percent(s.TopShare["5"]),
+		fixed(s.MaxMean, 2), fixed(s.CV, 3), fixed(s.Jain, 3), fixed(s.EffectiveWorkers, 1), s.Workers, s.ActiveWorkers)
+}
