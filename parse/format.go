@@ -9,18 +9,18 @@ import (
 type fieldKind uint8
 
 const (
-	fSkip      fieldKind = iota
-	fPID                 // worker PID: 123 or <123>
-	fTimeCLF             // 25/Nov/2026:17:14:54 +0000
-	fTimeISO             // 2026-11-25T17:50:56+00:00
-	fMsec                // 1795629056.866
-	fStatus              // 200, b'200 OK', socket, -
-	fDurMicros           // integer microseconds (gunicorn %(D)s)
-	fDurMillis           // integer milliseconds (gunicorn %(M)s)
-	fDurSeconds          // decimal seconds (gunicorn %(L)s, %(T)s, nginx $request_time)
-	fRequest             // GET /path?q HTTP/1.1
-	fPath                // /path or /path?q
-	fQuoted              // a skipped field whose value may hold the closing quote (gunicorn does not escape)
+	fSkip       fieldKind = iota
+	fPID                  // worker PID: 123 or <123>
+	fTimeCLF              // 25/Nov/2026:17:14:54 +0000
+	fTimeISO              // 2026-11-25T17:50:56+00:00
+	fMsec                 // 1795629056.866
+	fStatus               // 200, b'200 OK', socket, -
+	fDurMicros            // integer microseconds (gunicorn %(D)s)
+	fDurMillis            // integer milliseconds (gunicorn %(M)s)
+	fDurSeconds           // decimal seconds (gunicorn %(L)s, %(T)s, nginx $request_time)
+	fRequest              // GET /path?q HTTP/1.1
+	fPath                 // /path or /path?q
+	fQuoted               // a skipped field whose value may hold the closing quote (gunicorn does not escape)
 )
 
 // field is one variable part of a format, followed by the literal text that
