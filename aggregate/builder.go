@@ -7,6 +7,8 @@ import (
 	"path"
 
 	"github.com/DataDog/sketches-go/ddsketch"
+	"github.com/DataDog/sketches-go/ddsketch/mapping"
+	"github.com/DataDog/sketches-go/ddsketch/store"
 	"github.com/skewer-dev/skewer/parse"
 )
 
@@ -17,6 +19,7 @@ const sketchAccuracy = 0.01
 // memory grows with the number of workers, not lines. Partials merge.
 type Partial struct {
 	workers      map[string]*workerAcc
+	recent       [64]recentWorker
 	excludes     []string
 	Parsed       int64
 	Rejected     int64
@@ -31,6 +34,32 @@ type Partial struct {
 	SubSecond bool
 	// Durations is true when records carried a request time.
 	Durations bool
+}
+
+// recentWorker caches a map entry: a worker's key is compared in place,
+// which is cheaper than hashing it on every line.
+type recentWorker struct {
+	key [24]byte
+	n   uint8
+	acc *workerAcc
+}
+
+// lookup returns the accumulator of worker key k, creating it.
+func (p *Partial) lookup(k []byte) *workerAcc {
+	slot := &p.recent[(int(k[len(k)-1])+31*len(k)+7*int(k[0]))&63]
+	if int(slot.n) == len(k) && string(slot.key[:slot.n]) == string(k) {
+		return slot.acc
+	}
+	w := p.workers[string(k)]
+	if w == nil {
+		w = newWorkerAcc()
+		p.workers[string(k)] = w
+	}
+	if len(k) <= len(slot.key) {
+		slot.n = uint8(copy(slot.key[:], k))
+		slot.acc = w
+	}
+	return w
 }
 
 // workerAcc is one worker's running totals.
@@ -61,7 +90,7 @@ func (p *Partial) Reject(r parse.Reason) {
 
 // Add accounts one parsed record.
 func (p *Partial) Add(rec *parse.Record) {
-	if len(p.excludes) > 0 && p.excluded(rec.Path) {
+	if len(p.excludes) > 0 && p.excluded(rec.Path()) {
 		p.Excluded++
 		return
 	}
@@ -80,11 +109,7 @@ func (p *Partial) Add(rec *parse.Record) {
 		p.Unattributed++
 		return
 	}
-	w := p.workers[string(rec.Worker)]
-	if w == nil {
-		w = newWorkerAcc()
-		p.workers[string(rec.Worker)] = w
-	}
+	w := p.lookup(rec.Worker)
 	w.add(rec)
 	if rec.Duration >= 0 {
 		p.Durations = true
@@ -104,12 +129,18 @@ func (p *Partial) excluded(b []byte) bool {
 	return false
 }
 
-func newWorkerAcc() *workerAcc {
-	s, err := ddsketch.NewDefaultDDSketch(sketchAccuracy)
+// newSketch returns an empty quantile sketch. The cubically interpolated
+// mapping avoids a logarithm per value; its accuracy guarantee is the same.
+func newSketch() *ddsketch.DDSketch {
+	m, err := mapping.NewCubicallyInterpolatedMapping(sketchAccuracy)
 	if err != nil {
 		panic(err) // only for an invalid accuracy constant
 	}
-	return &workerAcc{sketch: s}
+	return ddsketch.NewDDSketch(m, store.NewDenseStore(), store.NewDenseStore())
+}
+
+func newWorkerAcc() *workerAcc {
+	return &workerAcc{sketch: newSketch()}
 }
 
 func (w *workerAcc) add(rec *parse.Record) {
@@ -172,6 +203,7 @@ func (p *Partial) Merge(q *Partial) {
 		}
 		pw.merge(qw)
 	}
+	p.recent = [64]recentWorker{}
 }
 
 func (w *workerAcc) merge(q *workerAcc) {

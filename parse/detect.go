@@ -439,6 +439,7 @@ func buildAccess(group []accessLine) Detection {
 	if ambiguous {
 		d.Suggest = f.Spec
 		f.fields = withoutPID(f.fields)
+		f.plan()
 	}
 	return d
 }

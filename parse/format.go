@@ -27,8 +27,37 @@ const (
 // comes before the next field.
 type field struct {
 	kind  fieldKind
+	how   howEnd // how the fast path finds the end of the value
 	name  string // the name in the format's own syntax: "p", "D", "pid", "request_time", ...
 	after []byte // literal that follows the field ("" at the end of the line or before another field)
+}
+
+// howEnd is how the fast path finds where a field's value ends.
+type howEnd uint8
+
+const (
+	endShort  howEnd = iota // scan a few bytes for the literal that follows
+	endLong                 // vectorised search for the literal that follows
+	endTime                 // 26 bytes, then the literal
+	endLine                 // the rest of the line
+	endStatus               // b'200 OK' or a short value
+	endShape                // no literal follows: the value's own shape
+)
+
+func howFor(fl field, last bool) howEnd {
+	switch {
+	case len(fl.after) == 0 && last:
+		return endLine
+	case len(fl.after) == 0:
+		return endShape
+	case fl.kind == fTimeCLF:
+		return endTime
+	case fl.kind == fStatus:
+		return endStatus
+	case fl.kind == fRequest || fl.kind == fPath || fl.kind == fQuoted:
+		return endLong
+	}
+	return endShort
 }
 
 // Format is a compiled log format: a leading literal, then fields each
@@ -46,6 +75,44 @@ type Format struct {
 
 	lead   []byte
 	fields []field
+	// The fast path reads fields[:head] left to right and fields[tail:]
+	// right to left from the end of the line, and skips the fields between,
+	// which skewer does not use (referer, user agent). head == tail when
+	// nothing is skipped.
+	head, tail int
+}
+
+// plan sets head and tail: the tail is the run of short fields at the end of
+// the format (PID, durations, $msec) that follow a quoted free-text field;
+// the head ends after the last field before it that skewer uses.
+func (f *Format) plan() {
+	n := len(f.fields)
+	f.head, f.tail = n, n
+	if n == 0 || len(f.fields[n-1].after) != 0 {
+		return
+	}
+	t := n
+	for t > 1 && tailable(f.fields[t-1].kind) && len(f.fields[t-2].after) > 0 {
+		t--
+	}
+	if t == n || t < 1 || f.fields[t-1].kind != fQuoted {
+		return
+	}
+	h := t
+	for h > 0 && (f.fields[h-1].kind == fSkip || f.fields[h-1].kind == fQuoted) {
+		h--
+	}
+	f.head, f.tail = h, t
+}
+
+// tailable reports whether a field's values never hold a space or quote, so
+// that it can be found from the end of the line.
+func tailable(k fieldKind) bool {
+	switch k {
+	case fPID, fDurMicros, fDurMillis, fDurSeconds, fMsec:
+		return true
+	}
+	return false
 }
 
 // HasWorker reports whether the format has a worker PID field.
@@ -75,23 +142,127 @@ func (f *Format) has(k fieldKind) bool {
 // hold the text that follows them (an unescaped quote in a user agent).
 const maxBacktrack = 64
 
-// match parses line into rec. It returns ReasonNone on success.
-func (f *Format) match(line []byte, rec *Record) Reason {
+// matchState is the per-reader state of matching: the record being filled,
+// the backtracking budget of the current line, and the last time parsed
+// (access logs repeat the same second on many consecutive lines).
+type matchState struct {
+	rec      *Record
+	budget   int
+	lastTime [32]byte
+	lastLen  int
+	lastUS   int64
+}
+
+// match parses line into st.rec. It returns ReasonNone on success.
+func (f *Format) match(line []byte, st *matchState) Reason {
 	if !bytes.HasPrefix(line, f.lead) {
 		return ReasonNoMatch
 	}
-	budget := maxBacktrack
-	reason := f.matchFrom(line, len(f.lead), 0, rec, &budget)
-	if reason == ReasonNone && f.has(fMsec) {
-		rec.SubSecond = true
+	// Fast path: every field ends at the first occurrence of the literal
+	// that follows it, as on nearly every line.
+	pos, n := len(f.lead), len(f.fields)
+	if f.head < f.tail {
+		if f.matchEnds(line, st) {
+			return ReasonNone
+		}
+		n = 0 // fall through to the slow path
 	}
-	return reason
+	for i := range f.fields[:n] {
+		fl := &f.fields[i]
+		end := -1
+		switch fl.how {
+		case endShort:
+			if k := scanLit(line[pos:], fl.after); k >= 0 {
+				end = pos + k
+			}
+		case endLong:
+			if k := indexLit(line[pos:], fl.after); k >= 0 {
+				end = pos + k
+			}
+		case endLine:
+			end = len(line)
+		default:
+			if e, ok := f.extent(line, pos, pos, fl, i == n-1); ok {
+				end = e
+			}
+		}
+		if end < 0 {
+			break
+		}
+		if fl.kind != fSkip && st.store(fl.kind, line[pos:end]) != ReasonNone {
+			break
+		}
+		pos = end + len(fl.after)
+		if i == n-1 && pos == len(line) {
+			return ReasonNone
+		}
+	}
+	// Slow path: retry free-text fields at later occurrences of their
+	// literal, and find the reason when the line does not match.
+	st.budget = maxBacktrack
+	return f.matchFrom(line, len(f.lead), 0, st)
+}
+
+// matchEnds is the fast path for formats with a skippable middle: the head
+// left to right, the tail right to left.
+func (f *Format) matchEnds(line []byte, st *matchState) bool {
+	pos := len(f.lead)
+	for i := range f.fields[:f.head] {
+		fl := &f.fields[i]
+		end := -1
+		switch fl.how {
+		case endShort:
+			if k := scanLit(line[pos:], fl.after); k >= 0 {
+				end = pos + k
+			}
+		case endLong:
+			if k := indexLit(line[pos:], fl.after); k >= 0 {
+				end = pos + k
+			}
+		default:
+			if e, ok := f.extent(line, pos, pos, fl, false); ok {
+				end = e
+			}
+		}
+		if end < 0 {
+			return false
+		}
+		if fl.kind != fSkip && st.store(fl.kind, line[pos:end]) != ReasonNone {
+			return false
+		}
+		pos = end + len(fl.after)
+	}
+	end := len(line)
+	for j := len(f.fields) - 1; j >= f.tail; j-- {
+		lit := f.fields[j-1].after
+		k := lastIndexLit(line[pos:end], lit)
+		if k < 0 {
+			return false
+		}
+		start := pos + k + len(lit)
+		if st.store(f.fields[j].kind, line[start:end]) != ReasonNone {
+			return false
+		}
+		end = pos + k
+	}
+	return true
+}
+
+// lastIndexLit finds the last lit in s, for the short values of a tail.
+func lastIndexLit(s, lit []byte) int {
+	last := lit[len(lit)-1]
+	for i := len(s) - 1; i >= len(lit)-1; i-- {
+		if s[i] == last && hasAt(s, i-len(lit)+1, lit) {
+			return i - len(lit) + 1
+		}
+	}
+	return -1
 }
 
 // matchFrom matches fields[i:] against line[pos:]. Fields whose value may
 // contain the literal that follows them are retried at later occurrences of
 // that literal when the rest of the line does not match.
-func (f *Format) matchFrom(line []byte, pos, i int, rec *Record, budget *int) Reason {
+func (f *Format) matchFrom(line []byte, pos, i int, st *matchState) Reason {
 	if i == len(f.fields) {
 		if pos != len(line) {
 			return ReasonNoMatch
@@ -106,9 +277,9 @@ func (f *Format) matchFrom(line []byte, pos, i int, rec *Record, budget *int) Re
 		if !ok {
 			return ReasonNoMatch
 		}
-		reason := store(fl.kind, line[start:end], rec)
+		reason := st.store(fl.kind, line[start:end])
 		if reason == ReasonNone {
-			reason = f.matchFrom(line, end+len(fl.after), i+1, rec, budget)
+			reason = f.matchFrom(line, end+len(fl.after), i+1, st)
 			if reason == ReasonNone {
 				return ReasonNone
 			}
@@ -116,8 +287,8 @@ func (f *Format) matchFrom(line []byte, pos, i int, rec *Record, budget *int) Re
 		if !retryable(fl.kind) || len(fl.after) == 0 {
 			return reason
 		}
-		*budget--
-		if *budget <= 0 {
+		st.budget--
+		if st.budget <= 0 {
 			return reason
 		}
 		pos = end + 1
@@ -131,7 +302,7 @@ func retryable(k fieldKind) bool {
 // extent finds where the value of fl that starts at start ends, searching for
 // its following literal from pos.
 func (f *Format) extent(line []byte, start, pos int, fl *field, last bool) (int, bool) {
-	if fl.kind == fStatus && pos == start && bytes.HasPrefix(line[start:], []byte("b'")) {
+	if fl.kind == fStatus && pos == start && pos+1 < len(line) && line[pos] == 'b' && line[pos+1] == '\'' {
 		// gevent_pywsgi under gunicorn 20.1 logs the status as b'200 OK'.
 		q := bytes.IndexByte(line[start+2:], '\'')
 		if q < 0 {
@@ -152,16 +323,73 @@ func (f *Format) extent(line []byte, start, pos int, fl *field, last bool) (int,
 	if pos > len(line) {
 		return 0, false
 	}
+	if fl.kind == fTimeCLF && pos == start && hasAt(line, start+26, fl.after) {
+		return start + 26, true
+	}
 	var k int
-	if len(fl.after) == 1 {
-		k = bytes.IndexByte(line[pos:], fl.after[0])
+	if fl.how == endLong {
+		k = indexLit(line[pos:], fl.after)
 	} else {
-		k = bytes.Index(line[pos:], fl.after)
+		k = scanLit(line[pos:], fl.after)
 	}
 	if k < 0 {
 		return 0, false
 	}
 	return pos + k, true
+}
+
+// hasAt reports whether s holds lit at offset i.
+func hasAt(s []byte, i int, lit []byte) bool {
+	if i+len(lit) > len(s) {
+		return false
+	}
+	for j, c := range lit {
+		if s[i+j] != c {
+			return false
+		}
+	}
+	return true
+}
+
+// scanLit finds lit in s with a plain loop: faster than a vectorised search
+// for the few bytes of short fields (addresses, numbers, status).
+func scanLit(s, lit []byte) int {
+	first := lit[0]
+	if len(lit) == 1 {
+		for i, c := range s {
+			if c == first {
+				return i
+			}
+		}
+		return -1
+	}
+	for i, c := range s {
+		if c == first && hasAt(s, i, lit) {
+			return i
+		}
+	}
+	return -1
+}
+
+// indexLit is bytes.Index for the short literals of log formats: it finds
+// the first byte with IndexByte (vectorised) and checks the rest in place.
+func indexLit(s, lit []byte) int {
+	first, rest := lit[0], lit[1:]
+	off := 0
+	for {
+		k := bytes.IndexByte(s[off:], first)
+		if k < 0 {
+			return -1
+		}
+		at := off + k
+		if len(s)-at-1 < len(rest) {
+			return -1
+		}
+		if hasAt(s, at+1, rest) {
+			return at
+		}
+		off = at + 1
+	}
 }
 
 // naturalEnd finds the end of a field that is directly followed by another
@@ -216,8 +444,9 @@ func hasShape(k fieldKind) bool {
 	return false
 }
 
-// store interprets the value v of a field of kind k into rec.
-func store(k fieldKind, v []byte, rec *Record) Reason {
+// store interprets the value v of a field of kind k into the record.
+func (st *matchState) store(k fieldKind, v []byte) Reason {
+	rec := st.rec
 	switch k {
 	case fPID:
 		if len(v) >= 2 && v[0] == '<' && v[len(v)-1] == '>' {
@@ -235,11 +464,17 @@ func store(k fieldKind, v []byte, rec *Record) Reason {
 		if rec.SubSecond {
 			return ReasonNone // $msec seen earlier on the line wins
 		}
+		if len(v) == st.lastLen && string(v) == string(st.lastTime[:st.lastLen]) {
+			rec.Time, rec.HasTime = st.lastUS, true
+			return ReasonNone
+		}
 		t, ok := parseCLF(v)
 		if !ok {
 			return ReasonBadTime
 		}
 		rec.Time, rec.HasTime = t, true
+		st.lastLen = copy(st.lastTime[:], v)
+		st.lastUS = t
 	case fTimeISO:
 		if rec.SubSecond {
 			return ReasonNone
@@ -260,7 +495,7 @@ func store(k fieldKind, v []byte, rec *Record) Reason {
 	case fDurMicros, fDurMillis, fDurSeconds:
 		return storeDuration(k, v, rec)
 	case fRequest:
-		rec.Path = requestPath(v)
+		rec.request = v
 	case fPath:
 		if isAbsent(v) {
 			return ReasonNone
@@ -268,7 +503,7 @@ func store(k fieldKind, v []byte, rec *Record) Reason {
 		if q := bytes.IndexByte(v, '?'); q >= 0 {
 			v = v[:q]
 		}
-		rec.Path = v
+		rec.path = v
 	}
 	return ReasonNone
 }

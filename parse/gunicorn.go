@@ -121,5 +121,10 @@ func (b *builder) finish(name, family string) (*Format, error) {
 	if len(b.fields) == 0 {
 		return nil, fmt.Errorf("format %q has no fields", b.spec)
 	}
-	return &Format{Name: name, Family: family, Spec: b.spec, lead: b.lead, fields: b.fields}, nil
+	for i := range b.fields {
+		b.fields[i].how = howFor(b.fields[i], i == len(b.fields)-1)
+	}
+	f := &Format{Name: name, Family: family, Spec: b.spec, lead: b.lead, fields: b.fields}
+	f.plan()
+	return f, nil
 }

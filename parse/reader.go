@@ -22,6 +22,7 @@ type Reader struct {
 	br     *bufio.Reader
 	format *Format
 	rec    Record
+	state  matchState
 	line   int64
 	reason Reason
 	text   []byte
@@ -37,7 +38,9 @@ func NewReader(r io.Reader, f *Format) *Reader {
 	if !ok || br.Size() <= MaxLine {
 		br = bufio.NewReaderSize(r, MaxLine+1)
 	}
-	return &Reader{br: br, format: f}
+	rd := &Reader{br: br, format: f}
+	rd.state.rec = &rd.rec
+	return rd
 }
 
 // NewBufferedReader returns a buffered reader suited to NewReader and Peek.
@@ -85,7 +88,7 @@ func (r *Reader) Scan() bool {
 		r.reason = ReasonBlank
 		return true
 	}
-	r.reason = r.format.match(line, &r.rec)
+	r.reason = r.format.match(line, &r.state)
 	return true
 }
 

@@ -22,8 +22,19 @@ type Record struct {
 	// Status is the HTTP status code, or 0 when the log gives none (gunicorn's
 	// "socket" when the client went away, or "-").
 	Status int
-	// Path is the request path without its query string; empty when unknown.
-	Path []byte
+	// path is the logged path (%(U)s, $uri), request the request line
+	// (%(r)s, $request); the path is cut from the request only when asked.
+	path    []byte
+	request []byte
+}
+
+// Path returns the request path without its query string; empty when the
+// line has none.
+func (r *Record) Path() []byte {
+	if r.path != nil {
+		return r.path
+	}
+	return requestPath(r.request)
 }
 
 func (r *Record) reset(line int64) {
