@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -227,61 +228,115 @@ func oneFamily(cands []*candidate, ld *loaded, family string) ([]*candidate, err
 	return keep, nil
 }
 
-// readAll reads the candidates, on every core, into one partial each.
+// rejection is a rejected line shown on stderr.
+type rejection struct {
+	path   string
+	line   int64
+	reason string
+}
+
+func (r rejection) String() string { return fmt.Sprintf("%s:%d: %s", r.path, r.line, r.reason) }
+
+// job is one stream of lines to parse: a whole input, or one chunk of a
+// large plain file.
+type job struct {
+	cand  int
+	chunk *parse.Chunk
+	part  *aggregate.Partial
+	lines int64
+	shown []rejection
+	err   error
+}
+
+// readAll reads the candidates into one partial each. Inputs are read in
+// parallel, and large plain files in chunks, on every core.
 func readAll(ctx context.Context, cands []*candidate, excludes []string) ([]*aggregate.Partial, []string, error) {
-	parts := make([]*aggregate.Partial, len(cands))
-	rejections := make([][]string, len(cands))
-	errs := make([]error, len(cands))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
+	procs := runtime.GOMAXPROCS(0)
+	var jobs []*job
 	for i, c := range cands {
+		chunks, err := parse.Split(c.src, procs)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(chunks) < 2 {
+			jobs = append(jobs, &job{cand: i})
+			continue
+		}
+		c.closer.Close()
+		c.closer = nil
+		for k := range chunks {
+			jobs = append(jobs, &job{cand: i, chunk: &chunks[k]})
+		}
+	}
+	sem := make(chan struct{}, procs)
+	var wg sync.WaitGroup
+	for _, j := range jobs {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			parts[i], rejections[i], errs[i] = readOne(ctx, c, excludes)
+			j.err = j.run(ctx, cands[j.cand], excludes)
 		}()
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	parts := make([]*aggregate.Partial, len(cands))
+	before := make([]int64, len(cands)) // lines in earlier chunks of the same input
 	var shown []string
-	for i := range cands {
-		if errs[i] != nil {
-			return nil, nil, errs[i]
+	for _, j := range jobs {
+		if j.err != nil {
+			return nil, nil, j.err
 		}
-		for _, r := range rejections[i] {
+		for _, r := range j.shown {
+			r.line += before[j.cand]
 			if len(shown) < maxShownRejections {
-				shown = append(shown, r)
+				shown = append(shown, r.String())
 			}
+		}
+		before[j.cand] += j.lines
+		if parts[j.cand] == nil {
+			parts[j.cand] = j.part
+		} else {
+			parts[j.cand].Merge(j.part)
 		}
 	}
 	return parts, shown, nil
 }
 
-func readOne(ctx context.Context, c *candidate, excludes []string) (*aggregate.Partial, []string, error) {
-	p := aggregate.NewPartial(excludes)
-	var shown []string
-	r := parse.NewReader(c.br, c.format)
+// run parses the job's lines into its own partial.
+func (j *job) run(ctx context.Context, c *candidate, excludes []string) error {
+	in := c.br
+	if j.chunk != nil {
+		f, err := os.Open(c.src.Path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = io.NewSectionReader(f, j.chunk.Offset, j.chunk.Length)
+	}
+	j.part = aggregate.NewPartial(excludes)
+	r := parse.NewReader(in, c.format)
 	for r.Scan() {
 		if reason := r.Reason(); reason != parse.ReasonNone {
-			p.Reject(reason)
-			if len(shown) < maxShownRejections {
-				shown = append(shown, fmt.Sprintf("%s:%d: %s", c.src.Path, r.Line(), reason))
+			j.part.Reject(reason)
+			if len(j.shown) < maxShownRejections {
+				j.shown = append(j.shown, rejection{path: c.src.Path, line: r.Line(), reason: string(reason)})
 			}
 			continue
 		}
-		p.Add(r.Record())
+		j.part.Add(r.Record())
 		if r.Line()&0xffff == 0 && ctx.Err() != nil {
-			return nil, nil, ctx.Err()
+			return ctx.Err()
 		}
 	}
+	j.lines = r.Line()
 	if err := r.Err(); err != nil {
-		return nil, nil, fmt.Errorf("%s: line %d: %w", c.src.Path, r.Line()+1, err)
+		return fmt.Errorf("%s: line %d: %w", c.src.Path, r.Line()+1, err)
 	}
-	return p, shown, nil
+	return nil
 }
 
 // sameTraffic refuses two logs of one family that cover the same time: the

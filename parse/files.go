@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -99,14 +100,14 @@ func Decompress(rc io.ReadCloser, name string) (io.ReadCloser, error) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			rc.Close()
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", name, streamError("gzip", err))
 		}
 		return &readCloser{Reader: &nameErrors{r: zr, what: "gzip"}, close: func() error { zr.Close(); return rc.Close() }}, nil
 	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
 		if err != nil {
 			rc.Close()
-			return nil, fmt.Errorf("%s: zstd: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", name, streamError("zstd", err))
 		}
 		return &readCloser{Reader: &nameErrors{r: zr, what: "zstd"}, close: func() error { zr.Close(); return rc.Close() }}, nil
 	}
@@ -129,10 +130,99 @@ type nameErrors struct {
 
 func (n *nameErrors) Read(p []byte) (int, error) {
 	k, err := n.r.Read(p)
-	if err == io.ErrUnexpectedEOF {
-		err = fmt.Errorf("%s stream is truncated: %w", n.what, err)
-	} else if err != nil && err != io.EOF {
-		err = fmt.Errorf("%s: %w", n.what, err)
+	if err != nil && err != io.EOF {
+		err = streamError(n.what, err)
 	}
 	return k, err
+}
+
+// streamError says what went wrong in a compressed stream: a stream cut
+// short (in its header as well as in its body) is truncated.
+func streamError(what string, err error) error {
+	if err == io.ErrUnexpectedEOF {
+		return fmt.Errorf("%s stream is truncated: %w", what, err)
+	}
+	if strings.HasPrefix(err.Error(), what+": ") {
+		return err // klauspost's gzip errors already say "gzip: "
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// minSplit is the smallest file worth parsing in several chunks at once.
+const minSplit = 32 << 20
+
+// Chunk is a byte range of a file that starts at the beginning of a line
+// and ends after a newline (or at the end of the file).
+type Chunk struct {
+	Offset, Length int64
+}
+
+// Split cuts a plain (uncompressed) regular file into at most n chunks at
+// line boundaries, so that they can be parsed on several cores. It returns
+// nil when the file is too small, compressed, or not a regular file.
+func Split(src Source, n int) ([]Chunk, error) {
+	if src.Path == "-" || n < 2 {
+		return nil, nil
+	}
+	f, err := os.Open(src.Path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", src.Path, unwrapPathError(err))
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() || info.Size() < minSplit {
+		return nil, err
+	}
+	magic := make([]byte, 4)
+	if _, err := io.ReadFull(f, magic); err != nil {
+		return nil, nil
+	}
+	if bytes.HasPrefix(magic, []byte{0x1f, 0x8b}) || bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}) {
+		return nil, nil
+	}
+	size := info.Size()
+	cuts := []int64{0}
+	buf := make([]byte, 64<<10)
+	for i := 1; i < n; i++ {
+		at := size * int64(i) / int64(n)
+		if at <= cuts[len(cuts)-1] {
+			continue
+		}
+		// The chunk starts after the first newline at or after at-1, so a
+		// cut that lands on a line start keeps that line whole.
+		next, err := nextLineStart(f, at-1, buf)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", src.Path, err)
+		}
+		if next < 0 || next >= size {
+			break
+		}
+		if next > cuts[len(cuts)-1] {
+			cuts = append(cuts, next)
+		}
+	}
+	cuts = append(cuts, size)
+	chunks := make([]Chunk, 0, len(cuts)-1)
+	for i := 0; i+1 < len(cuts); i++ {
+		chunks = append(chunks, Chunk{Offset: cuts[i], Length: cuts[i+1] - cuts[i]})
+	}
+	return chunks, nil
+}
+
+// nextLineStart returns the offset just after the first newline at or after
+// off, or -1 when there is none.
+func nextLineStart(f *os.File, off int64, buf []byte) (int64, error) {
+	for {
+		n, err := f.ReadAt(buf, off)
+		if i := bytes.IndexByte(buf[:n], '\n'); i >= 0 {
+			return off + int64(i) + 1, nil
+		}
+		off += int64(n)
+		if err == io.EOF {
+			return -1, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
 }
