@@ -14,6 +14,7 @@ import (
 
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/parse"
+	"github.com/skewer-dev/skewer/render"
 )
 
 // inputFlags are the input options shared by every command that reads logs.
@@ -106,7 +107,7 @@ func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, er
 		return nil, err
 	}
 	for _, r := range rejections {
-		fmt.Fprintf(s.ErrOut, "skewer: %s\n", r)
+		fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(r))
 	}
 	if err := sameTraffic(cands, parts); err != nil {
 		return nil, err
@@ -123,7 +124,11 @@ func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, er
 	}
 	total := ld.partial.Parsed + ld.partial.Excluded + ld.partial.Rejected
 	if ld.partial.Parsed+ld.partial.Excluded == 0 {
-		return nil, fmt.Errorf("no access lines: %d lines read, none parsed (%s)", total, topReason(ld.partial))
+		hint := ""
+		if fl.LogFormat != "" {
+			hint = "; check --log-format against a line of the log, or leave it out to detect the format"
+		}
+		return nil, fmt.Errorf("no access lines: %d lines read, none parsed (%s)%s", total, topReason(ld.partial), hint)
 	}
 	if rej := ld.partial.Rejected; rej > 0 {
 		if fl.Strict {

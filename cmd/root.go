@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
 )
 
@@ -65,10 +66,10 @@ func Run(ctx context.Context, args []string, s IO) int {
 		if ee.code == ExitCheckFailed {
 			return ee.code
 		}
-		fmt.Fprintf(s.ErrOut, "skewer: %v\n", ee.err)
+		fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(ee.err.Error()))
 		return ee.code
 	}
-	fmt.Fprintf(s.ErrOut, "skewer: %v\n", err)
+	fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(err.Error()))
 	return ExitError
 }
 
