@@ -105,15 +105,14 @@ func (p *Partial) Add(rec *parse.Record) {
 		p.Timed = true
 		p.SubSecond = p.SubSecond && rec.SubSecond
 	}
+	if rec.Duration >= 0 {
+		p.Durations = true
+	}
 	if len(rec.Worker) == 0 {
 		p.Unattributed++
 		return
 	}
-	w := p.lookup(rec.Worker)
-	w.add(rec)
-	if rec.Duration >= 0 {
-		p.Durations = true
-	}
+	p.lookup(rec.Worker).add(rec)
 }
 
 func (p *Partial) excluded(b []byte) bool {

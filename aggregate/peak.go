@@ -13,8 +13,10 @@ const peakRetain = 4096
 // Requests that ended more than the longest duration seen before the latest
 // end can no longer be covered by a later request and are dropped, so memory
 // stays bounded. A request longer than every earlier one, or lines far out of
-// order, can make the result an undercount; merged partials (other files)
-// take the larger peak.
+// order, can make the result an undercount. Merged partials take the larger
+// peak, which is exact only when they do not overlap in time: so files with
+// sub-second stamps are never cut into chunks (cmd), and the requests in
+// flight across a log rotation are not counted together.
 type peakTracker struct {
 	inflight []peakEntry
 	latest   int64

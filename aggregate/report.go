@@ -190,7 +190,9 @@ func (w *workerAcc) row(key string, total int64, durations, subSecond bool) Work
 	if durations && w.durN > 0 {
 		secs := float64(w.durSum) / 1e6
 		r.RequestSeconds = &secs
-		if alive := w.aliveMicros(subSecond); alive > 0 {
+		// Untimed lines (a format without a time) say nothing of how long
+		// the worker was alive.
+		if alive := w.aliveMicros(subSecond); w.timed && alive > 0 {
 			mc := float64(w.durSum) / float64(alive)
 			r.MeanConcurrency = &mc
 		}

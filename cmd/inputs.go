@@ -259,9 +259,13 @@ func readAll(ctx context.Context, cands []*candidate, excludes []string) ([]*agg
 	procs := runtime.GOMAXPROCS(0)
 	var jobs []*job
 	for i, c := range cands {
-		chunks, err := parse.Split(c.src, procs)
-		if err != nil {
-			return nil, nil, err
+		var chunks []parse.Chunk
+		if !c.format.SubSecond() {
+			// Peak concurrency (sub-second stamps) needs one stream.
+			var err error
+			if chunks, err = parse.Split(c.src, procs); err != nil {
+				return nil, nil, err
+			}
 		}
 		if len(chunks) < 2 {
 			jobs = append(jobs, &job{cand: i})

@@ -117,6 +117,12 @@ func runReport(ctx context.Context, o *reportOptions) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if o.Output == "csv" {
+		// CSV holds rows only: its notes go to stderr.
+		for _, n := range render.Footnotes(rep) {
+			fmt.Fprintf(o.ErrOut, "skewer: note: %s\n", n)
+		}
+	}
 	_, err = o.Out.Write(buf.Bytes())
 	return err
 }

@@ -1,15 +1,132 @@
 package render
 
 import (
-	"errors"
+	"fmt"
 	"io"
+	"strings"
 
 	"github.com/skewer-dev/skewer/aggregate"
 )
 
-var errNotYet = errors.New("not yet")
-
-// Markdown writes the report as a markdown document.
+// Markdown writes the report as a GitHub-flavoured markdown document: the
+// inputs, the plain-words summary, a table of the top workers, the skew
+// metrics and the notes.
 func Markdown(w io.Writer, rep *aggregate.Report, opt Options) error {
-	return errNotYet
+	ew := &errWriter{w: w}
+	ew.printf("# skewer report\n\n")
+	mdInputs(ew, rep)
+	ew.printf("%s.\n\n", Summary(rep))
+	mdWorkers(ew, rep, opt)
+	ew.printf("\n## Skew\n\n")
+	mdSkew(ew, rep)
+	if notes := Footnotes(rep); len(notes) > 0 {
+		ew.printf("\n## Notes\n\n")
+		for _, n := range notes {
+			ew.printf("- %s\n", mdText(n))
+		}
+	}
+	return ew.err
+}
+
+func mdInputs(ew *errWriter, rep *aggregate.Report) {
+	l := rep.Lines
+	ew.printf("Inputs: %d lines, %d parsed, %d rejected", l.Total, l.Parsed, l.Rejected)
+	if rep.Family != "" {
+		ew.printf(" (%s)", mdText(rep.Family))
+	}
+	ew.printf("\n\n")
+	for _, in := range rep.Inputs {
+		if in.Ignored != nil {
+			ew.printf("- %s: skipped (%s)\n", mdText(in.Path), mdText(shortIgnored(in)))
+			continue
+		}
+		ew.printf("- %s: %s, %d lines, %d parsed, %d rejected", mdText(in.Path), mdText(in.Format), in.Lines, in.Parsed, in.Rejected)
+		if in.Note != "" {
+			ew.printf(" (%s)", mdText(in.Note))
+		}
+		ew.printf("\n")
+	}
+	if len(rep.Inputs) > 0 {
+		ew.printf("\n")
+	}
+	if rep.Span.Start != nil && rep.Span.End != nil {
+		ew.printf("Span: %s to %s (%s)\n\n", *rep.Span.Start, *rep.Span.End, spanDuration(rep))
+	}
+}
+
+func mdWorkers(ew *errWriter, rep *aggregate.Report, opt Options) {
+	head := tableHeader()
+	mdRow(ew, head)
+	align := make([]string, len(head))
+	align[0] = ":---"
+	for i := 1; i < len(align); i++ {
+		align[i] = "---:"
+	}
+	ew.printf("| %s |\n", strings.Join(align, " | "))
+	oneDay := spanOneDay(rep)
+	shown, others, folded := rows(rep, opt.Top)
+	for _, w := range shown {
+		mdRow(ew, tableRow(w, w.Key, oneDay))
+	}
+	if others != nil {
+		mdRow(ew, tableRow(*others, fmt.Sprintf("others (%d)", folded), oneDay))
+	}
+}
+
+func mdRow(ew *errWriter, cells []string) {
+	esc := make([]string, len(cells))
+	for i, c := range cells {
+		esc[i] = mdText(c)
+	}
+	ew.printf("| %s |\n", strings.Join(esc, " | "))
+}
+
+// mdSkew writes the skew metrics as a table, one column per measured
+// quantity.
+func mdSkew(ew *errWriter, rep *aggregate.Report) {
+	skews := []aggregate.Skew{rep.Skew}
+	head := []string{"metric", "requests"}
+	if rep.RequestSecondsSkew != nil {
+		skews = append(skews, *rep.RequestSecondsSkew)
+		head = append(head, "request seconds")
+	}
+	metrics := []struct {
+		name string
+		cell func(aggregate.Skew) string
+	}{
+		{"workers", func(s aggregate.Skew) string { return fmt.Sprint(s.Workers) }},
+		{"active workers", func(s aggregate.Skew) string { return fmt.Sprint(s.ActiveWorkers) }},
+		{"gini", func(s aggregate.Skew) string { return fmt.Sprintf("%.3f", s.Gini) }},
+		{"top 1 share", func(s aggregate.Skew) string { return percent(s.TopShare["1"]) }},
+		{"top 3 share", func(s aggregate.Skew) string { return percent(s.TopShare["3"]) }},
+		{"top 5 share", func(s aggregate.Skew) string { return percent(s.TopShare["5"]) }},
+		{"max/mean", func(s aggregate.Skew) string { return fixed(s.MaxMean, 2) }},
+		{"cv", func(s aggregate.Skew) string { return fixed(s.CV, 3) }},
+		{"jain", func(s aggregate.Skew) string { return fixed(s.Jain, 3) }},
+		{"effective workers", func(s aggregate.Skew) string { return fixed(s.EffectiveWorkers, 1) }},
+	}
+	mdRow(ew, head)
+	ew.printf("| :---%s |\n", strings.Repeat(" | ---:", len(skews)))
+	for _, m := range metrics {
+		cells := []string{m.name}
+		for _, s := range skews {
+			cells = append(cells, m.cell(s))
+		}
+		mdRow(ew, cells)
+	}
+}
+
+// mdEscaper backslash-escapes what would end a table cell (|) or start
+// inline markup; the backslash itself first, so that a logged backslash
+// cannot escape the next character.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, `|`, `\|`, "`", "\\`", `*`, `\*`, `_`, `\_`,
+	`[`, `\[`, `]`, `\]`, `<`, `\<`, `>`, `\>`,
+)
+
+// mdText makes a string safe for one line of markdown: control characters
+// stripped (so no escape sequence and no line break gets through) and
+// markup characters escaped.
+func mdText(s string) string {
+	return mdEscaper.Replace(Clean(s))
 }
