@@ -126,8 +126,9 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 	if rep.Inputs == nil {
 		rep.Inputs = []Input{}
 	}
-	rep.Lines = Lines{Parsed: p.Parsed + p.Excluded, Rejected: p.Rejected, RejectedByReason: map[string]int64{}}
-	rep.Lines.Total = rep.Lines.Parsed + rep.Lines.Rejected
+	// Every line is parsed, rejected, or excluded by --exclude-path.
+	rep.Lines = Lines{Parsed: p.Parsed, Rejected: p.Rejected, RejectedByReason: map[string]int64{}}
+	rep.Lines.Total = p.Parsed + p.Rejected + p.Excluded
 	for r, n := range p.RejectedBy {
 		rep.Lines.RejectedByReason[string(r)] = n
 	}

@@ -71,11 +71,11 @@ func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, er
 		}
 		paths = []string{"-"}
 	}
-	sources, err := parse.Expand(paths)
+	sources, dups, err := parse.Expand(paths)
 	if err != nil {
 		return nil, err
 	}
-	ld := &loaded{}
+	ld := &loaded{warnings: dups}
 	var cands []*candidate
 	defer func() {
 		for _, c := range cands {
@@ -116,19 +116,18 @@ func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, er
 	for i, c := range cands {
 		p := parts[i]
 		in := &ld.inputs[c.index]
-		in.Parsed = p.Parsed + p.Excluded
+		in.Parsed = p.Parsed
 		in.Rejected = p.Rejected
-		in.Lines = in.Parsed + in.Rejected
+		in.Lines = p.Parsed + p.Excluded + p.Rejected
+		if p.Parsed+p.Excluded == 0 && p.Rejected > 0 && !c.src.Walked {
+			return nil, fmt.Errorf("%s: none of its %d lines was read as a %s access log (%s)%s", c.src.Path, p.Rejected, c.format.Name, topReason(p), formatHint(fl))
+		}
 		ld.partial.Merge(p)
 		ld.family = c.format.Family
 	}
 	total := ld.partial.Parsed + ld.partial.Excluded + ld.partial.Rejected
 	if ld.partial.Parsed+ld.partial.Excluded == 0 {
-		hint := ""
-		if fl.LogFormat != "" {
-			hint = "; check --log-format against a line of the log, or leave it out to detect the format"
-		}
-		return nil, fmt.Errorf("no access lines: %d lines read, none parsed (%s)%s", total, topReason(ld.partial), hint)
+		return nil, fmt.Errorf("no access lines: %d lines read, none parsed (%s)%s", total, topReason(ld.partial), formatHint(fl))
 	}
 	if rej := ld.partial.Rejected; rej > 0 {
 		if fl.Strict {
@@ -139,6 +138,13 @@ func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, er
 		}
 	}
 	return ld, nil
+}
+
+func formatHint(fl inputFlags) string {
+	if fl.LogFormat != "" {
+		return "; check --log-format against a line of the log, or leave it out to detect the format"
+	}
+	return ""
 }
 
 // classify opens and detects one source. It returns a candidate for access
@@ -171,6 +177,9 @@ func classify(src parse.Source, stdin io.Reader, fixed *parse.Format, want strin
 	f := d.Format
 	switch {
 	case fixed != nil && (d.Kind == parse.KindAccess || d.Kind == parse.KindUnknown):
+		if matched, lines := fixed.Matches(sample, perr != nil); matched == 0 && lines > 0 {
+			return ignore(fmt.Sprintf("none of its first %d lines matches --log-format", lines))
+		}
 		f = fixed
 		in.Kind = string(parse.KindAccess)
 	case d.Kind == parse.KindEmpty:
@@ -349,9 +358,11 @@ func (j *job) run(ctx context.Context, c *candidate, excludes []string) error {
 }
 
 // sameTraffic refuses two logs of one family that cover the same time: the
-// same requests logged twice (text and JSON, or two formats) would count
-// twice. Rotated files do not overlap beyond a few out-of-order seconds.
+// same requests logged twice (text and JSON, a copy, two formats) would
+// count twice. Rotated files meet at a second or so of out-of-order lines;
+// two copies of one log share their first and last time and line count.
 func sameTraffic(cands []*candidate, parts []*aggregate.Partial) error {
+	const second = int64(time.Second / time.Microsecond)
 	for i := range cands {
 		for j := i + 1; j < len(cands); j++ {
 			a, b := parts[i], parts[j]
@@ -361,7 +372,8 @@ func sameTraffic(cands []*candidate, parts []*aggregate.Partial) error {
 			lo, hi := max(a.First, b.First), min(a.Last, b.Last)
 			overlap := hi - lo
 			shorter := min(a.Last-a.First, b.Last-b.First)
-			if overlap > int64(time.Minute/time.Microsecond) || overlap > 0 && overlap*10 > shorter && shorter > int64(10*time.Second/time.Microsecond) {
+			copies := a.First == b.First && a.Last == b.Last && a.Parsed+a.Excluded == b.Parsed+b.Excluded
+			if copies || overlap > second && (overlap > 60*second || 2*overlap > shorter) {
 				return fmt.Errorf("%s and %s cover the same time (%s to %s): the same traffic logged twice would be counted twice; pass one of them",
 					cands[i].src.Path, cands[j].src.Path,
 					time.UnixMicro(lo).UTC().Format(time.RFC3339), time.UnixMicro(hi).UTC().Format(time.RFC3339))

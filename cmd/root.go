@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/skewer-dev/skewer/render"
@@ -69,7 +70,11 @@ func Run(ctx context.Context, args []string, s IO) int {
 		fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(ee.err.Error()))
 		return ee.code
 	}
-	fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(err.Error()))
+	msg := err.Error()
+	if strings.HasPrefix(msg, "unknown command") {
+		msg += " (see 'skewer --help')"
+	}
+	fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(msg))
 	return ExitError
 }
 

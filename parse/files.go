@@ -29,11 +29,60 @@ type Source struct {
 var Stdin = Source{Path: "-"}
 
 // Expand turns command-line paths into sources: files as given, directories
-// walked recursively in lexical order, "-" as standard input.
-func Expand(paths []string) ([]Source, error) {
+// walked recursively, "-" as standard input. Sources are sorted by path, so
+// that nothing downstream depends on the order of the arguments; a file
+// reached twice (named and inside a named directory, or through a link) is
+// kept once and named in dups.
+func Expand(paths []string) (sources []Source, dups []string, err error) {
+	out, err := expand(paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	type seenFile struct {
+		info os.FileInfo
+		path string
+	}
+	var seen []seenFile
+	for _, src := range out {
+		if src.Path == "-" {
+			sources = append(sources, src)
+			continue
+		}
+		info, err := os.Stat(src.Path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", src.Path, unwrapPathError(err))
+		}
+		dup := ""
+		for _, prev := range seen {
+			if os.SameFile(prev.info, info) {
+				dup = prev.path
+				break
+			}
+		}
+		switch {
+		case dup == src.Path:
+			dups = append(dups, fmt.Sprintf("%s is given twice: read once", src.Path))
+			continue
+		case dup != "":
+			dups = append(dups, fmt.Sprintf("%s is the same file as %s: read once", src.Path, dup))
+			continue
+		}
+		seen = append(seen, seenFile{info, src.Path})
+		sources = append(sources, src)
+	}
+	return sources, dups, nil
+}
+
+func expand(paths []string) ([]Source, error) {
 	var out []Source
+	stdin := false
 	for _, p := range paths {
 		if p == "-" {
+			if stdin {
+				return nil, fmt.Errorf("- (standard input) is given twice")
+			}
+			stdin = true
 			out = append(out, Stdin)
 			continue
 		}
@@ -58,7 +107,6 @@ func Expand(paths []string) ([]Source, error) {
 		if err != nil {
 			return nil, err
 		}
-		sort.Slice(walked, func(i, j int) bool { return walked[i].Path < walked[j].Path })
 		out = append(out, walked...)
 	}
 	return out, nil

@@ -272,10 +272,13 @@ func (f *Format) matchFrom(line []byte, pos, i int, st *matchState) Reason {
 	fl := &f.fields[i]
 	last := i == len(f.fields)-1
 	start := pos
+	// The first attempt's reason names the bad field best; a later attempt
+	// only replaces a plain "does not match".
+	best := ReasonNone
 	for {
 		end, ok := f.extent(line, start, pos, fl, last)
 		if !ok {
-			return ReasonNoMatch
+			return worse(best, ReasonNoMatch)
 		}
 		reason := st.store(fl.kind, line[start:end])
 		if reason == ReasonNone {
@@ -284,15 +287,40 @@ func (f *Format) matchFrom(line []byte, pos, i int, st *matchState) Reason {
 				return ReasonNone
 			}
 		}
+		best = worse(best, reason)
 		if !retryable(fl.kind) || len(fl.after) == 0 {
-			return reason
+			return best
 		}
 		st.budget--
 		if st.budget <= 0 {
-			return reason
+			return best
 		}
 		pos = end + 1
 	}
+}
+
+// worse keeps the more specific of two rejection reasons.
+func worse(best, r Reason) Reason {
+	if best == ReasonNone || best == ReasonNoMatch && r != ReasonNone {
+		return r
+	}
+	return best
+}
+
+// Matches reports how many of the complete lines of sample (the start of a
+// file; atEOF when it holds the whole file) the format reads, out of how
+// many non-blank lines.
+func (f *Format) Matches(sample []byte, atEOF bool) (matched, lines int) {
+	var rec Record
+	st := matchState{rec: &rec}
+	for _, l := range sampleOf(sample, atEOF) {
+		lines++
+		rec.reset(0)
+		if f.match(l, &st) == ReasonNone {
+			matched++
+		}
+	}
+	return matched, lines
 }
 
 func retryable(k fieldKind) bool {

@@ -31,6 +31,9 @@ func Markdown(w io.Writer, rep *aggregate.Report, opt Options) error {
 func mdInputs(ew *errWriter, rep *aggregate.Report) {
 	l := rep.Lines
 	ew.printf("Inputs: %d lines, %d parsed, %d rejected", l.Total, l.Parsed, l.Rejected)
+	if rep.Excluded > 0 {
+		ew.printf(", %d excluded", rep.Excluded)
+	}
 	if rep.Family != "" {
 		ew.printf(" (%s)", mdText(rep.Family))
 	}

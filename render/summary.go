@@ -62,10 +62,10 @@ func Footnotes(rep *aggregate.Report) []string {
 		out = append(out, fmt.Sprintf("%d of --workers %d slots never appeared in the log: counted as idle workers with 0 requests", rep.IdleSlots, rep.Configured))
 	}
 	if rep.Unattributed > 0 {
-		out = append(out, fmt.Sprintf("%d requests had no worker key (unattributed: outside the shares)", rep.Unattributed))
+		out = append(out, fmt.Sprintf("%s had no worker key (unattributed: outside the shares)", plural(rep.Unattributed, "request")))
 	}
 	if rep.Excluded > 0 {
-		out = append(out, fmt.Sprintf("%d requests excluded by --exclude-path", rep.Excluded))
+		out = append(out, fmt.Sprintf("%s excluded by --exclude-path", plural(rep.Excluded, "request")))
 	}
 	if !rep.Durations {
 		out = append(out, "the log has no request time: request seconds, concurrency and percentiles are unknown")
@@ -81,4 +81,12 @@ func skewLine(s aggregate.Skew) string {
 	return fmt.Sprintf("gini %.3f  top1 %s  top3 %s  top5 %s  max/mean %s  cv %s  jain %s  effective workers %s of %d (active %d)",
 		s.Gini, percent(s.TopShare["1"]), percent(s.TopShare["3"]), percent(s.TopShare["5"]),
 		fixed(s.MaxMean, 2), fixed(s.CV, 3), fixed(s.Jain, 3), fixed(s.EffectiveWorkers, 1), s.Workers, s.ActiveWorkers)
+}
+
+// plural writes "1 request" or "2 requests".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

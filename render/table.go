@@ -37,6 +37,9 @@ func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 func writeInputs(ew *errWriter, rep *aggregate.Report) {
 	l := rep.Lines
 	ew.printf("inputs: %d lines, %d parsed, %d rejected", l.Total, l.Parsed, l.Rejected)
+	if rep.Excluded > 0 {
+		ew.printf(", %d excluded", rep.Excluded)
+	}
 	if rep.Family != "" {
 		ew.printf(" (%s)", rep.Family)
 	}
