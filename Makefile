@@ -1,0 +1,57 @@
+# Build, test and try skewer. `make demo` and `make test` are all a new
+# checkout needs; the other targets are for development.
+
+GO       ?= go
+FUZZTIME ?= 30s
+
+DEMO_SYNC  := testdata/logs/demo/gunicorn-sync-17/access.log
+DEMO_PROXY := testdata/logs/demo/nginx-proxy/
+
+.PHONY: build test demo bench golden fuzz clean
+
+build:
+	$(GO) build -o skewer .
+
+# -race needs cgo, so a C compiler; without one the tests run without it.
+test:
+	$(GO) vet ./...
+	@if command -v cc >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1; then \
+		echo 'CGO_ENABLED=1 $(GO) test -race ./...'; \
+		CGO_ENABLED=1 $(GO) test -race ./...; \
+	else \
+		echo 'no C compiler (cc or gcc): testing without -race'; \
+		echo '$(GO) test ./...'; \
+		$(GO) test ./...; \
+	fi
+
+demo: build
+	@echo '$$ ./skewer report $(DEMO_SYNC)'
+	@./skewer report $(DEMO_SYNC)
+	@echo
+	@echo '$$ ./skewer report $(DEMO_PROXY)'
+	@./skewer report $(DEMO_PROXY)
+
+# Go benchmarks, then skewer against wc -l, mawk and gawk on a generated log.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	bash bench/run.sh
+
+# Rewrites the golden files; review the diff before committing.
+golden:
+	UPDATE_GOLDEN=1 $(GO) test ./...
+	git diff --stat testdata/golden
+	@git status --short --untracked-files=all testdata/golden | grep '^??' || true
+
+# Runs each Fuzz target of ./parse for FUZZTIME (make fuzz FUZZTIME=5m).
+fuzz:
+	@list=$$($(GO) test -list '^Fuzz' ./parse) || { echo "$$list" >&2; exit 1; }; \
+	targets=$$(echo "$$list" | grep '^Fuzz') || { \
+		echo 'fuzz: no Fuzz targets in ./parse (go test -list Fuzz ./parse)' >&2; exit 1; }; \
+	for t in $$targets; do \
+		echo "$(GO) test -run '^\$$' -fuzz '^$$t\$$' -fuzztime $(FUZZTIME) ./parse"; \
+		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./parse || exit 1; \
+	done
+
+clean:
+	rm -f skewer
+	rm -rf bench/out
