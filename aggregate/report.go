@@ -1,6 +1,7 @@
 package aggregate
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"time"
@@ -29,10 +30,12 @@ type Report struct {
 	CPUSkew            *Skew    `json:"cpu_skew,omitempty"`
 	Windows            []Window `json:"windows"`
 	Warnings           []string `json:"warnings"`
+	// Masters are the master processes found in snapshots, not workers.
+	Masters []Master `json:"masters,omitempty"`
 
 	// IdleSlots is how many --workers slots never appeared in the log; they
 	// count in the skew as workers with nothing done.
-	IdleSlots int `json:"-"`
+	IdleSlots int `json:"idle_slots"`
 	// Configured is the --workers value, 0 when not given.
 	Configured int `json:"-"`
 	// Durations reports whether the logs carried request times.
@@ -89,6 +92,8 @@ type Worker struct {
 	CPURate         *float64         `json:"cpu_rate"`
 	RSSPeakBytes    *int64           `json:"rss_peak_bytes"`
 	RSSLastBytes    *int64           `json:"rss_last_bytes"`
+	// CPUSecondsPerRequest is CPU seconds / requests.
+	CPUSecondsPerRequest *float64 `json:"cpu_seconds_per_request"`
 }
 
 // Window is one time window of a timeline.
@@ -107,6 +112,8 @@ type Options struct {
 	Workers int
 	// Family is the server family of the run.
 	Family string
+	// Procs is what process snapshots and error logs gave, or nil.
+	Procs *Procs
 }
 
 // Finish turns the merged partial of a run into a Report. Output does not
@@ -141,27 +148,58 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 	for _, w := range p.workers {
 		attributed += w.requests
 	}
+	pr := opt.Procs
 	keys := p.Workers()
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := p.workers[keys[i]], p.workers[keys[j]]
-		if a.requests != b.requests {
-			return a.requests > b.requests
+	if pr != nil {
+		rep.Restarts = pr.Restarts
+		rep.Masters = pr.Masters
+		rep.Warnings = append(rep.Warnings, pr.Notes...)
+		for k := range pr.Workers {
+			if p.workers[k] == nil {
+				keys = append(keys, k)
+			}
 		}
-		return keyLess(keys[i], keys[j])
-	})
+	}
+	empty := newWorkerAcc()
+	acc := func(k string) *workerAcc {
+		if w := p.workers[k]; w != nil {
+			return w
+		}
+		return empty
+	}
 	requests := make([]float64, 0, len(keys))
 	seconds := make([]float64, 0, len(keys))
+	var cpu []float64
+	var cpuTotal int64
 	for _, k := range keys {
-		w := p.workers[k]
-		rep.Workers = append(rep.Workers, w.row(k, attributed, p.Durations, subSecond))
+		w := acc(k)
+		row := w.row(k, attributed, p.Durations, subSecond)
+		if pw := pr.worker(k); pw != nil {
+			pw.fill(&row, w.requests)
+			if pw.CPUMillis >= 0 {
+				cpuTotal += pw.CPUMillis
+				cpu = append(cpu, float64(pw.CPUMillis)/1e3)
+			}
+		}
+		rep.Workers = append(rep.Workers, row)
 		requests = append(requests, float64(w.requests))
 		seconds = append(seconds, float64(w.durSum)/1e6)
+	}
+	for i := range rep.Workers {
+		if c := rep.Workers[i].CPUSeconds; c != nil && cpuTotal > 0 {
+			share := *c * 1e3 / float64(cpuTotal)
+			rep.Workers[i].CPUShare = &share
+		}
+	}
+	sortWorkers(rep.Workers)
+	if note := partLifetimes(p); note != "" {
+		rep.Warnings = append(rep.Warnings, note)
 	}
 	if rep.Workers == nil {
 		rep.Workers = []Worker{}
 	}
 	if opt.Workers > 0 {
-		rep.IdleSlots = max(0, opt.Workers-maxAlive(p))
+		rep.IdleSlots = max(0, opt.Workers-maxAlive(p, pr))
 		for range rep.IdleSlots {
 			requests = append(requests, 0)
 			seconds = append(seconds, 0)
@@ -172,7 +210,78 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		s := ComputeSkew(seconds)
 		rep.RequestSecondsSkew = &s
 	}
+	if len(cpu) > 0 {
+		s := ComputeSkew(cpu)
+		rep.CPUSkew = &s
+	}
 	return rep
+}
+
+// sortWorkers orders rows by requests, then CPU, then key.
+func sortWorkers(ws []Worker) {
+	cpu := func(w Worker) float64 {
+		if w.CPUSeconds == nil {
+			return -1
+		}
+		return *w.CPUSeconds
+	}
+	sort.SliceStable(ws, func(i, j int) bool {
+		a, b := ws[i], ws[j]
+		if a.Requests != b.Requests {
+			return a.Requests > b.Requests
+		}
+		if ca, cb := cpu(a), cpu(b); ca != cb {
+			return ca > cb
+		}
+		return keyLess(a.Key, b.Key)
+	})
+}
+
+func (pr *Procs) worker(k string) *ProcWorker {
+	if pr == nil {
+		return nil
+	}
+	return pr.Workers[k]
+}
+
+// fill copies what the snapshots and error log know into a row.
+func (pw *ProcWorker) fill(r *Worker, requests int64) {
+	pid := pw.PID
+	r.PID = &pid
+	if pw.CPUMillis >= 0 {
+		c := float64(pw.CPUMillis) / 1e3
+		r.CPUSeconds = &c
+		if pw.AliveMicros > 0 {
+			rate := float64(pw.CPUMillis) * 1e3 / float64(pw.AliveMicros)
+			r.CPURate = &rate
+		}
+		if requests > 0 {
+			per := c / float64(requests)
+			r.CPUSecondsPerRequest = &per
+		}
+	}
+	if pw.RSSPeakKiB >= 0 {
+		b := pw.RSSPeakKiB * 1024
+		r.RSSPeakBytes = &b
+	}
+	if pw.RSSLastKiB >= 0 {
+		b := pw.RSSLastKiB * 1024
+		r.RSSLastBytes = &b
+	}
+	if pw.Born > 0 {
+		r.Born = stamp(pw.Born, false)
+	}
+	if pw.Exited > 0 {
+		r.Exited = stamp(pw.Exited, false)
+	}
+	if pw.ExitReason != "" {
+		reason := pw.ExitReason
+		r.ExitReason = &reason
+	}
+	if r.FirstSeen == nil && pw.First > 0 {
+		r.FirstSeen = stamp(pw.First, false)
+		r.LastSeen = stamp(pw.Last, false)
+	}
 }
 
 func (w *workerAcc) row(key string, total int64, durations, subSecond bool) Worker {
@@ -229,19 +338,45 @@ func quantile(w *workerAcc, q float64) *float64 {
 
 // maxAlive is the most workers seen alive at one time, each alive from its
 // first to its last line.
-func maxAlive(p *Partial) int {
+func maxAlive(p *Partial, pr *Procs) int {
 	type ev struct {
 		t     int64
 		delta int
 	}
-	var evs []ev
+	type span struct{ from, to int64 }
+	spans := map[string]span{}
 	untimed := 0
-	for _, w := range p.workers {
+	for k, w := range p.workers {
 		if !w.timed {
 			untimed++
 			continue
 		}
-		evs = append(evs, ev{w.aliveStart, +1}, ev{w.last + 1, -1})
+		spans[k] = span{w.aliveStart, w.last}
+	}
+	if pr != nil {
+		for k, w := range pr.Workers {
+			from, to := w.First, w.Last
+			if w.Born > 0 {
+				from = w.Born
+			}
+			if w.Exited > 0 {
+				to = max(to, w.Exited)
+			}
+			if from == 0 || to == 0 {
+				if _, ok := spans[k]; !ok && p.workers[k] == nil {
+					untimed++
+				}
+				continue
+			}
+			if s, ok := spans[k]; ok {
+				from, to = min(from, s.from), max(to, s.to)
+			}
+			spans[k] = span{from, to}
+		}
+	}
+	var evs []ev
+	for _, s := range spans {
+		evs = append(evs, ev{s.from, +1}, ev{s.to + 1, -1})
 	}
 	sort.Slice(evs, func(i, j int) bool {
 		if evs[i].t != evs[j].t {
@@ -289,3 +424,24 @@ func stamp(us int64, subSecond bool) *string {
 // ReasonCounts returns the rejected-line counts by reason, for callers that
 // need them typed.
 func (p *Partial) ReasonCounts() map[parse.Reason]int64 { return p.RejectedBy }
+
+// partLifetimes warns when some workers were seen for under half of the
+// span (restarted under max_requests, started late, or idle at the ends):
+// skew over the whole span then compares workers that were not alive at
+// the same time.
+func partLifetimes(p *Partial) string {
+	span := p.Last - p.First
+	if !p.Timed || span < 60e6 || len(p.workers) < 2 {
+		return ""
+	}
+	part := 0
+	for _, w := range p.workers {
+		if w.timed && 2*(w.last-w.aliveStart) < span {
+			part++
+		}
+	}
+	if part == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d workers were seen for less than half of the span (restarted, started late or idle at the ends): skew over the whole span compares workers that were not alive at the same time", part, len(p.workers))
+}

@@ -49,7 +49,7 @@ gzip and zstd files are read transparently.`,
 	addInputFlags(c, &opts.Inputs)
 	f := c.Flags()
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N`: slots that never appear in the log count as idle workers")
-	f.IntVar(&opts.Top, "top", 20, "show the `K` busiest workers; the rest fold into one 'others' row (0: all)")
+	f.IntVar(&opts.Top, "top", 20, "show the `K` busiest workers in table and markdown output; the rest fold into one 'others' row (0: all; json and csv list every worker)")
 	f.StringVarP(&opts.Output, "output", "o", "table", "output `format`: "+strings.Join(render.Formats, ", "))
 	return c
 }

@@ -50,6 +50,8 @@ func Detect(sample []byte, atEOF bool) Detection {
 		return Detection{Kind: KindJSON, Why: "JSON lines (JSON access logs are not supported yet)"}
 	case countIf(lines, isGunicornErrorLine) > 0:
 		return Detection{Kind: KindErrorLog, Why: "gunicorn error log (worker lifecycles are not read yet)"}
+	case countIf(lines, isAppErrorLine) > 0:
+		return Detection{Kind: KindErrorLog, Why: "application error log (tracebacks)"}
 	case countIf(lines, isNginxErrorLine) > 0:
 		return Detection{Kind: KindErrorLog, Why: "nginx error log"}
 	case countIf(lines, isPSHeader) > 0 || bytes.HasPrefix(lines[0], []byte("# skewer-sample")):
@@ -99,11 +101,28 @@ func isJSONLine(l []byte) bool {
 
 // isGunicornErrorLine matches "[2026-11-25 17:50:41 +0000] [21629] [INFO] ...".
 func isGunicornErrorLine(l []byte) bool {
-	if len(l) < 22 || l[0] != '[' {
+	if len(l) < 29 || l[0] != '[' || l[20] != ' ' || !bytes.HasPrefix(l[26:], []byte("] [")) {
 		return false
 	}
-	_, _, ok := parseISO(bytes.Replace(l[1:26], []byte(" +"), []byte("+"), 1))
-	return ok && bytes.Contains(l, []byte("] ["))
+	// The zone follows the time after a space: "17:50:41 -0500".
+	var ts [24]byte
+	n := copy(ts[:], l[1:20])
+	copy(ts[n:], l[21:26])
+	_, _, ok := parseISO(ts[:])
+	return ok
+}
+
+// isAppErrorLine matches a Flask/logging error header such as
+// "[2026-11-25 17:28:54,100] ERROR in app: ..." and traceback lines.
+func isAppErrorLine(l []byte) bool {
+	if bytes.HasPrefix(l, []byte("Traceback (most recent call last):")) {
+		return true
+	}
+	if len(l) < 25 || l[0] != '[' || l[20] != ',' || l[24] != ']' {
+		return false
+	}
+	_, _, ok := parseISO(append(append([]byte{}, l[1:20]...), 'Z'))
+	return ok
 }
 
 // isNginxErrorLine matches "2026/11/25 17:50:41 [notice] 21640#21640: ...".

@@ -477,6 +477,11 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 	rec := st.rec
 	switch k {
 	case fPID:
+		// An upstream header is a list when nginx retried: "1, 2" or "1 : 2";
+		// the last upstream answered.
+		if i := bytes.LastIndexAny(v, ",:"); i >= 0 {
+			v = bytes.TrimSpace(v[i+1:])
+		}
 		if len(v) >= 2 && v[0] == '<' && v[len(v)-1] == '>' {
 			v = v[1 : len(v)-1]
 		}

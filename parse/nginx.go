@@ -74,6 +74,17 @@ func CompileNginx(spec string) (*Format, error) {
 			return nil, err
 		}
 	}
+	// Without $pid, the worker behind nginx that the app names in an
+	// X-Worker-PID response header is the worker key.
+	hasPID := false
+	for _, fl := range b.fields {
+		hasPID = hasPID || fl.kind == fPID
+	}
+	for i := range b.fields {
+		if !hasPID && b.fields[i].name == "upstream_http_x_worker_pid" {
+			b.fields[i].kind = fPID
+		}
+	}
 	return b.finish("nginx", "nginx")
 }
 

@@ -7,8 +7,13 @@ import (
 	"github.com/skewer-dev/skewer/aggregate"
 )
 
-// Verdict words for a Gini coefficient, for the plain-words summary.
-func giniWords(g float64) string {
+// giniWords says a Gini coefficient over n workers in words. The words
+// follow the Gini relative to its ceiling (n−1)/n, so that two workers at
+// 90/10 read as concentrated, not merely uneven.
+func giniWords(g float64, n int) string {
+	if n > 1 {
+		g /= float64(n-1) / float64(n)
+	}
 	switch {
 	case g < 0.1:
 		return "even"
@@ -42,7 +47,7 @@ func Summary(rep *aggregate.Report) string {
 		}
 	}
 	parts := []string{
-		fmt.Sprintf("load is %s (gini %.3f)", giniWords(s.Gini), s.Gini),
+		fmt.Sprintf("load is %s (gini %.3f)", giniWords(s.Gini, s.Workers), s.Gini),
 		fmt.Sprintf("%d of %d workers served %s of requests", k, s.Workers, percent(float64(cum)/float64(attributed))),
 	}
 	if s.EffectiveWorkers != nil {
