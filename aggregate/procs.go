@@ -1,0 +1,377 @@
+package aggregate
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/skewer-dev/skewer/parse"
+)
+
+// ProcOptions say how workers are told apart in process snapshots.
+type ProcOptions struct {
+	// Master is the master's PID (--master): its children are the workers.
+	Master int64
+	// Match selects processes by command line (--match): matched processes
+	// whose parent also matches are workers, the parents masters.
+	Match *regexp.Regexp
+	// Family is the server family of the run's access logs ("" when there
+	// are none): only workers of that family join the population.
+	Family string
+}
+
+// Procs is what snapshots and error logs tell about the workers.
+type Procs struct {
+	// Family is the server family of the workers found.
+	Family string
+	// Workers by key: the PID, or "PID#2", "PID#3" for a PID reused by a
+	// new process.
+	Workers map[string]*ProcWorker
+	// Masters are reported apart from the workers.
+	Masters []Master
+	// Snapshots is how many snapshots were read; Timed whether they carry
+	// times (else CPU is cumulative and rates unknown).
+	Snapshots int
+	Timed     bool
+	// Restarts counts workers that exited for a reason other than the
+	// master shutting down; nil without an error log.
+	Restarts *int
+	// Notes are warnings for the report.
+	Notes []string
+}
+
+// ProcWorker is one worker process.
+type ProcWorker struct {
+	PID int64
+	// CPUMillis is the CPU used within the snapshots' window: the last
+	// sighting's cumulative CPU minus the first's, or minus 0 when the worker
+	// was born after the first snapshot. A single snapshot gives the
+	// cumulative CPU as printed. -1 when unknown.
+	CPUMillis int64
+	// AliveMicros is how long the CPU was measured over, for the rate; 0
+	// when unknown.
+	AliveMicros int64
+	RSSPeakKiB  int64
+	RSSLastKiB  int64
+	// First and Last sighting (unix µs; 0 unknown); Born and Exited from
+	// the process start or error log (unix µs; 0 unknown).
+	First, Last   int64
+	Born, Exited  int64
+	ExitReason    string
+	fromSnapshots bool
+}
+
+// Master is a master process found in the snapshots or error log.
+type Master struct {
+	PID    int64  `json:"pid"`
+	Family string `json:"family"`
+	Args   string `json:"args,omitempty"`
+}
+
+// identity is a process: a PID and its start.
+type identity struct {
+	pid   int64
+	start string
+}
+
+func startKey(p *parse.Proc) string {
+	if p.Start >= 0 {
+		return strconv.FormatInt(p.Start, 10)
+	}
+	return p.StartText
+}
+
+// processFamily tells a process's role from its title or command line.
+func processFamily(args string) (family string, master, worker bool) {
+	switch {
+	case strings.HasPrefix(args, "gunicorn: master"):
+		return "gunicorn", true, false
+	case strings.HasPrefix(args, "gunicorn: worker"):
+		return "gunicorn", false, true
+	case strings.HasPrefix(args, "nginx: master process"):
+		return "nginx", true, false
+	case strings.HasPrefix(args, "nginx: worker process"):
+		return "nginx", false, true
+	case strings.HasPrefix(args, "nginx: "):
+		return "nginx", false, false // cache manager and loader are not workers
+	}
+	for i, f := range strings.Fields(args) {
+		if i > 2 {
+			break
+		}
+		base := f[strings.LastIndexByte(f, '/')+1:]
+		if base == "gunicorn" || strings.HasPrefix(base, "gunicorn:") {
+			return "gunicorn", false, false
+		}
+	}
+	return "", false, false
+}
+
+// BuildProcs finds the workers in snapshots (sorted by time) and joins the
+// error log's lifecycle events.
+func BuildProcs(snaps []parse.Snapshot, events []parse.ErrorLogEvent, opt ProcOptions) (*Procs, error) {
+	sort.SliceStable(snaps, func(i, j int) bool { return snaps[i].Time < snaps[j].Time })
+	pr := &Procs{Workers: map[string]*ProcWorker{}, Snapshots: len(snaps), Timed: len(snaps) > 0}
+	for _, s := range snaps {
+		pr.Timed = pr.Timed && s.HasTime
+	}
+	roles, err := classifyProcs(snaps, opt, pr)
+	if err != nil {
+		return nil, err
+	}
+	pr.account(snaps, roles)
+	pr.lifecycles(events, opt.Family)
+	return pr, nil
+}
+
+// roles maps each process to the family it works for, workers only.
+type roles map[identity]string
+
+// classifyProcs decides which processes are workers, and of which family.
+func classifyProcs(snaps []parse.Snapshot, opt ProcOptions, pr *Procs) (roles, error) {
+	workers := roles{}
+	masters := map[int64]Master{}
+	for _, s := range snaps {
+		byPID := map[int64]*parse.Proc{}
+		for i := range s.Procs {
+			byPID[s.Procs[i].PID] = &s.Procs[i]
+		}
+		for i := range s.Procs {
+			p := &s.Procs[i]
+			id := identity{p.PID, startKey(p)}
+			fam, isMaster, isWorker := processFamily(p.Args)
+			parent := byPID[p.PPID]
+			switch {
+			case opt.Master > 0:
+				if p.PID == opt.Master {
+					masters[p.PID] = Master{PID: p.PID, Family: fam, Args: p.Args}
+				} else if p.PPID == opt.Master {
+					workers[id] = fam
+				}
+			case opt.Match != nil:
+				if !opt.Match.MatchString(p.Args) {
+					continue
+				}
+				if parent != nil && opt.Match.MatchString(parent.Args) {
+					workers[id] = fam
+					pf, _, _ := processFamily(parent.Args)
+					masters[parent.PID] = Master{PID: parent.PID, Family: pf, Args: parent.Args}
+				} else if !hasChild(s.Procs, p.PID, opt.Match) {
+					workers[id] = fam
+				}
+			case isWorker:
+				workers[id] = fam
+			case isMaster:
+				masters[p.PID] = Master{PID: p.PID, Family: fam, Args: p.Args}
+			case fam != "" && parent != nil:
+				// A plain command line (no setproctitle): master and workers
+				// look alike, the PPID tells them apart.
+				if pf, _, _ := processFamily(parent.Args); pf == fam {
+					workers[id] = fam
+					masters[parent.PID] = Master{PID: parent.PID, Family: fam, Args: parent.Args}
+				}
+			}
+		}
+	}
+	for id := range workers {
+		if _, ok := masters[id.pid]; ok {
+			delete(workers, id)
+		}
+	}
+	families := map[string]bool{}
+	for _, f := range workers {
+		families[f] = true
+	}
+	pr.Family = opt.Family
+	if pr.Family == "" {
+		var names []string
+		for f := range families {
+			names = append(names, f)
+		}
+		sort.Strings(names)
+		switch {
+		case len(names) > 1:
+			return nil, fmt.Errorf("the snapshots hold workers of %d server families (%s); pass --family %s", len(names), strings.Join(names, ", "), strings.Join(names, " or --family "))
+		case len(names) == 1:
+			pr.Family = names[0]
+		}
+	}
+	for id, f := range workers {
+		// Zero-filling uses only the run's family: nginx workers never pad
+		// a gunicorn population. Workers of no known family (--master,
+		// --match) belong to the run.
+		if f != "" && pr.Family != "" && f != pr.Family {
+			delete(workers, id)
+		}
+	}
+	for _, m := range masters {
+		if m.Family == pr.Family || m.Family == "" || pr.Family == "" {
+			pr.Masters = append(pr.Masters, m)
+		}
+	}
+	sort.Slice(pr.Masters, func(i, j int) bool { return pr.Masters[i].PID < pr.Masters[j].PID })
+	return workers, nil
+}
+
+func hasChild(procs []parse.Proc, pid int64, re *regexp.Regexp) bool {
+	for i := range procs {
+		if procs[i].PPID == pid && re.MatchString(procs[i].Args) {
+			return true
+		}
+	}
+	return false
+}
+
+// sighting is one worker row in one snapshot.
+type sighting struct {
+	snap int
+	time int64
+	cpu  int64
+	rss  int64
+}
+
+// account computes CPU and RSS per worker from its sightings.
+func (pr *Procs) account(snaps []parse.Snapshot, workers roles) {
+	seen := map[identity][]sighting{}
+	born := map[identity]int64{}
+	for si, s := range snaps {
+		for i := range s.Procs {
+			p := &s.Procs[i]
+			id := identity{p.PID, startKey(p)}
+			if _, ok := workers[id]; !ok {
+				continue
+			}
+			seen[id] = append(seen[id], sighting{snap: si, time: s.Time, cpu: p.CPUMillis, rss: p.RSSKiB})
+			if p.Start >= 0 {
+				born[id] = p.Start * 1e6
+			}
+		}
+	}
+	ids := make([]identity, 0, len(seen))
+	for id := range seen {
+		ids = append(ids, id)
+	}
+	// Number reused PIDs in order of their first sighting.
+	sort.Slice(ids, func(i, j int) bool {
+		if ids[i].pid != ids[j].pid {
+			return ids[i].pid < ids[j].pid
+		}
+		return seen[ids[i]][0].snap < seen[ids[j]][0].snap
+	})
+	nth := map[int64]int{}
+	for _, id := range ids {
+		sg := seen[id]
+		nth[id.pid]++
+		key := strconv.FormatInt(id.pid, 10)
+		if n := nth[id.pid]; n > 1 {
+			key += "#" + strconv.Itoa(n)
+			pr.Notes = append(pr.Notes, fmt.Sprintf("PID %d was reused by a new process (another start time): counted as worker %s", id.pid, key))
+		}
+		first, last := sg[0], sg[len(sg)-1]
+		w := &ProcWorker{PID: id.pid, CPUMillis: -1, RSSPeakKiB: -1, RSSLastKiB: last.rss, Born: born[id], fromSnapshots: true}
+		for _, s := range sg {
+			w.RSSPeakKiB = max(w.RSSPeakKiB, s.rss)
+		}
+		if last.cpu >= 0 {
+			switch {
+			case len(snaps) == 1 || first.snap == 0 && first.cpu >= 0:
+				// Alive before the first snapshot: only the delta is in
+				// the window; a single snapshot gives the cumulative CPU.
+				w.CPUMillis = last.cpu
+				if len(snaps) > 1 {
+					w.CPUMillis -= first.cpu
+				}
+			default:
+				// Born between snapshots: all its CPU is in the window.
+				w.CPUMillis = last.cpu
+			}
+		}
+		if pr.Timed {
+			w.First, w.Last = first.time, last.time
+			from := first.time
+			if first.snap > 0 || len(snaps) == 1 {
+				if w.Born > 0 {
+					from = w.Born
+				}
+			}
+			if last.time > from {
+				w.AliveMicros = last.time - from
+			}
+		}
+		pr.Workers[key] = w
+	}
+}
+
+// lifecycles joins the error log's boot and exit events.
+func (pr *Procs) lifecycles(events []parse.ErrorLogEvent, family string) {
+	if len(events) == 0 {
+		return
+	}
+	if family != "" && family != "gunicorn" {
+		pr.Notes = append(pr.Notes, "a gunicorn error log was given but the run accounts "+family+" workers: its lifecycles are not used")
+		return
+	}
+	if pr.Family == "" {
+		pr.Family = "gunicorn"
+	}
+	restarts := 0
+	pending := map[int64]string{} // reason announced before the exit line
+	for _, e := range events {
+		key := pr.keyAt(e.PID, e.Time)
+		w := pr.Workers[key]
+		if w == nil {
+			w = &ProcWorker{PID: e.PID, CPUMillis: -1, RSSPeakKiB: -1, RSSLastKiB: -1}
+			pr.Workers[key] = w
+		}
+		switch e.Kind {
+		case parse.EventBoot:
+			if w.Born == 0 || !w.fromSnapshots {
+				w.Born = e.Time
+			}
+		case parse.EventAutorestart:
+			pending[e.PID] = "max_requests"
+		case parse.EventTimeout:
+			pending[e.PID] = "timeout"
+		case parse.EventSignal:
+			pending[e.PID] = "signal " + e.Signal
+		case parse.EventKilled:
+			pending[e.PID] = "sigkill (out of memory?)"
+		case parse.EventExit:
+			w.Exited = e.Time
+		}
+		if e.Kind != parse.EventBoot && e.Kind != parse.EventExit && w.Exited == 0 {
+			w.Exited = e.Time
+		}
+	}
+	for _, w := range pr.Workers {
+		if w.Exited == 0 {
+			continue
+		}
+		if r, ok := pending[w.PID]; ok {
+			w.ExitReason = r
+			restarts++
+		} else {
+			w.ExitReason = "shutdown"
+		}
+	}
+	pr.Restarts = &restarts
+}
+
+// keyAt is the key of the worker with PID pid at time t: the reused
+// identities of a PID are told apart by their sightings.
+func (pr *Procs) keyAt(pid, t int64) string {
+	key := strconv.FormatInt(pid, 10)
+	best := key
+	for n := 2; ; n++ {
+		k := key + "#" + strconv.Itoa(n)
+		w := pr.Workers[k]
+		if w == nil {
+			return best
+		}
+		if w.First > 0 && t >= w.First-60e6 {
+			best = k
+		}
+	}
+}
