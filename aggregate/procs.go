@@ -70,19 +70,6 @@ type Master struct {
 	Args   string `json:"args,omitempty"`
 }
 
-// identity is a process: a PID and its start.
-type identity struct {
-	pid   int64
-	start string
-}
-
-func startKey(p *parse.Proc) string {
-	if p.Start >= 0 {
-		return strconv.FormatInt(p.Start, 10)
-	}
-	return p.StartText
-}
-
 // processFamily tells a process's role from its title or command line.
 func processFamily(args string) (family string, master, worker bool) {
 	switch {
@@ -126,8 +113,8 @@ func BuildProcs(snaps []parse.Snapshot, events []parse.ErrorLogEvent, opt ProcOp
 	return pr, nil
 }
 
-// roles maps each process to the family it works for, workers only.
-type roles map[identity]string
+// roles maps each worker PID to the family it works for.
+type roles map[int64]string
 
 // classifyProcs decides which processes are workers, and of which family.
 func classifyProcs(snaps []parse.Snapshot, opt ProcOptions, pr *Procs) (roles, error) {
@@ -140,7 +127,7 @@ func classifyProcs(snaps []parse.Snapshot, opt ProcOptions, pr *Procs) (roles, e
 		}
 		for i := range s.Procs {
 			p := &s.Procs[i]
-			id := identity{p.PID, startKey(p)}
+			id := p.PID
 			fam, isMaster, isWorker := processFamily(p.Args)
 			parent := byPID[p.PPID]
 			switch {
@@ -175,9 +162,9 @@ func classifyProcs(snaps []parse.Snapshot, opt ProcOptions, pr *Procs) (roles, e
 			}
 		}
 	}
-	for id := range workers {
-		if _, ok := masters[id.pid]; ok {
-			delete(workers, id)
+	for pid := range workers {
+		if _, ok := masters[pid]; ok {
+			delete(workers, pid)
 		}
 	}
 	families := map[string]bool{}
@@ -224,84 +211,149 @@ func hasChild(procs []parse.Proc, pid int64, re *regexp.Regexp) bool {
 	return false
 }
 
-// sighting is one worker row in one snapshot.
+// sighting is one worker row at one snapshot time.
 type sighting struct {
-	snap int
-	time int64
-	cpu  int64
-	rss  int64
+	time  int64
+	first bool // in the first snapshot of the series
+	proc  parse.Proc
 }
 
-// account computes CPU and RSS per worker from its sightings.
+// timedSeries drops snapshots without a time when others have one: a lone
+// untimed `ps` beside a timed series cannot be placed in it.
+func (pr *Procs) timedSeries(snaps []parse.Snapshot) []parse.Snapshot {
+	var timed []parse.Snapshot
+	for _, s := range snaps {
+		if s.HasTime {
+			timed = append(timed, s)
+		}
+	}
+	if len(timed) == 0 || len(timed) == len(snaps) {
+		return snaps
+	}
+	pr.Notes = append(pr.Notes, fmt.Sprintf("%d snapshots without a time were left out beside %d timed ones", len(snaps)-len(timed), len(timed)))
+	pr.Snapshots = len(timed)
+	pr.Timed = true
+	return timed
+}
+
+// account computes CPU and RSS per worker process from its sightings.
+// Snapshots of several files taken at the same time (ps -aefF and ps -eo of
+// one run) are one sighting.
 func (pr *Procs) account(snaps []parse.Snapshot, workers roles) {
-	seen := map[identity][]sighting{}
-	born := map[identity]int64{}
+	snaps = pr.timedSeries(snaps)
+	single := len(snaps) == 1
+	var firstTime int64
+	if len(snaps) > 0 {
+		firstTime = snaps[0].Time
+	}
+	byPID := map[int64][]sighting{}
 	for si, s := range snaps {
 		for i := range s.Procs {
-			p := &s.Procs[i]
-			id := identity{p.PID, startKey(p)}
-			if _, ok := workers[id]; !ok {
+			p := s.Procs[i]
+			if _, ok := workers[p.PID]; !ok {
 				continue
 			}
-			seen[id] = append(seen[id], sighting{snap: si, time: s.Time, cpu: p.CPUMillis, rss: p.RSSKiB})
-			if p.Start >= 0 {
-				born[id] = p.Start * 1e6
+			t := s.Time
+			if !pr.Timed {
+				t = int64(si) // untimed snapshots keep file order
 			}
+			sg := byPID[p.PID]
+			if n := len(sg); n > 0 && sg[n-1].time == t {
+				sg[n-1].proc = mergeSightings(sg[n-1].proc, p)
+				continue
+			}
+			byPID[p.PID] = append(sg, sighting{time: t, first: t == firstTime || !pr.Timed && si == 0, proc: p})
 		}
 	}
-	ids := make([]identity, 0, len(seen))
-	for id := range seen {
-		ids = append(ids, id)
+	pids := make([]int64, 0, len(byPID))
+	for pid := range byPID {
+		pids = append(pids, pid)
 	}
-	// Number reused PIDs in order of their first sighting.
-	sort.Slice(ids, func(i, j int) bool {
-		if ids[i].pid != ids[j].pid {
-			return ids[i].pid < ids[j].pid
-		}
-		return seen[ids[i]][0].snap < seen[ids[j]][0].snap
-	})
-	nth := map[int64]int{}
-	for _, id := range ids {
-		sg := seen[id]
-		nth[id.pid]++
-		key := strconv.FormatInt(id.pid, 10)
-		if n := nth[id.pid]; n > 1 {
-			key += "#" + strconv.Itoa(n)
-			pr.Notes = append(pr.Notes, fmt.Sprintf("PID %d was reused by a new process (another start time): counted as worker %s", id.pid, key))
-		}
-		first, last := sg[0], sg[len(sg)-1]
-		w := &ProcWorker{PID: id.pid, CPUMillis: -1, RSSPeakKiB: -1, RSSLastKiB: last.rss, Born: born[id], fromSnapshots: true}
-		for _, s := range sg {
-			w.RSSPeakKiB = max(w.RSSPeakKiB, s.rss)
-		}
-		if last.cpu >= 0 {
-			switch {
-			case len(snaps) == 1 || first.snap == 0 && first.cpu >= 0:
-				// Alive before the first snapshot: only the delta is in
-				// the window; a single snapshot gives the cumulative CPU.
-				w.CPUMillis = last.cpu
-				if len(snaps) > 1 {
-					w.CPUMillis -= first.cpu
-				}
-			default:
-				// Born between snapshots: all its CPU is in the window.
-				w.CPUMillis = last.cpu
+	sort.Slice(pids, func(i, j int) bool { return pids[i] < pids[j] })
+	for _, pid := range pids {
+		sg := byPID[pid]
+		sort.SliceStable(sg, func(i, j int) bool { return sg[i].time < sg[j].time })
+		for n, life := range splitLives(sg) {
+			key := strconv.FormatInt(pid, 10)
+			if n > 0 {
+				key += "#" + strconv.Itoa(n+1)
+				pr.Notes = append(pr.Notes, fmt.Sprintf("PID %d was reused by a new process: counted as worker %s", pid, key))
 			}
+			pr.Workers[key] = pr.life(pid, life, single)
 		}
-		if pr.Timed {
-			w.First, w.Last = first.time, last.time
-			from := first.time
-			if first.snap > 0 || len(snaps) == 1 {
-				if w.Born > 0 {
-					from = w.Born
-				}
-			}
-			if last.time > from {
-				w.AliveMicros = last.time - from
-			}
-		}
-		pr.Workers[key] = w
 	}
+}
+
+// mergeSightings combines two rows of one process at one time from two
+// files: the finer CPU and the known values win.
+func mergeSightings(a, b parse.Proc) parse.Proc {
+	a.CPUMillis = max(a.CPUMillis, b.CPUMillis)
+	a.RSSKiB = max(a.RSSKiB, b.RSSKiB)
+	if a.Start < 0 {
+		a.Start = b.Start
+	}
+	if a.StartText == "" {
+		a.StartText = b.StartText
+	}
+	return a
+}
+
+// splitLives cuts a PID's sightings where a new process took the PID: its
+// start differs from the previous sighting's (when both are known the same
+// way), or its cumulative CPU went down.
+func splitLives(sg []sighting) [][]sighting {
+	var lives [][]sighting
+	start := 0
+	for i := 1; i < len(sg); i++ {
+		a, b := sg[i-1].proc, sg[i].proc
+		reborn := a.Start >= 0 && b.Start >= 0 && abs(a.Start-b.Start) > 2 ||
+			a.Start < 0 && b.Start < 0 && a.StartText != "" && b.StartText != "" && a.StartText != b.StartText ||
+			a.CPUMillis >= 0 && b.CPUMillis >= 0 && b.CPUMillis+1000 < a.CPUMillis
+		if reborn {
+			lives = append(lives, sg[start:i])
+			start = i
+		}
+	}
+	return append(lives, sg[start:])
+}
+
+func abs(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// life accounts one process's sightings.
+func (pr *Procs) life(pid int64, sg []sighting, single bool) *ProcWorker {
+	first, last := sg[0], sg[len(sg)-1]
+	w := &ProcWorker{PID: pid, CPUMillis: -1, RSSPeakKiB: -1, RSSLastKiB: last.proc.RSSKiB, fromSnapshots: true}
+	for _, s := range sg {
+		w.RSSPeakKiB = max(w.RSSPeakKiB, s.proc.RSSKiB)
+		if s.proc.Start >= 0 {
+			w.Born = s.proc.Start * 1e6
+		}
+	}
+	if last.proc.CPUMillis >= 0 {
+		w.CPUMillis = last.proc.CPUMillis
+		if !single && first.first && first.proc.CPUMillis >= 0 {
+			// Alive before the first snapshot: only the delta is in the
+			// window. Born later, all its CPU is; a single snapshot gives
+			// the cumulative CPU as printed.
+			w.CPUMillis -= first.proc.CPUMillis
+		}
+	}
+	if pr.Timed {
+		w.First, w.Last = first.time, last.time
+		from := first.time
+		if (!first.first || single) && w.Born > 0 {
+			from = w.Born
+		}
+		if last.time > from {
+			w.AliveMicros = last.time - from
+		}
+	}
+	return w
 }
 
 // lifecycles joins the error log's boot and exit events.

@@ -79,7 +79,7 @@ func TestRunExitCodes(t *testing.T) {
 			name:       "ok file",
 			args:       []string{"report", access},
 			wantCode:   cmd.ExitOK,
-			wantStdout: "inputs: 4 lines, 4 parsed, 0 rejected (gunicorn)",
+			wantStdout: "inputs: 4 access lines, 4 parsed, 0 rejected (gunicorn)",
 		},
 		{
 			name:       "ok json",
@@ -92,7 +92,7 @@ func TestRunExitCodes(t *testing.T) {
 			args:       []string{"report"},
 			stdin:      gunicornLines,
 			wantCode:   cmd.ExitOK,
-			wantStdout: "inputs: 4 lines, 4 parsed, 0 rejected (gunicorn)",
+			wantStdout: "inputs: 4 access lines, 4 parsed, 0 rejected (gunicorn)",
 		},
 		{
 			name:       "missing file",
@@ -142,7 +142,7 @@ func TestRunExitCodes(t *testing.T) {
 			name:       "family picked",
 			args:       []string{"report", "--family", "nginx", webDir},
 			wantCode:   cmd.ExitOK,
-			wantStdout: "inputs: 3 lines, 3 parsed, 0 rejected (nginx)",
+			wantStdout: "inputs: 3 access lines, 3 parsed, 0 rejected (nginx)",
 		},
 		{
 			name:      "no worker field",

@@ -25,6 +25,7 @@ type inputFlags struct {
 	Excludes       []string
 	Strict         bool
 	MaxRejectRatio float64
+	procFlags
 }
 
 // loaded is what reading the inputs of a run gave.
@@ -33,6 +34,7 @@ type loaded struct {
 	inputs   []aggregate.Input
 	family   string
 	warnings []string
+	procs    *aggregate.Procs
 }
 
 // maxShownRejections is how many rejected lines are named on stderr.
@@ -43,9 +45,11 @@ const noWorkerHelp = `add the worker PID to the log: gunicorn --access-logformat
 	`nginx log_format '... $pid' (nginx's own worker) or '... $upstream_http_x_worker_pid' ` +
 	`(an X-Worker-PID header set by the app behind nginx)`
 
-// candidate is an input file to read as an access log.
+// candidate is an input file to read: an access log, snapshots or an error
+// log (kind).
 type candidate struct {
 	src    parse.Source
+	kind   parse.Kind
 	format *parse.Format
 	index  int // position in inputs
 	br     io.Reader
@@ -71,48 +75,68 @@ func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, er
 		}
 		paths = []string{"-"}
 	}
-	sources, dups, err := parse.Expand(paths)
+	sources, dups, err := parse.Expand(append(paths, fl.PS...))
 	if err != nil {
 		return nil, err
 	}
-	ld := &loaded{warnings: dups}
-	var cands []*candidate
+	ld := &loaded{warnings: dups, partial: aggregate.NewPartial(fl.Excludes)}
+	var cands, aux []*candidate
 	defer func() {
-		for _, c := range cands {
+		for _, c := range append(cands, aux...) {
 			if c.closer != nil {
 				c.closer.Close()
 			}
 		}
 	}()
 	for _, src := range sources {
-		c, in, err := classify(src, s.In, fixed, fl.Format)
+		c, in, err := classify(src, s.In, fixed, fl, isPSFile(src, fl.PS))
 		if err != nil {
 			return nil, err
 		}
 		ld.inputs = append(ld.inputs, in)
-		if c != nil {
-			c.index = len(ld.inputs) - 1
+		if c == nil {
+			continue
+		}
+		c.index = len(ld.inputs) - 1
+		if c.kind == parse.KindAccess {
 			cands = append(cands, c)
+		} else {
+			aux = append(aux, c)
 		}
 	}
 	cands, err = oneFamily(cands, ld, fl.Family)
 	if err != nil {
 		return nil, err
 	}
-	if len(cands) == 0 {
+	if len(cands) == 0 && len(aux) == 0 {
 		return nil, fmt.Errorf("no access lines: none of the inputs is an access log with a worker field (%s)", describeIgnored(ld.inputs))
 	}
+	if len(cands) > 0 {
+		if err := readAccess(ctx, s, ld, cands, fl); err != nil {
+			return nil, err
+		}
+	}
+	if ld.family == "" {
+		ld.family = fl.Family
+	}
+	if err := readProcs(s, ld, aux, fl); err != nil {
+		return nil, err
+	}
+	return ld, nil
+}
+
+// readAccess reads the access logs into the run's partial.
+func readAccess(ctx context.Context, s IO, ld *loaded, cands []*candidate, fl inputFlags) error {
 	parts, rejections, err := readAll(ctx, cands, fl.Excludes)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, r := range rejections {
 		fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(r))
 	}
 	if err := sameTraffic(cands, parts); err != nil {
-		return nil, err
+		return err
 	}
-	ld.partial = aggregate.NewPartial(fl.Excludes)
 	for i, c := range cands {
 		p := parts[i]
 		in := &ld.inputs[c.index]
@@ -120,24 +144,24 @@ func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, er
 		in.Rejected = p.Rejected
 		in.Lines = p.Parsed + p.Excluded + p.Rejected
 		if p.Parsed+p.Excluded == 0 && p.Rejected > 0 && !c.src.Walked {
-			return nil, fmt.Errorf("%s: none of its %d lines was read as a %s access log (%s)%s", c.src.Path, p.Rejected, c.format.Name, topReason(p), formatHint(fl))
+			return fmt.Errorf("%s: none of its %d lines was read as a %s access log (%s)%s", c.src.Path, p.Rejected, c.format.Name, topReason(p), formatHint(fl))
 		}
 		ld.partial.Merge(p)
 		ld.family = c.format.Family
 	}
 	total := ld.partial.Parsed + ld.partial.Excluded + ld.partial.Rejected
 	if ld.partial.Parsed+ld.partial.Excluded == 0 {
-		return nil, fmt.Errorf("no access lines: %d lines read, none parsed (%s)%s", total, topReason(ld.partial), formatHint(fl))
+		return fmt.Errorf("no access lines: %d lines read, none parsed (%s)%s", total, topReason(ld.partial), formatHint(fl))
 	}
 	if rej := ld.partial.Rejected; rej > 0 {
 		if fl.Strict {
-			return nil, fmt.Errorf("%d of %d lines rejected (--strict); the first are listed above", rej, total)
+			return fmt.Errorf("%d of %d lines rejected (--strict); the first are listed above", rej, total)
 		}
 		if ratio := float64(rej) / float64(total); fl.MaxRejectRatio >= 0 && ratio > fl.MaxRejectRatio {
-			return nil, fmt.Errorf("%d of %d lines rejected (%.4f > --max-reject-ratio %g)", rej, total, ratio, fl.MaxRejectRatio)
+			return fmt.Errorf("%d of %d lines rejected (%.4f > --max-reject-ratio %g)", rej, total, ratio, fl.MaxRejectRatio)
 		}
 	}
-	return ld, nil
+	return nil
 }
 
 func formatHint(fl inputFlags) string {
@@ -149,7 +173,8 @@ func formatHint(fl inputFlags) string {
 
 // classify opens and detects one source. It returns a candidate for access
 // logs with a worker field, and the input's description either way.
-func classify(src parse.Source, stdin io.Reader, fixed *parse.Format, want string) (*candidate, aggregate.Input, error) {
+func classify(src parse.Source, stdin io.Reader, fixed *parse.Format, fl inputFlags, forcePS bool) (*candidate, aggregate.Input, error) {
+	want := fl.Format
 	in := aggregate.Input{Path: src.Path, Kind: string(parse.KindUnknown)}
 	rc, err := parse.Open(src, stdin)
 	if err != nil {
@@ -162,6 +187,9 @@ func classify(src parse.Source, stdin io.Reader, fixed *parse.Format, want strin
 		return nil, in, fmt.Errorf("%s: %w", src.Path, perr)
 	}
 	d := parse.Detect(sample, perr != nil)
+	if forcePS {
+		d.Kind = parse.KindSnapshots
+	}
 	in.Kind = string(d.Kind)
 	ignore := func(why string) (*candidate, aggregate.Input, error) {
 		rc.Close()
@@ -176,6 +204,11 @@ func classify(src parse.Source, stdin io.Reader, fixed *parse.Format, want strin
 	}
 	f := d.Format
 	switch {
+	case d.Kind == parse.KindSnapshots || d.Kind == parse.KindErrorLog && d.Server == "gunicorn":
+		if d.Kind == parse.KindErrorLog && fl.Family != "" && fl.Family != "gunicorn" {
+			return ignore(fmt.Sprintf("gunicorn error log, not --family %s", fl.Family))
+		}
+		return &candidate{src: src, kind: d.Kind, br: br, closer: rc}, in, nil
 	case fixed != nil && (d.Kind == parse.KindAccess || d.Kind == parse.KindUnknown):
 		if matched, lines := fixed.Matches(sample, perr != nil); matched == 0 && lines > 0 {
 			return ignore(fmt.Sprintf("none of its first %d lines matches --log-format", lines))
@@ -201,7 +234,7 @@ func classify(src parse.Source, stdin io.Reader, fixed *parse.Format, want strin
 	}
 	in.Format = f.Name
 	in.Note = f.Note
-	return &candidate{src: src, format: f, br: br, closer: rc}, in, nil
+	return &candidate{src: src, kind: parse.KindAccess, format: f, br: br, closer: rc}, in, nil
 }
 
 func familyName(f string) string {

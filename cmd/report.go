@@ -61,6 +61,7 @@ func addInputFlags(c *cobra.Command, fl *inputFlags) {
 	f.StringVar(&fl.Family, "family", "", "server `family` to account when the inputs hold several: gunicorn or nginx")
 	f.StringArrayVar(&fl.Excludes, "exclude-path", nil, "drop requests whose path matches `GLOB` (e.g. /healthz); repeatable")
 	f.BoolVar(&fl.Strict, "strict", false, "exit 2 when any line is rejected")
+	addProcFlags(c, &fl.procFlags)
 	f.Float64Var(&fl.MaxRejectRatio, "max-reject-ratio", 1, "exit 2 when more than this `ratio` of lines is rejected")
 }
 
@@ -81,6 +82,9 @@ func (o *reportOptions) validate() error {
 }
 
 func (fl *inputFlags) validate() error {
+	if err := fl.procFlags.validate(); err != nil {
+		return err
+	}
 	switch fl.Format {
 	case "auto", "gunicorn", "nginx":
 	default:
@@ -107,7 +111,7 @@ func runReport(ctx context.Context, o *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	rep := aggregate.Finish(ld.partial, ld.inputs, aggregate.Options{Workers: o.Workers, Family: ld.family})
+	rep := aggregate.Finish(ld.partial, ld.inputs, aggregate.Options{Workers: o.Workers, Family: ld.family, Procs: ld.procs})
 	rep.Warnings = append(rep.Warnings, ld.warnings...)
 	// Render to memory first: an interrupted or failed run writes nothing.
 	var buf bytes.Buffer

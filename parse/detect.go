@@ -30,6 +30,8 @@ type Detection struct {
 	Suggest string
 	// Why says, for files that are not usable access logs, what they are.
 	Why string
+	// Server is the family that wrote an error log: gunicorn or nginx.
+	Server string
 }
 
 // sampleLines is how many lines detection looks at.
@@ -49,13 +51,13 @@ func Detect(sample []byte, atEOF bool) Detection {
 	case countIf(lines, isJSONLine) > len(lines)/2:
 		return Detection{Kind: KindJSON, Why: "JSON lines (JSON access logs are not supported yet)"}
 	case countIf(lines, isGunicornErrorLine) > 0:
-		return Detection{Kind: KindErrorLog, Why: "gunicorn error log (worker lifecycles are not read yet)"}
+		return Detection{Kind: KindErrorLog, Why: "gunicorn error log", Server: "gunicorn"}
 	case countIf(lines, isAppErrorLine) > 0:
 		return Detection{Kind: KindErrorLog, Why: "application error log (tracebacks)"}
 	case countIf(lines, isNginxErrorLine) > 0:
-		return Detection{Kind: KindErrorLog, Why: "nginx error log"}
+		return Detection{Kind: KindErrorLog, Why: "nginx error log (holds no worker lifecycles)", Server: "nginx"}
 	case countIf(lines, isPSHeader) > 0 || bytes.HasPrefix(lines[0], []byte("# skewer-sample")):
-		return Detection{Kind: KindSnapshots, Why: "process snapshots (pass them with --ps once CPU accounting lands)"}
+		return Detection{Kind: KindSnapshots, Why: "process snapshots"}
 	case countIf(lines, isConfigLine) > len(lines)/2:
 		return Detection{Kind: KindConfig, Why: "configuration file"}
 	}

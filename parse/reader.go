@@ -80,8 +80,8 @@ func (r *Reader) Scan() bool {
 	if n := len(line); n > 0 && line[n-1] == '\n' {
 		line = line[:n-1]
 	}
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
+	for n := len(line); n > 0 && line[n-1] == '\r'; n-- {
+		line = line[:n-1] // CRLF, and the CRCRLF of a log copied twice through Windows
 	}
 	r.text = line
 	if len(line) == 0 {

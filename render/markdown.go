@@ -30,7 +30,10 @@ func Markdown(w io.Writer, rep *aggregate.Report, opt Options) error {
 
 func mdInputs(ew *errWriter, rep *aggregate.Report) {
 	l := rep.Lines
-	ew.printf("Inputs: %d lines, %d parsed, %d rejected", l.Total, l.Parsed, l.Rejected)
+	ew.printf("Inputs:")
+	if l.Total > 0 {
+		ew.printf(" %d access lines, %d parsed, %d rejected", l.Total, l.Parsed, l.Rejected)
+	}
 	if rep.Excluded > 0 {
 		ew.printf(", %d excluded", rep.Excluded)
 	}
@@ -43,7 +46,7 @@ func mdInputs(ew *errWriter, rep *aggregate.Report) {
 			ew.printf("- %s: skipped (%s)\n", mdText(in.Path), mdText(shortIgnored(in)))
 			continue
 		}
-		ew.printf("- %s: %s, %d lines, %d parsed, %d rejected", mdText(in.Path), mdText(in.Format), in.Lines, in.Parsed, in.Rejected)
+		ew.printf("- %s: %s", mdText(in.Path), mdText(inputLine(in)))
 		if in.Note != "" {
 			ew.printf(" (%s)", mdText(in.Note))
 		}
@@ -58,7 +61,8 @@ func mdInputs(ew *errWriter, rep *aggregate.Report) {
 }
 
 func mdWorkers(ew *errWriter, rep *aggregate.Report, opt Options) {
-	head := tableHeader()
+	cs := columns(rep)
+	head := tableHeader(cs)
 	mdRow(ew, head)
 	align := make([]string, len(head))
 	align[0] = ":---"
@@ -66,13 +70,12 @@ func mdWorkers(ew *errWriter, rep *aggregate.Report, opt Options) {
 		align[i] = "---:"
 	}
 	ew.printf("| %s |\n", strings.Join(align, " | "))
-	oneDay := spanOneDay(rep)
 	shown, others, folded := rows(rep, opt.Top)
 	for _, w := range shown {
-		mdRow(ew, tableRow(w, w.Key, oneDay))
+		mdRow(ew, tableRow(cs, w, w.Key))
 	}
 	if others != nil {
-		mdRow(ew, tableRow(*others, fmt.Sprintf("others (%d)", folded), oneDay))
+		mdRow(ew, tableRow(cs, *others, fmt.Sprintf("others (%d)", folded)))
 	}
 }
 
@@ -87,11 +90,19 @@ func mdRow(ew *errWriter, cells []string) {
 // mdSkew writes the skew metrics as a table, one column per measured
 // quantity.
 func mdSkew(ew *errWriter, rep *aggregate.Report) {
-	skews := []aggregate.Skew{rep.Skew}
-	head := []string{"metric", "requests"}
+	var skews []aggregate.Skew
+	head := []string{"metric"}
+	if rep.Lines.Total > 0 {
+		skews = append(skews, rep.Skew)
+		head = append(head, "requests")
+	}
 	if rep.RequestSecondsSkew != nil {
 		skews = append(skews, *rep.RequestSecondsSkew)
 		head = append(head, "request seconds")
+	}
+	if rep.CPUSkew != nil {
+		skews = append(skews, *rep.CPUSkew)
+		head = append(head, "cpu seconds")
 	}
 	metrics := []struct {
 		name string

@@ -71,9 +71,16 @@ func rows(rep *aggregate.Report, top int) (shown []aggregate.Worker, others *agg
 	}
 	shown = rep.Workers[:top]
 	o := aggregate.Worker{Key: "others", Status: map[string]int64{}}
-	var secs float64
-	hasSecs := false
+	var secs, cpu, cpuShare float64
+	hasSecs, hasCPU := false, false
 	for _, w := range rep.Workers[top:] {
+		if w.CPUSeconds != nil {
+			cpu += *w.CPUSeconds
+			hasCPU = true
+		}
+		if w.CPUShare != nil {
+			cpuShare += *w.CPUShare
+		}
 		o.Requests += w.Requests
 		o.Share += w.Share
 		if w.RequestSeconds != nil {
@@ -88,6 +95,9 @@ func rows(rep *aggregate.Report, top int) (shown []aggregate.Worker, others *agg
 	}
 	if hasSecs {
 		o.RequestSeconds = &secs
+	}
+	if hasCPU {
+		o.CPUSeconds, o.CPUShare = &cpu, &cpuShare
 	}
 	return shown, &o, len(rep.Workers) - top
 }

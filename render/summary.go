@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/skewer-dev/skewer/aggregate"
@@ -33,6 +34,9 @@ func Summary(rep *aggregate.Report) string {
 	var attributed int64
 	for _, w := range rep.Workers {
 		attributed += w.Requests
+	}
+	if attributed == 0 && rep.CPUSkew != nil {
+		return cpuSummary(rep)
 	}
 	if attributed == 0 || s.Workers == 0 {
 		return "no requests were attributed to a worker"
@@ -72,7 +76,13 @@ func Footnotes(rep *aggregate.Report) []string {
 	if rep.Excluded > 0 {
 		out = append(out, fmt.Sprintf("%s excluded by --exclude-path", plural(rep.Excluded, "request")))
 	}
-	if !rep.Durations {
+	for _, m := range rep.Masters {
+		out = append(out, fmt.Sprintf("master %d (%s) is not counted as a worker", m.PID, familyName(m.Family)))
+	}
+	if rep.Restarts != nil && *rep.Restarts > 0 {
+		out = append(out, fmt.Sprintf("%s restarted (the error log names why in the exit column)", plural(int64(*rep.Restarts), "worker")))
+	}
+	if !rep.Durations && rep.Lines.Total > 0 {
 		out = append(out, "the log has no request time: request seconds, concurrency and percentiles are unknown")
 	}
 	for _, w := range rep.Warnings {
@@ -94,4 +104,48 @@ func plural(n int64, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// cpuSummary says the skew of CPU time when there are no requests, from
+// process snapshots alone.
+func cpuSummary(rep *aggregate.Report) string {
+	s := *rep.CPUSkew
+	var total float64
+	var cpus []float64
+	for _, w := range rep.Workers {
+		if w.CPUSeconds != nil {
+			cpus = append(cpus, *w.CPUSeconds)
+			total += *w.CPUSeconds
+		}
+	}
+	if total == 0 {
+		return fmt.Sprintf("%d workers, no CPU time used", s.Workers)
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(cpus)))
+	k, cum := 0, 0.0
+	for _, c := range cpus {
+		k++
+		cum += c
+		if cum >= 0.9*total {
+			break
+		}
+	}
+	parts := []string{
+		fmt.Sprintf("CPU time is %s (gini %.3f)", giniWords(s.Gini, s.Workers), s.Gini),
+		fmt.Sprintf("%d of %d workers used %s of CPU time", k, s.Workers, percent(cum/total)),
+	}
+	if s.EffectiveWorkers != nil {
+		parts = append(parts, fmt.Sprintf("effective workers %.1f of %d", *s.EffectiveWorkers, s.Workers))
+	}
+	if s.MaxMean != nil {
+		parts = append(parts, fmt.Sprintf("busiest worker %.1f× its fair share", *s.MaxMean))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func familyName(f string) string {
+	if f == "" {
+		return "unknown server"
+	}
+	return f
 }

@@ -21,9 +21,15 @@ func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 	if err := workerTable(ew, rep, opt); err != nil {
 		return err
 	}
-	ew.printf("\nrequests:         %s\n", skewLine(rep.Skew))
+	ew.printf("\n")
+	if rep.Lines.Total > 0 {
+		ew.printf("requests:         %s\n", skewLine(rep.Skew))
+	}
 	if rep.RequestSecondsSkew != nil {
 		ew.printf("request seconds:  %s\n", skewLine(*rep.RequestSecondsSkew))
+	}
+	if rep.CPUSkew != nil {
+		ew.printf("cpu seconds:      %s\n", skewLine(*rep.CPUSkew))
 	}
 	if notes := Footnotes(rep); len(notes) > 0 {
 		ew.printf("\n")
@@ -36,7 +42,10 @@ func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 
 func writeInputs(ew *errWriter, rep *aggregate.Report) {
 	l := rep.Lines
-	ew.printf("inputs: %d lines, %d parsed, %d rejected", l.Total, l.Parsed, l.Rejected)
+	ew.printf("inputs:")
+	if l.Total > 0 {
+		ew.printf(" %d access lines, %d parsed, %d rejected", l.Total, l.Parsed, l.Rejected)
+	}
 	if rep.Excluded > 0 {
 		ew.printf(", %d excluded", rep.Excluded)
 	}
@@ -50,7 +59,7 @@ func writeInputs(ew *errWriter, rep *aggregate.Report) {
 			skipped = append(skipped, fmt.Sprintf("%s (%s)", Clean(in.Path), shortIgnored(in)))
 			continue
 		}
-		ew.printf("  %s: %s, %d lines, %d parsed, %d rejected", Clean(in.Path), in.Format, in.Lines, in.Parsed, in.Rejected)
+		ew.printf("  %s: %s", Clean(in.Path), inputLine(in))
 		if in.Note != "" {
 			ew.printf(" (%s)", Clean(in.Note))
 		}
@@ -80,39 +89,117 @@ func workerTable(ew *errWriter, rep *aggregate.Report, opt Options) error {
 		tablewriter.WithRowAlignment(tw.AlignRight),
 		tablewriter.WithTrimSpace(tw.Off),
 	)
-	t.Header(tableHeader())
-	oneDay := spanOneDay(rep)
+	cs := columns(rep)
+	t.Header(tableHeader(cs))
 	shown, others, folded := rows(rep, opt.Top)
 	for _, w := range shown {
-		if err := t.Append(tableRow(w, w.Key, oneDay)); err != nil {
+		if err := t.Append(tableRow(cs, w, w.Key)); err != nil {
 			return err
 		}
 	}
 	if others != nil {
-		if err := t.Append(tableRow(*others, fmt.Sprintf("others (%d)", folded), oneDay)); err != nil {
+		if err := t.Append(tableRow(cs, *others, fmt.Sprintf("others (%d)", folded))); err != nil {
 			return err
 		}
 	}
 	return t.Render()
 }
 
-func tableHeader() []string {
-	return []string{"worker", "requests", "share", "req s", "mean conc", "p95 s", "5xx", "first seen", "last seen"}
+// column is one column of the worker table: its header and how a row
+// shows it.
+type column struct {
+	head string
+	cell func(w aggregate.Worker) string
 }
 
-func tableRow(w aggregate.Worker, key string, oneDay bool) []string {
-	conc := fixed(w.MeanConcurrency, 3)
-	return []string{
-		Clean(key),
-		strconv.FormatInt(w.Requests, 10),
-		percent(w.Share),
-		fixed(w.RequestSeconds, 1),
-		conc,
-		fixed(w.P95Seconds, 3),
-		strconv.FormatInt(w.Status["5xx"], 10),
-		clock(w.FirstSeen, oneDay),
-		clock(w.LastSeen, oneDay),
+// columns picks the worker table's columns from what the inputs gave:
+// request columns with access logs, timing columns with request times, CPU
+// and memory columns with snapshots.
+func columns(rep *aggregate.Report) []column {
+	oneDay := spanOneDay(rep)
+	var cs []column
+	requests := rep.Lines.Total > 0
+	if requests {
+		cs = append(cs,
+			column{"requests", func(w aggregate.Worker) string { return strconv.FormatInt(w.Requests, 10) }},
+			column{"share", func(w aggregate.Worker) string { return percent(w.Share) }})
 	}
+	if requests && rep.Durations {
+		cs = append(cs,
+			column{"req s", func(w aggregate.Worker) string { return fixed(w.RequestSeconds, 1) }},
+			column{"mean conc", func(w aggregate.Worker) string { return fixed(w.MeanConcurrency, 3) }},
+			column{"p95 s", func(w aggregate.Worker) string { return fixed(w.P95Seconds, 3) }})
+	}
+	if requests {
+		cs = append(cs, column{"5xx", func(w aggregate.Worker) string { return strconv.FormatInt(w.Status["5xx"], 10) }})
+	}
+	if rep.CPUSkew != nil {
+		cs = append(cs,
+			column{"cpu s", func(w aggregate.Worker) string { return fixed(w.CPUSeconds, 1) }},
+			column{"cpu share", func(w aggregate.Worker) string {
+				if w.CPUShare == nil {
+					return "-"
+				}
+				return percent(*w.CPUShare)
+			}})
+		if requests {
+			cs = append(cs, column{"cpu ms/req", func(w aggregate.Worker) string {
+				if w.CPUSecondsPerRequest == nil {
+					return "-"
+				}
+				ms := *w.CPUSecondsPerRequest * 1e3
+				return fixed(&ms, 2)
+			}})
+		}
+		cs = append(cs,
+			column{"cpu rate", func(w aggregate.Worker) string { return fixed(w.CPURate, 3) }},
+			column{"rss MiB", func(w aggregate.Worker) string {
+				if w.RSSPeakBytes == nil {
+					return "-"
+				}
+				mib := float64(*w.RSSPeakBytes) / (1 << 20)
+				return fixed(&mib, 1)
+			}})
+	}
+	if anyWorker(rep, func(w aggregate.Worker) bool { return w.FirstSeen != nil }) {
+		cs = append(cs,
+			column{"first seen", func(w aggregate.Worker) string { return clock(w.FirstSeen, oneDay) }},
+			column{"last seen", func(w aggregate.Worker) string { return clock(w.LastSeen, oneDay) }})
+	}
+	if anyWorker(rep, func(w aggregate.Worker) bool { return w.ExitReason != nil }) {
+		cs = append(cs, column{"exit", func(w aggregate.Worker) string {
+			if w.ExitReason == nil {
+				return "-"
+			}
+			return Clean(*w.ExitReason)
+		}})
+	}
+	return cs
+}
+
+func anyWorker(rep *aggregate.Report, f func(aggregate.Worker) bool) bool {
+	for _, w := range rep.Workers {
+		if f(w) {
+			return true
+		}
+	}
+	return false
+}
+
+func tableHeader(cs []column) []string {
+	h := []string{"worker"}
+	for _, c := range cs {
+		h = append(h, c.head)
+	}
+	return h
+}
+
+func tableRow(cs []column, w aggregate.Worker, key string) []string {
+	r := []string{Clean(key)}
+	for _, c := range cs {
+		r = append(r, c.cell(w))
+	}
+	return r
 }
 
 // errWriter keeps the first write error so that a renderer can check once.
@@ -150,4 +237,15 @@ func shortIgnored(in aggregate.Input) string {
 		return "not a log"
 	}
 	return in.Kind
+}
+
+// inputLine describes a used input: what it is and what was read of it.
+func inputLine(in aggregate.Input) string {
+	switch in.Kind {
+	case "snapshots":
+		return fmt.Sprintf("process snapshots, %d rows, %d lines skipped", in.Parsed, in.Rejected)
+	case "error-log":
+		return fmt.Sprintf("%s error log, %d lines", in.Format, in.Lines)
+	}
+	return fmt.Sprintf("%s, %d lines, %d parsed, %d rejected", in.Format, in.Lines, in.Parsed, in.Rejected)
 }
