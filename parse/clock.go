@@ -48,10 +48,17 @@ func month(b []byte) int64 {
 	return 0
 }
 
+// monthDays is the length of each month in a leap year: 31/Feb is not a
+// date, and must not roll over into March.
+var monthDays = [12]int64{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
 // civil converts a validated civil time and a zone offset in seconds to unix
 // microseconds.
 func civil(y, mo, d, h, mi, s, off int64) (int64, bool) {
-	if mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 {
+	if mo < 1 || mo > 12 || d < 1 || d > monthDays[mo-1] || h > 23 || mi > 59 || s > 60 {
+		return 0, false
+	}
+	if mo == 2 && d == 29 && (y%4 != 0 || y%100 == 0 && y%400 != 0) {
 		return 0, false
 	}
 	days := daysFromCivil(y, mo, d)

@@ -110,11 +110,25 @@ func (b *builder) lit(c byte) {
 }
 
 func (b *builder) field(k fieldKind, name string) error {
-	if n := len(b.fields); n > 0 && len(b.fields[n-1].after) == 0 && !hasShape(b.fields[n-1].kind) {
+	if n := len(b.fields); n > 0 && len(b.fields[n-1].after) == 0 && !canRun(b.fields[n-1], k) {
 		return fmt.Errorf("format %q: %s is directly followed by %s with nothing between them, so their values cannot be told apart", b.spec, b.fields[n-1].name, name)
 	}
 	b.fields = append(b.fields, field{kind: k, name: name})
 	return nil
+}
+
+// canRun reports whether the value of prev, directly followed by a field of
+// kind next, ends where its shape says: a fixed-width time, gunicorn's
+// <pid>, or a number followed by a value that cannot start like one (a
+// request line or a path). $pid$request_time cannot be split.
+func canRun(prev field, next fieldKind) bool {
+	switch {
+	case !hasShape(prev.kind):
+		return false
+	case prev.kind == fTimeCLF, prev.kind == fPID && prev.name == "p":
+		return true
+	}
+	return next == fRequest || next == fPath
 }
 
 func (b *builder) finish(name, family string) (*Format, error) {
