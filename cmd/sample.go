@@ -1,0 +1,324 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/skewer-dev/skewer/procfs"
+	"github.com/spf13/cobra"
+)
+
+// sampleHeader starts every snapshot that `skewer sample` writes.
+const sampleHeader = "# skewer-sample v1 "
+
+// sampleOptions are the flags and streams of `skewer sample`.
+type sampleOptions struct {
+	IO
+	Interval time.Duration
+	Count    int
+	Duration time.Duration
+	OutFile  string
+	Match    string
+	Master   int
+
+	countSet, durationSet bool
+	match                 *regexp.Regexp
+
+	// Proc, Self and Now are the machine; tests replace them with a fake
+	// tree, a PID in it and a fixed clock.
+	Proc procfs.FS
+	Self int
+	Now  func() time.Time
+}
+
+func newSampleCmd(s IO) *cobra.Command {
+	return newSampleCmdWith(s, runSample)
+}
+
+// newSampleCmdWith runs run once the flags are valid; tests pass their own.
+func newSampleCmdWith(s IO, run func(context.Context, *sampleOptions) error) *cobra.Command {
+	opts := &sampleOptions{IO: s, Proc: procfs.New(procfs.DefaultRoot), Self: os.Getpid(), Now: time.Now}
+	c := &cobra.Command{
+		Use:   "sample --master PID | --match REGEX",
+		Short: "Record timestamped process snapshots from /proc for CPU accounting",
+		Long: `Record snapshots of a server's processes from /proc, for 'skewer report --ps':
+CPU time in milliseconds (ps prints whole seconds, too coarse to tell light
+workers apart), resident memory, start time and command line.
+
+Choose the processes with --master PID (that process and all its descendants)
+or --match REGEX (every process whose command line, as in the args column,
+matches, and all their descendants, so that workers are recorded with their
+master even when their titles do not match). skewer sample itself and its
+parent processes are never recorded, nor do they pull in their children: the
+shell running 'skewer sample --match gunicorn' does not match.
+
+The first snapshot is taken at once, then one every --interval. --count N stops
+after N snapshots (the first included); --duration D stops once D has passed
+(D/interval + 1 snapshots); with neither, sampling runs until interrupted.
+Ctrl-C or SIGTERM stops it between snapshots with exit status 130. When the
+--master process exits, sampling stops with exit status 2. Either way every
+snapshot written is complete: each is written with a single write.
+
+Output layout, skewer-sample v1 (appended to --out FILE, or written to
+standard output): a header line per snapshot, then one row per process,
+sorted by pid, fields separated by one space, no column header:
+
+  # skewer-sample v1 2026-11-25T17:40:05Z
+  26468 1 4263321 15230 52164 gunicorn: master [app]
+  26471 26468 4263390 981270 140332 gunicorn: worker [app]
+
+  header       "# skewer-sample v1 " and the snapshot's time, RFC 3339 UTC, whole seconds
+  pid          process ID
+  ppid         parent process ID
+  start_ticks  start time in clock ticks since boot (/proc/PID/stat field 22);
+               with pid it tells a reused PID apart
+  cpu_ms       user + system CPU time in milliseconds, cumulative
+  rss_kib      resident set size in KiB
+  args         the command line, arguments joined by spaces, control characters
+               shown as ?; [comm] for a process without one (kernel thread, zombie)
+
+Clock ticks are USER_HZ, which Linux fixes at 100 per second for user space
+(sysconf(_SC_CLK_TCK)), so cpu_ms has a resolution of 10 ms. A process that
+exits while it is being read is left out of that snapshot.`,
+		Example: `  skewer sample --match '^gunicorn' --interval 5s --duration 1h --out ps.log
+  skewer sample --master 26468 --count 720 >> ps.log
+  skewer report --ps ps.log access.log`,
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return &exitError{code: ExitError, err: usageErr(c, fmt.Errorf("unexpected argument %q: skewer sample takes only flags", args[0]))}
+			}
+			opts.countSet = c.Flags().Changed("count")
+			opts.durationSet = c.Flags().Changed("duration")
+			if err := opts.validate(); err != nil {
+				return &exitError{code: ExitError, err: usageErr(c, err)}
+			}
+			return run(c.Context(), opts)
+		},
+	}
+	f := c.Flags()
+	f.DurationVar(&opts.Interval, "interval", 5*time.Second, "`time` between snapshots (e.g. 500ms, 5s, 1m)")
+	f.IntVar(&opts.Count, "count", 0, "stop after `N` snapshots, the first included (default: until interrupted)")
+	f.DurationVar(&opts.Duration, "duration", 0, "stop after `D`: snapshots at 0, interval, ... up to D (default: until interrupted)")
+	f.StringVar(&opts.OutFile, "out", "", "append snapshots to `FILE` (default: standard output)")
+	f.StringVar(&opts.Match, "match", "", "record processes whose command line matches `REGEX` (Go syntax), and their descendants")
+	f.IntVar(&opts.Master, "master", 0, "record process `PID` and its descendants")
+	return c
+}
+
+func (o *sampleOptions) validate() error {
+	switch {
+	case o.Match == "" && o.Master == 0:
+		return errors.New("pass --master PID or --match REGEX to choose the processes to record; skewer sample never records every process")
+	case o.Match != "" && o.Master != 0:
+		return errors.New("--master and --match: pass one, not both")
+	case o.Master < 0:
+		return fmt.Errorf("--master %d: want a process ID, 1 or more", o.Master)
+	case o.Interval <= 0:
+		return fmt.Errorf("--interval %s: must be more than 0", o.Interval)
+	case o.countSet && o.durationSet:
+		return errors.New("--count and --duration: pass one, not both")
+	case o.countSet && o.Count < 1:
+		return fmt.Errorf("--count %d: must be 1 or more", o.Count)
+	case o.durationSet && o.Duration <= 0:
+		return fmt.Errorf("--duration %s: must be more than 0", o.Duration)
+	}
+	if o.Match != "" {
+		re, err := regexp.Compile(o.Match)
+		if err != nil {
+			return fmt.Errorf("--match %q: %w", o.Match, err)
+		}
+		o.match = re
+	}
+	return nil
+}
+
+// runSample writes a snapshot at once and then one per tick until --count or
+// --duration is reached or ctx is done; ctx is checked between snapshots only,
+// so that what was written is whole.
+func runSample(ctx context.Context, o *sampleOptions) error {
+	sel := procfs.Selector{Master: o.Master, Match: o.match, Self: o.Self}
+	start := time.Now()
+	ticker := time.NewTicker(o.Interval)
+	defer ticker.Stop()
+	var (
+		out  *sampleOut
+		buf  []byte
+		base procfs.Proc // the --master process as first seen
+	)
+	defer func() {
+		if out != nil {
+			out.close()
+		}
+	}()
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		at := o.Now()
+		procs, denied, err := o.Proc.ReadAll()
+		if err != nil {
+			return err
+		}
+		if n == 1 {
+			if base, err = o.checkMaster(procs); err != nil {
+				return err
+			}
+			if out, err = o.openOut(); err != nil {
+				return err
+			}
+			o.noteFirst(procs, denied)
+		} else if o.Master != 0 && !alive(procs, base) {
+			return fmt.Errorf("--master %d exited (or its PID now names another process): sampling stopped", o.Master)
+		}
+		buf = appendSnapshot(buf[:0], at, sel.Select(procs))
+		if err := out.write(buf); err != nil {
+			return err
+		}
+		if o.countSet && n >= o.Count {
+			return out.close()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case t := <-ticker.C:
+			if o.durationSet && !onTime(t.Sub(start), o.Interval, o.Duration) {
+				return out.close()
+			}
+		}
+	}
+}
+
+// onTime reports whether a tick that came age after the start is due within
+// d. A ticker keeps its phase, so the tick is due at the multiple of the
+// interval nearest to age, whatever the delay in delivering it; a tick
+// missed because a snapshot was slow is skipped, so that --duration ends on
+// time.
+func onTime(age, interval, d time.Duration) bool {
+	k := (age + interval/2) / interval
+	return k*interval <= d
+}
+
+// checkMaster finds the --master process in the first snapshot.
+func (o *sampleOptions) checkMaster(procs []procfs.Proc) (procfs.Proc, error) {
+	if o.Master == 0 {
+		return procfs.Proc{}, nil
+	}
+	for _, p := range procs {
+		if p.PID == o.Master {
+			if procfs.Lineage(procs, o.Self)[o.Master] {
+				return p, fmt.Errorf("--master %d: that is skewer itself or one of its parents, which are never recorded", o.Master)
+			}
+			return p, nil
+		}
+	}
+	// Not in the listing: say why (gone, or hidden from this user).
+	_, err := o.Proc.Read(o.Master)
+	if err == nil || procfs.Vanished(err) {
+		return procfs.Proc{}, fmt.Errorf("--master %d: no such process", o.Master)
+	}
+	return procfs.Proc{}, fmt.Errorf("--master %d: %w", o.Master, err)
+}
+
+// alive reports whether the process first seen as base is still in procs:
+// same PID and start time (a reused PID is another process).
+func alive(procs []procfs.Proc, base procfs.Proc) bool {
+	for _, p := range procs {
+		if p.PID == base.PID {
+			return p.StartTicks == base.StartTicks
+		}
+	}
+	return false
+}
+
+// noteFirst says on stderr, once, what would otherwise go unnoticed.
+func (o *sampleOptions) noteFirst(procs []procfs.Proc, denied int) {
+	if denied > 0 {
+		fmt.Fprintf(o.ErrOut, "skewer: note: %d processes could not be read (permission denied; is %s mounted with hidepid?) and are left out\n", denied, o.Proc.Root)
+	}
+	if o.match != nil && len(procfs.Selector{Match: o.match, Self: o.Self}.Select(procs)) == 0 {
+		fmt.Fprintf(o.ErrOut, "skewer: note: --match %q matches no process yet\n", o.Match)
+	}
+}
+
+// appendSnapshot appends one snapshot in the skewer-sample v1 layout.
+func appendSnapshot(b []byte, at time.Time, procs []procfs.Proc) []byte {
+	b = append(b, sampleHeader...)
+	b = at.UTC().AppendFormat(b, time.RFC3339)
+	b = append(b, '\n')
+	for _, p := range procs {
+		b = strconv.AppendInt(b, int64(p.PID), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(p.PPID), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, p.StartTicks, 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, p.CPUMillis, 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, p.RSSKiB, 10)
+		b = append(b, ' ')
+		b = append(b, p.Args...)
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// sampleOut is where snapshots go: --out opened for appending, or stdout.
+type sampleOut struct {
+	w    io.Writer
+	name string
+	file *os.File // nil for stdout
+}
+
+func (o *sampleOptions) openOut() (*sampleOut, error) {
+	if o.OutFile == "" {
+		return &sampleOut{w: o.Out, name: "standard output"}, nil
+	}
+	f, err := os.OpenFile(o.OutFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", o.OutFile, pathCause(err))
+	}
+	return &sampleOut{w: f, name: o.OutFile, file: f}, nil
+}
+
+// write writes one whole snapshot with a single Write (with O_APPEND, one
+// write(2)), then flushes a buffered writer.
+func (s *sampleOut) write(b []byte) error {
+	if _, err := s.w.Write(b); err != nil {
+		return fmt.Errorf("writing %s: %w", s.name, pathCause(err))
+	}
+	if f, ok := s.w.(interface{ Flush() error }); ok {
+		if err := f.Flush(); err != nil {
+			return fmt.Errorf("writing %s: %w", s.name, pathCause(err))
+		}
+	}
+	return nil
+}
+
+func (s *sampleOut) close() error {
+	if s.file == nil {
+		return nil
+	}
+	f := s.file
+	s.file = nil
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", s.name, pathCause(err))
+	}
+	return nil
+}
+
+// pathCause drops the "open NAME" of an *fs.PathError, whose name the
+// message already gives.
+func pathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
