@@ -272,13 +272,17 @@ func (f *Format) matchFrom(line []byte, pos, i int, st *matchState) Reason {
 	fl := &f.fields[i]
 	last := i == len(f.fields)-1
 	start := pos
-	// The first attempt's reason names the bad field best; a later attempt
-	// only replaces a plain "does not match".
+	// The first attempt's reason names the bad field best: a retry at a
+	// later occurrence of the literal reads other fields off by one, so its
+	// complaint is about the wrong field.
 	best := ReasonNone
 	for {
 		end, ok := f.extent(line, start, pos, fl, last)
 		if !ok {
-			return worse(best, ReasonNoMatch)
+			if best == ReasonNone {
+				return ReasonNoMatch
+			}
+			return best
 		}
 		reason := st.store(fl.kind, line[start:end])
 		if reason == ReasonNone {
@@ -287,7 +291,9 @@ func (f *Format) matchFrom(line []byte, pos, i int, st *matchState) Reason {
 				return ReasonNone
 			}
 		}
-		best = worse(best, reason)
+		if best == ReasonNone {
+			best = reason
+		}
 		if !retryable(fl.kind) || len(fl.after) == 0 {
 			return best
 		}
@@ -297,14 +303,6 @@ func (f *Format) matchFrom(line []byte, pos, i int, st *matchState) Reason {
 		}
 		pos = end + 1
 	}
-}
-
-// worse keeps the more specific of two rejection reasons.
-func worse(best, r Reason) Reason {
-	if best == ReasonNone || best == ReasonNoMatch && r != ReasonNone {
-		return r
-	}
-	return best
 }
 
 // Matches reports how many of the complete lines of sample (the start of a
@@ -531,6 +529,7 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 		rec.request = v
 	case fPath:
 		if isAbsent(v) {
+			rec.path = nil
 			return ReasonNone
 		}
 		if q := bytes.IndexByte(v, '?'); q >= 0 {
@@ -567,7 +566,11 @@ func storeStatus(v []byte, rec *Record) Reason {
 
 func storeDuration(k fieldKind, v []byte, rec *Record) Reason {
 	if isAbsent(v) {
+		rec.Duration = -1 // a value stored by an attempt that failed is gone
 		return ReasonNone
+	}
+	if len(v) > 15 {
+		return ReasonBadDur // over 30 years even in µs; ms × 1000 must not overflow
 	}
 	var us int64
 	var ok bool
@@ -580,7 +583,7 @@ func storeDuration(k fieldKind, v []byte, rec *Record) Reason {
 	case fDurSeconds:
 		us, ok = parseDecimal(v)
 	}
-	if !ok || len(v) > 18 {
+	if !ok {
 		return ReasonBadDur
 	}
 	rec.Duration = us

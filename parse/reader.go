@@ -10,6 +10,9 @@ import (
 // rejected, not fatal.
 const MaxLine = 1 << 20
 
+// bufSize holds the longest line with its CR LF.
+const bufSize = MaxLine + 2
+
 // Reader scans an access log line by line:
 //
 //	r := parse.NewReader(f, format)
@@ -35,8 +38,8 @@ type Reader struct {
 // for detection are not lost.
 func NewReader(r io.Reader, f *Format) *Reader {
 	br, ok := r.(*bufio.Reader)
-	if !ok || br.Size() <= MaxLine {
-		br = bufio.NewReaderSize(r, MaxLine+1)
+	if !ok || br.Size() < bufSize {
+		br = bufio.NewReaderSize(r, bufSize)
 	}
 	rd := &Reader{br: br, format: f}
 	rd.state.rec = &rd.rec
@@ -45,7 +48,7 @@ func NewReader(r io.Reader, f *Format) *Reader {
 
 // NewBufferedReader returns a buffered reader suited to NewReader and Peek.
 func NewBufferedReader(r io.Reader) *bufio.Reader {
-	return bufio.NewReaderSize(r, MaxLine+1)
+	return bufio.NewReaderSize(r, bufSize)
 }
 
 // Scan advances to the next line. It returns false at the end of the input or
@@ -82,6 +85,12 @@ func (r *Reader) Scan() bool {
 	}
 	for n := len(line); n > 0 && line[n-1] == '\r'; n-- {
 		line = line[:n-1] // CRLF, and the CRCRLF of a log copied twice through Windows
+	}
+	if len(line) > MaxLine {
+		// The buffer holds MaxLine bytes and a CR LF; content beyond that
+		// is over-long.
+		r.text, r.reason = nil, ReasonTooLong
+		return true
 	}
 	r.text = line
 	if len(line) == 0 {
