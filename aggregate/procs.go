@@ -307,7 +307,7 @@ func splitLives(sg []sighting) [][]sighting {
 	for i := 1; i < len(sg); i++ {
 		a, b := sg[i-1].proc, sg[i].proc
 		reborn := a.Start >= 0 && b.Start >= 0 && abs(a.Start-b.Start) > 2 ||
-			a.Start < 0 && b.Start < 0 && a.StartText != "" && b.StartText != "" && a.StartText != b.StartText ||
+			a.Start < 0 && b.Start < 0 && sameForm(a.StartText, b.StartText) && a.StartText != b.StartText ||
 			a.CPUMillis >= 0 && b.CPUMillis >= 0 && b.CPUMillis+1000 < a.CPUMillis
 		if reborn {
 			lives = append(lives, sg[start:i])
@@ -315,6 +315,16 @@ func splitLives(sg []sighting) [][]sighting {
 		}
 	}
 	return append(lives, sg[start:])
+}
+
+// sameForm reports whether two ps STIME values are printed the same way:
+// "17:50" turns into "Nov25" for the same process once the day is over, so
+// only values of one form tell a new process.
+func sameForm(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	return strings.Contains(a, ":") == strings.Contains(b, ":") && (a[0] >= '0' && a[0] <= '9') == (b[0] >= '0' && b[0] <= '9')
 }
 
 func abs(x int64) int64 {

@@ -30,7 +30,8 @@ type PSOptions struct {
 // PSStats says what ReadSnapshots read and what it skipped: a skipped line is
 // counted, never silently dropped.
 type PSStats struct {
-	// Lines counts the lines read, Rows the process rows kept.
+	// Lines counts the lines read (blank ones too), Rows the process rows
+	// kept.
 	Lines, Rows int64
 	// Skipped counts lines that are neither a timestamp line, a header nor a
 	// process row: garbage, a row cut at the end of the file, a timestamp
@@ -45,6 +46,9 @@ type PSStats struct {
 	// that is not the one of PSOptions.Loc.
 	Warnings []string
 }
+
+// maxPSTime is the end of year 9999 in unix microseconds.
+const maxPSTime = 253402300799e6
 
 // maxPSShown is how many skipped lines PSStats.Shown names.
 const maxPSShown = 5
@@ -80,6 +84,9 @@ func ReadSnapshots(r io.Reader, name string, opt PSOptions) ([]Snapshot, PSStats
 	}
 	if p.loc == nil {
 		p.loc = time.UTC
+	}
+	if opt.Time < 0 || opt.Time > maxPSTime {
+		return nil, PSStats{}, fmt.Errorf("--ps-time: %d µs is not a time between 1970 and 9999", opt.Time)
 	}
 	if len(opt.Columns) > 0 {
 		lay, err := columnsLayout(opt.Columns)
@@ -488,6 +495,9 @@ func (p *psParser) row(line []byte, lay *psLayout) (Proc, string) {
 
 // value reads the fields of one column into pr.
 func (p *psParser) value(pr *Proc, elapsed *int64, c psCol, line []byte, toks []span) string {
+	if c == cOther {
+		return ""
+	}
 	b := line[toks[0].lo:toks[len(toks)-1].hi]
 	n, isNum := psNum(b)
 	ok := true
