@@ -18,6 +18,7 @@ const sketchAccuracy = 0.01
 // Partial accumulates the records of one input (or one chunk of one). Its
 // memory grows with the number of workers, not lines. Partials merge.
 type Partial struct {
+	win          windowing
 	workers      map[string]*workerAcc
 	recent       [64]recentWorker
 	excludes     []string
@@ -68,12 +69,14 @@ type workerAcc struct {
 	durSum     int64 // µs
 	durN       int64
 	sketch     *ddsketch.DDSketch
+	ms         []uint32 // whole-millisecond durations below msBins ms, counted exactly; see addDuration
 	status     [5]int64 // 2xx 3xx 4xx 5xx other
 	first      int64    // earliest end time, µs
 	last       int64    // latest end time, µs
 	aliveStart int64    // earliest start (end − duration), µs
 	timed      bool
 	peak       peakTracker
+	win        winSet
 }
 
 // NewPartial returns an empty Partial that drops requests whose path matches
@@ -112,7 +115,11 @@ func (p *Partial) Add(rec *parse.Record) {
 		p.Unattributed++
 		return
 	}
-	p.lookup(rec.Worker).add(rec)
+	w := p.lookup(rec.Worker)
+	w.add(rec)
+	if p.win.on && rec.HasTime {
+		p.addWindow(w, rec.Time, rec.Duration)
+	}
 }
 
 func (p *Partial) excluded(b []byte) bool {
@@ -154,7 +161,7 @@ func (w *workerAcc) add(rec *parse.Record) {
 	if rec.Duration >= 0 {
 		w.durSum += rec.Duration
 		w.durN++
-		_ = w.sketch.Add(float64(rec.Duration) / 1e6)
+		w.addDuration(rec.Duration)
 		start -= rec.Duration
 	}
 	if rec.HasTime {
@@ -172,6 +179,44 @@ func (w *workerAcc) add(rec *parse.Record) {
 			w.peak.add(start, rec.Time)
 		}
 	}
+}
+
+// msBins is how many whole-millisecond durations are counted exactly before
+// they reach the sketch: nginx's $request_time has millisecond resolution,
+// so most of its values fall in few bins, and an array increment costs less
+// than a sketch insertion on every line.
+const msBins = 4096
+
+// addDuration records a request time in µs for the quantiles.
+func (w *workerAcc) addDuration(us int64) {
+	if us%1000 == 0 && us < msBins*1000 {
+		if w.ms == nil {
+			w.ms = make([]uint32, msBins)
+		}
+		w.addMS(int(us/1000), 1)
+		return
+	}
+	_ = w.sketch.Add(float64(us) / 1e6)
+}
+
+// addMS adds n requests of i ms, moving a full bin into the sketch.
+func (w *workerAcc) addMS(i int, n uint32) {
+	if uint64(w.ms[i])+uint64(n) > 1<<32-1 {
+		_ = w.sketch.AddWithCount(float64(i)/1e3, float64(w.ms[i]))
+		w.ms[i] = 0
+	}
+	w.ms[i] += n
+}
+
+// flushMS moves the exact millisecond counts into the sketch, before its
+// quantiles are read.
+func (w *workerAcc) flushMS() {
+	for i, n := range w.ms {
+		if n > 0 {
+			_ = w.sketch.AddWithCount(float64(i)/1e3, float64(n))
+		}
+	}
+	w.ms = nil
 }
 
 // Merge adds q's counts into p. q must not be used afterwards.
@@ -194,6 +239,7 @@ func (p *Partial) Merge(q *Partial) {
 		p.SubSecond = p.SubSecond && q.SubSecond
 	}
 	p.Durations = p.Durations || q.Durations
+	p.mergeWindows(q)
 	for k, qw := range q.workers {
 		pw := p.workers[k]
 		if pw == nil {
@@ -210,6 +256,13 @@ func (w *workerAcc) merge(q *workerAcc) {
 	w.durSum += q.durSum
 	w.durN += q.durN
 	_ = w.sketch.MergeWith(q.sketch)
+	if w.ms == nil {
+		w.ms = q.ms
+	} else if q.ms != nil {
+		for i, n := range q.ms {
+			w.addMS(i, n)
+		}
+	}
 	for i := range w.status {
 		w.status[i] += q.status[i]
 	}
@@ -226,6 +279,7 @@ func (w *workerAcc) merge(q *workerAcc) {
 		w.timed = true
 	}
 	w.peak.merge(&q.peak)
+	w.win.merge(&q.win)
 }
 
 // Workers returns the worker keys seen so far, in no order.

@@ -61,6 +61,14 @@ type ProcWorker struct {
 	Born, Exited  int64
 	ExitReason    string
 	fromSnapshots bool
+	// cpu is the CPU used between consecutive timed sightings, for windows.
+	cpu []cpuSpan
+}
+
+// cpuSpan is CPU time used over [from, to) (unix µs).
+type cpuSpan struct {
+	from, to int64
+	millis   int64
 }
 
 // Master is a master process found in the snapshots or error log.
@@ -152,9 +160,10 @@ func classifyProcs(snaps []parse.Snapshot, opt ProcOptions, pr *Procs) (roles, e
 				workers[id] = fam
 			case isMaster:
 				masters[p.PID] = Master{PID: p.PID, Family: fam, Args: p.Args}
-			case fam != "" && parent != nil:
+			case fam != "" && parent != nil && !strings.HasPrefix(p.Args, fam+": "):
 				// A plain command line (no setproctitle): master and workers
-				// look alike, the PPID tells them apart.
+				// look alike, the PPID tells them apart. A titled process
+				// that is neither (nginx's cache manager) is no worker.
 				if pf, _, _ := processFamily(parent.Args); pf == fam {
 					workers[id] = fam
 					masters[parent.PID] = Master{PID: parent.PID, Family: fam, Args: parent.Args}
@@ -169,7 +178,9 @@ func classifyProcs(snaps []parse.Snapshot, opt ProcOptions, pr *Procs) (roles, e
 	}
 	families := map[string]bool{}
 	for _, f := range workers {
-		families[f] = true
+		if f != "" { // no known family (--master, --match): not a choice
+			families[f] = true
+		}
 	}
 	pr.Family = opt.Family
 	if pr.Family == "" {
@@ -284,6 +295,27 @@ func (pr *Procs) account(snaps []parse.Snapshot, workers roles) {
 	}
 }
 
+// cpuSpans spreads a process's CPU over the time between its sightings;
+// a process born after the first snapshot used its first CPU since birth
+// (or, its birth unknown, at its first sighting).
+func cpuSpans(sg []sighting, alreadyAlive bool, born int64) []cpuSpan {
+	var out []cpuSpan
+	if !alreadyAlive && sg[0].proc.CPUMillis > 0 {
+		from := sg[0].time
+		if born > 0 && born < from {
+			from = born
+		}
+		out = append(out, cpuSpan{from, sg[0].time, sg[0].proc.CPUMillis})
+	}
+	for i := 1; i < len(sg); i++ {
+		a, b := sg[i-1].proc.CPUMillis, sg[i].proc.CPUMillis
+		if a >= 0 && b > a {
+			out = append(out, cpuSpan{sg[i-1].time, sg[i].time, b - a})
+		}
+	}
+	return out
+}
+
 // mergeSightings combines two rows of one process at one time from two
 // files: the finer CPU and the known values win.
 func mergeSightings(a, b parse.Proc) parse.Proc {
@@ -354,6 +386,7 @@ func (pr *Procs) life(pid int64, sg []sighting, single bool) *ProcWorker {
 		}
 	}
 	if pr.Timed {
+		w.cpu = cpuSpans(sg, first.first, w.Born)
 		w.First, w.Last = first.time, last.time
 		from := first.time
 		if (!first.first || single) && w.Born > 0 {

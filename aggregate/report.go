@@ -214,6 +214,12 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		s := ComputeSkew(cpu)
 		rep.CPUSkew = &s
 	}
+	if p.win.on {
+		width, ws := buildWindows(p, pr, keys)
+		secs := float64(width) / 1e6
+		rep.WindowSeconds = &secs
+		rep.Windows = ws
+	}
 	return rep
 }
 
@@ -329,6 +335,7 @@ func (w *workerAcc) aliveMicros(subSecond bool) int64 {
 }
 
 func quantile(w *workerAcc, q float64) *float64 {
+	w.flushMS()
 	v, err := w.sketch.GetValueAtQuantile(q)
 	if err != nil {
 		return nil

@@ -1,0 +1,338 @@
+package aggregate
+
+import (
+	"fmt"
+	"time"
+)
+
+// WindowSizes are the nested round window sizes the automatic size is
+// picked from; each divides the next, so counts re-bin exactly.
+var WindowSizes = []time.Duration{
+	time.Second, 5 * time.Second, 10 * time.Second, 30 * time.Second,
+	time.Minute, 5 * time.Minute, 10 * time.Minute, 30 * time.Minute,
+	time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
+}
+
+// MaxWindows is the most windows a run may have.
+const MaxWindows = 100000
+
+// autoTarget is about how many windows the automatic size gives; while
+// reading, counts are kept at up to twice as many.
+const autoTarget = 60
+
+// winCell is one worker's counts in one window.
+type winCell struct {
+	requests int64
+	durSum   int64 // µs
+}
+
+// winSet is one worker's windows, keyed by window index (time / width). The
+// last cell is cached: lines arrive mostly in time order.
+type winSet struct {
+	cells   map[int64]*winCell
+	lastIdx int64
+	last    *winCell
+}
+
+func (s *winSet) add(idx, dur int64) {
+	c := s.last
+	if c == nil || idx != s.lastIdx {
+		if s.cells == nil {
+			s.cells = map[int64]*winCell{}
+		}
+		c = s.cells[idx]
+		if c == nil {
+			c = &winCell{}
+			s.cells[idx] = c
+		}
+		s.lastIdx, s.last = idx, c
+	}
+	c.requests++
+	if dur > 0 {
+		c.durSum += dur
+	}
+}
+
+// rebin moves the cells from width old to the coarser width neu.
+func (s *winSet) rebin(old, neu int64) {
+	if len(s.cells) == 0 {
+		return
+	}
+	cells := make(map[int64]*winCell, len(s.cells))
+	for idx, c := range s.cells {
+		n := floorDiv(idx*old, neu)
+		d := cells[n]
+		if d == nil {
+			cells[n] = c
+			continue
+		}
+		d.requests += c.requests
+		d.durSum += c.durSum
+	}
+	s.cells, s.last = cells, nil
+}
+
+func (s *winSet) merge(o *winSet) {
+	for idx, c := range o.cells {
+		if s.cells == nil {
+			s.cells = map[int64]*winCell{}
+		}
+		d := s.cells[idx]
+		if d == nil {
+			s.cells[idx] = c
+			continue
+		}
+		d.requests += c.requests
+		d.durSum += c.durSum
+	}
+	s.last = nil
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// windowing is a partial's window state.
+type windowing struct {
+	on      bool
+	auto    bool
+	width   int64 // µs
+	lo, hi  int64 // window indexes seen
+	seen    bool
+	tooMany bool
+}
+
+// SetWindows turns on per-window accounting: width is the window size, or 0
+// for the automatic size (about 60 windows over the span, re-binned to a
+// coarser size while reading as the span grows). Call before Add.
+func (p *Partial) SetWindows(width time.Duration) {
+	p.win = windowing{on: true, auto: width == 0, width: int64(width / time.Microsecond)}
+	if p.win.auto {
+		p.win.width = int64(WindowSizes[0] / time.Microsecond)
+	}
+}
+
+// addWindow accounts a timed record in its window.
+func (p *Partial) addWindow(w *workerAcc, t, dur int64) {
+	idx := floorDiv(t, p.win.width)
+	if !p.win.seen {
+		p.win.lo, p.win.hi, p.win.seen = idx, idx, true
+	} else if idx < p.win.lo || idx > p.win.hi {
+		lo, hi := min(p.win.lo, idx), max(p.win.hi, idx)
+		if hi-lo >= MaxWindows && !p.win.auto {
+			p.win.tooMany = true
+			return
+		}
+		p.win.lo, p.win.hi = lo, hi
+	}
+	w.win.add(idx, dur)
+	if p.win.auto && p.win.hi-p.win.lo+1 > 2*autoTarget {
+		p.coarsen(nextSize(p.win.width, p.win.lo, p.win.hi, 2*autoTarget))
+	}
+}
+
+// nextSize is the smallest window size, at least width, that covers the
+// windows lo..hi (of width) in at most limit windows.
+func nextSize(width, lo, hi, limit int64) int64 {
+	for _, s := range WindowSizes {
+		size := int64(s / time.Microsecond)
+		if size < width {
+			continue
+		}
+		if floorDiv(hi*width, size)-floorDiv(lo*width, size)+1 <= limit {
+			return size
+		}
+	}
+	return int64(WindowSizes[len(WindowSizes)-1] / time.Microsecond)
+}
+
+// coarsen re-bins every worker's windows to the larger width neu.
+func (p *Partial) coarsen(neu int64) {
+	old := p.win.width
+	if neu <= old {
+		return
+	}
+	for _, w := range p.workers {
+		w.win.rebin(old, neu)
+	}
+	p.win.lo, p.win.hi = floorDiv(p.win.lo*old, neu), floorDiv(p.win.hi*old, neu)
+	p.win.width = neu
+}
+
+// mergeWindows brings p and q to one width and adds q's windows to p's.
+func (p *Partial) mergeWindows(q *Partial) {
+	if !q.win.on {
+		return
+	}
+	if !p.win.on {
+		p.win = q.win
+		return
+	}
+	w := max(p.win.width, q.win.width)
+	p.coarsen(w)
+	q.coarsen(w)
+	p.win.tooMany = p.win.tooMany || q.win.tooMany
+	if q.win.seen {
+		if !p.win.seen {
+			p.win.lo, p.win.hi, p.win.seen = q.win.lo, q.win.hi, true
+		} else {
+			p.win.lo, p.win.hi = min(p.win.lo, q.win.lo), max(p.win.hi, q.win.hi)
+		}
+	}
+}
+
+// CheckWindows reports a window size that would make more than MaxWindows
+// windows over the span, naming the smallest size allowed.
+func (p *Partial) CheckWindows() error {
+	if !p.win.on || p.win.auto || !p.Timed {
+		return nil
+	}
+	span := p.Last - p.First
+	n := span/p.win.width + 1
+	if !p.win.tooMany && n <= MaxWindows {
+		return nil
+	}
+	smallest := time.Duration((span/MaxWindows+1)*int64(time.Microsecond)).Round(time.Second)
+	if smallest < time.Second {
+		smallest = time.Second
+	}
+	return fmt.Errorf("--window %s makes more than %d windows over the span of %s: the smallest size allowed is %s",
+		time.Duration(p.win.width*int64(time.Microsecond)), MaxWindows, time.Duration(span*int64(time.Microsecond)).Round(time.Second), roundUpSize(smallest))
+}
+
+// roundUpSize rounds d up to a whole number of its largest unit.
+func roundUpSize(d time.Duration) time.Duration {
+	for _, u := range []time.Duration{24 * time.Hour, time.Hour, time.Minute, time.Second} {
+		if d >= u {
+			return (d + u - 1) / u * u
+		}
+	}
+	return time.Second
+}
+
+// finalWidth is the window width of the report: the fixed size, or the
+// smallest nested size, no finer than what was kept while reading, that
+// gives about 60 windows.
+func (p *Partial) finalWidth() int64 {
+	if !p.win.auto {
+		return p.win.width
+	}
+	return nextSize(p.win.width, p.win.lo, p.win.hi, autoTarget*3/2)
+}
+
+// buildWindows turns the partial's windows into the report's, from the
+// first to the last window with traffic (or CPU), empty windows included.
+// Skew is computed over the workers alive in each window.
+func buildWindows(p *Partial, pr *Procs, keys []string) (width int64, out []Window) {
+	width = p.finalWidth()
+	p.coarsen(width)
+	lo, hi, seen := p.win.lo, p.win.hi, p.win.seen
+	if pr != nil {
+		for _, w := range pr.Workers {
+			for _, c := range w.cpu {
+				a, b := floorDiv(c.from, width), floorDiv(max(c.to-1, c.from), width)
+				if !seen {
+					lo, hi, seen = a, b, true
+				}
+				lo, hi = min(lo, a), max(hi, b)
+			}
+		}
+	}
+	if !seen || hi-lo >= MaxWindows {
+		return width, []Window{}
+	}
+	n := hi - lo + 1
+	cpu := map[string][]float64{}
+	if pr != nil {
+		for k, w := range pr.Workers {
+			if len(w.cpu) == 0 {
+				continue
+			}
+			per := make([]float64, n)
+			for _, c := range w.cpu {
+				spread(per, c, lo, width)
+			}
+			cpu[k] = per
+		}
+	}
+	for i := int64(0); i < n; i++ {
+		idx := lo + i
+		start, end := idx*width, (idx+1)*width
+		win := Window{
+			Start:          *stamp(start, false),
+			End:            *stamp(end, false),
+			Requests:       map[string]int64{},
+			RequestSeconds: map[string]float64{},
+			CPUSeconds:     map[string]float64{},
+		}
+		var xs []float64
+		for _, k := range keys {
+			w := p.workers[k]
+			var c *winCell
+			if w != nil {
+				c = w.win.cells[idx]
+			}
+			alive := c != nil || w != nil && w.timed && w.aliveStart < end && w.last >= start ||
+				aliveProc(pr, k, start, end) || cpu[k] != nil && cpu[k][i] > 0
+			if !alive {
+				continue
+			}
+			var reqs, dur int64
+			if c != nil {
+				reqs, dur = c.requests, c.durSum
+			}
+			win.Requests[k] = reqs
+			if p.Durations {
+				win.RequestSeconds[k] = float64(dur) / 1e6
+			}
+			if per := cpu[k]; per != nil {
+				win.CPUSeconds[k] = per[i]
+			}
+			xs = append(xs, float64(reqs))
+		}
+		win.Skew = ComputeSkew(xs)
+		out = append(out, win)
+	}
+	return width, out
+}
+
+// aliveProc reports whether the snapshot worker k was alive in [start, end).
+func aliveProc(pr *Procs, k string, start, end int64) bool {
+	w := pr.worker(k)
+	if w == nil {
+		return false
+	}
+	from, to := w.First, w.Last
+	if w.Born > 0 {
+		from = w.Born
+	}
+	if w.Exited > 0 {
+		to = max(to, w.Exited)
+	}
+	return from > 0 && to > 0 && from < end && to >= start
+}
+
+// spread adds the CPU seconds of c to the windows it overlaps, in
+// proportion to the overlap.
+func spread(per []float64, c cpuSpan, lo, width int64) {
+	secs := float64(c.millis) / 1e3
+	if c.to <= c.from {
+		i := floorDiv(c.from, width) - lo
+		if i >= 0 && i < int64(len(per)) {
+			per[i] += secs
+		}
+		return
+	}
+	total := float64(c.to - c.from)
+	for idx := floorDiv(c.from, width); idx*width < c.to; idx++ {
+		a, b := max(c.from, idx*width), min(c.to, (idx+1)*width)
+		i := idx - lo
+		if b > a && i >= 0 && i < int64(len(per)) {
+			per[i] += secs * float64(b-a) / total
+		}
+	}
+}
