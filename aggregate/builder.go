@@ -27,6 +27,9 @@ type Partial struct {
 	RejectedBy   map[parse.Reason]int64
 	Unattributed int64
 	Excluded     int64
+	// OutOfRange counts lines outside --since/--until.
+	OutOfRange   int64
+	since, until int64 // unix µs; 0: open
 	// First and Last are the earliest and latest end times (unix µs) of
 	// parsed lines; valid when Timed.
 	First, Last int64
@@ -85,6 +88,12 @@ func NewPartial(excludes []string) *Partial {
 	return &Partial{workers: map[string]*workerAcc{}, excludes: excludes, RejectedBy: map[parse.Reason]int64{}, SubSecond: true}
 }
 
+// SetRange keeps only records that end in [since, until) (unix µs; 0 leaves
+// that side open). Call before Add.
+func (p *Partial) SetRange(since, until int64) {
+	p.since, p.until = since, until
+}
+
 // Reject counts a rejected line.
 func (p *Partial) Reject(r parse.Reason) {
 	p.Rejected++
@@ -95,6 +104,10 @@ func (p *Partial) Reject(r parse.Reason) {
 func (p *Partial) Add(rec *parse.Record) {
 	if len(p.excludes) > 0 && p.excluded(rec.Path()) {
 		p.Excluded++
+		return
+	}
+	if (p.since != 0 || p.until != 0) && rec.HasTime && (p.since != 0 && rec.Time < p.since || p.until != 0 && rec.Time >= p.until) {
+		p.OutOfRange++
 		return
 	}
 	p.Parsed++
@@ -228,6 +241,7 @@ func (p *Partial) Merge(q *Partial) {
 	}
 	p.Unattributed += q.Unattributed
 	p.Excluded += q.Excluded
+	p.OutOfRange += q.OutOfRange
 	if q.Timed {
 		if !p.Timed || q.First < p.First {
 			p.First = q.First

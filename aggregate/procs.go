@@ -224,9 +224,10 @@ func hasChild(procs []parse.Proc, pid int64, re *regexp.Regexp) bool {
 
 // sighting is one worker row at one snapshot time.
 type sighting struct {
-	time  int64
-	first bool // in the first snapshot of the series
-	proc  parse.Proc
+	time   int64
+	first  bool // in the first snapshot of the series
+	proc   parse.Proc
+	source string
 }
 
 // timedSeries drops snapshots without a time when others have one: a lone
@@ -241,7 +242,12 @@ func (pr *Procs) timedSeries(snaps []parse.Snapshot) []parse.Snapshot {
 	if len(timed) == 0 || len(timed) == len(snaps) {
 		return snaps
 	}
-	pr.Notes = append(pr.Notes, fmt.Sprintf("%d snapshots without a time were left out beside %d timed ones", len(snaps)-len(timed), len(timed)))
+	n := len(snaps) - len(timed)
+	what := fmt.Sprintf("%d snapshots without a time were", n)
+	if n == 1 {
+		what = "1 snapshot without a time was"
+	}
+	pr.Notes = append(pr.Notes, fmt.Sprintf("%s left out beside %d timed ones", what, len(timed)))
 	pr.Snapshots = len(timed)
 	pr.Timed = true
 	return timed
@@ -269,11 +275,12 @@ func (pr *Procs) account(snaps []parse.Snapshot, workers roles) {
 				t = int64(si) // untimed snapshots keep file order
 			}
 			sg := byPID[p.PID]
-			if n := len(sg); n > 0 && sg[n-1].time == t {
+			if n := len(sg); n > 0 && sg[n-1].time == t && sg[n-1].source != s.Source {
+				// The same run captured in two layouts (ps -aefF and ps -eo).
 				sg[n-1].proc = mergeSightings(sg[n-1].proc, p)
 				continue
 			}
-			byPID[p.PID] = append(sg, sighting{time: t, first: t == firstTime || !pr.Timed && si == 0, proc: p})
+			byPID[p.PID] = append(sg, sighting{time: t, first: t == firstTime || !pr.Timed && si == 0, proc: p, source: s.Source})
 		}
 	}
 	pids := make([]int64, 0, len(byPID))
@@ -433,6 +440,8 @@ func (pr *Procs) lifecycles(events []parse.ErrorLogEvent, family string) {
 			pending[e.PID] = "signal " + e.Signal
 		case parse.EventKilled:
 			pending[e.PID] = "sigkill (out of memory?)"
+		case parse.EventExitCode:
+			pending[e.PID] = "exit " + e.Signal
 		case parse.EventExit:
 			w.Exited = e.Time
 		}

@@ -30,6 +30,9 @@ type Report struct {
 	CPUSkew            *Skew    `json:"cpu_skew,omitempty"`
 	Windows            []Window `json:"windows"`
 	Warnings           []string `json:"warnings"`
+	// Dominance is who was busiest per window (by requests) and when that
+	// changed; set whenever windows are.
+	Dominance *Dominance `json:"dominance,omitempty"`
 	// Masters are the master processes found in snapshots, not workers.
 	Masters []Master `json:"masters,omitempty"`
 
@@ -40,6 +43,8 @@ type Report struct {
 	Configured int `json:"-"`
 	// Durations reports whether the logs carried request times.
 	Durations bool `json:"-"`
+	// OutOfRange is the part of Excluded outside --since/--until.
+	OutOfRange int64 `json:"-"`
 }
 
 // Input describes one input file of the run.
@@ -124,7 +129,8 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		Inputs:       inputs,
 		Family:       opt.Family,
 		Unattributed: p.Unattributed,
-		Excluded:     p.Excluded,
+		Excluded:     p.Excluded + p.OutOfRange,
+		OutOfRange:   p.OutOfRange,
 		Windows:      []Window{},
 		Warnings:     []string{},
 		Configured:   opt.Workers,
@@ -135,7 +141,7 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 	}
 	// Every line is parsed, rejected, or excluded by --exclude-path.
 	rep.Lines = Lines{Parsed: p.Parsed, Rejected: p.Rejected, RejectedByReason: map[string]int64{}}
-	rep.Lines.Total = p.Parsed + p.Rejected + p.Excluded
+	rep.Lines.Total = p.Parsed + p.Rejected + p.Excluded + p.OutOfRange
 	for r, n := range p.RejectedBy {
 		rep.Lines.RejectedByReason[string(r)] = n
 	}
@@ -219,6 +225,8 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		secs := float64(width) / 1e6
 		rep.WindowSeconds = &secs
 		rep.Windows = ws
+		d := ComputeDominance(ws, nil)
+		rep.Dominance = &d
 	}
 	return rep
 }

@@ -26,6 +26,7 @@ type inputFlags struct {
 	Strict         bool
 	MaxRejectRatio float64
 	procFlags
+	windowFlags
 }
 
 // loaded is what reading the inputs of a run gave.
@@ -79,7 +80,7 @@ func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, er
 	if err != nil {
 		return nil, err
 	}
-	ld := &loaded{warnings: dups, partial: aggregate.NewPartial(fl.Excludes)}
+	ld := &loaded{warnings: dups, partial: fl.newPartial()}
 	var cands, aux []*candidate
 	defer func() {
 		for _, c := range append(cands, aux...) {
@@ -111,6 +112,10 @@ func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, er
 	if len(cands) == 0 && len(aux) == 0 {
 		return nil, fmt.Errorf("no access lines: none of the inputs is an access log with a worker field (%s)", describeIgnored(ld.inputs))
 	}
+	if err := fl.resolveBounds(cands); err != nil {
+		return nil, err
+	}
+	ld.partial = fl.newPartial()
 	if len(cands) > 0 {
 		if err := readAccess(ctx, s, ld, cands, fl); err != nil {
 			return nil, err
@@ -127,7 +132,7 @@ func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, er
 
 // readAccess reads the access logs into the run's partial.
 func readAccess(ctx context.Context, s IO, ld *loaded, cands []*candidate, fl inputFlags) error {
-	parts, rejections, err := readAll(ctx, cands, fl.Excludes)
+	parts, rejections, err := readAll(ctx, cands, fl.newPartial)
 	if err != nil {
 		return err
 	}
@@ -142,7 +147,7 @@ func readAccess(ctx context.Context, s IO, ld *loaded, cands []*candidate, fl in
 		in := &ld.inputs[c.index]
 		in.Parsed = p.Parsed
 		in.Rejected = p.Rejected
-		in.Lines = p.Parsed + p.Excluded + p.Rejected
+		in.Lines = p.Parsed + p.Excluded + p.OutOfRange + p.Rejected
 		if p.Parsed+p.Excluded == 0 && p.Rejected > 0 && !c.src.Walked {
 			return fmt.Errorf("%s: none of its %d lines was read as a %s access log (%s)%s", c.src.Path, p.Rejected, c.format.Name, topReason(p), formatHint(fl))
 		}
@@ -150,6 +155,9 @@ func readAccess(ctx context.Context, s IO, ld *loaded, cands []*candidate, fl in
 		ld.family = c.format.Family
 	}
 	total := ld.partial.Parsed + ld.partial.Excluded + ld.partial.Rejected
+	if ld.partial.Parsed+ld.partial.Excluded == 0 && ld.partial.OutOfRange > 0 {
+		return fmt.Errorf("none of the %d lines read falls between --since and --until", ld.partial.OutOfRange+total)
+	}
 	if ld.partial.Parsed+ld.partial.Excluded == 0 {
 		return fmt.Errorf("no access lines: %d lines read, none parsed (%s)%s", total, topReason(ld.partial), formatHint(fl))
 	}
@@ -297,7 +305,7 @@ type job struct {
 
 // readAll reads the candidates into one partial each. Inputs are read in
 // parallel, and large plain files in chunks, on every core.
-func readAll(ctx context.Context, cands []*candidate, excludes []string) ([]*aggregate.Partial, []string, error) {
+func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggregate.Partial) ([]*aggregate.Partial, []string, error) {
 	procs := runtime.GOMAXPROCS(0)
 	var jobs []*job
 	for i, c := range cands {
@@ -327,7 +335,7 @@ func readAll(ctx context.Context, cands []*candidate, excludes []string) ([]*agg
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			j.err = j.run(ctx, cands[j.cand], excludes)
+			j.err = j.run(ctx, cands[j.cand], newPartial)
 		}()
 	}
 	wg.Wait()
@@ -358,7 +366,7 @@ func readAll(ctx context.Context, cands []*candidate, excludes []string) ([]*agg
 }
 
 // run parses the job's lines into its own partial.
-func (j *job) run(ctx context.Context, c *candidate, excludes []string) error {
+func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregate.Partial) error {
 	in := c.br
 	if j.chunk != nil {
 		f, err := os.Open(c.src.Path)
@@ -368,7 +376,7 @@ func (j *job) run(ctx context.Context, c *candidate, excludes []string) error {
 		defer f.Close()
 		in = io.NewSectionReader(f, j.chunk.Offset, j.chunk.Length)
 	}
-	j.part = aggregate.NewPartial(excludes)
+	j.part = newPartial()
 	r := parse.NewReader(in, c.format)
 	for r.Scan() {
 		if reason := r.Reason(); reason != parse.ReasonNone {

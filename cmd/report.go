@@ -47,6 +47,7 @@ gzip and zstd files are read transparently.`,
 		},
 	}
 	addInputFlags(c, &opts.Inputs)
+	addWindowFlags(c, &opts.Inputs.windowFlags, "account per time window of `SIZE` (30s, 10m, 1h, 1d, or auto) into windows[] of -o json")
 	f := c.Flags()
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N`: slots that never appear in the log count as idle workers")
 	f.IntVar(&opts.Top, "top", 20, "show the `K` busiest workers in table and markdown output; the rest fold into one 'others' row (0: all; json and csv list every worker)")
@@ -67,6 +68,9 @@ func addInputFlags(c *cobra.Command, fl *inputFlags) {
 
 func (o *reportOptions) validate() error {
 	if err := o.Inputs.validate(); err != nil {
+		return err
+	}
+	if err := o.Inputs.windowFlags.validate(false); err != nil {
 		return err
 	}
 	if o.Workers < 0 {
@@ -110,6 +114,9 @@ func runReport(ctx context.Context, o *reportOptions) error {
 	ld, err := load(ctx, o.IO, o.Paths, o.Inputs)
 	if err != nil {
 		return err
+	}
+	if err := ld.partial.CheckWindows(); err != nil {
+		return &exitError{code: ExitError, err: err}
 	}
 	rep := aggregate.Finish(ld.partial, ld.inputs, aggregate.Options{Workers: o.Workers, Family: ld.family, Procs: ld.procs})
 	rep.Warnings = append(rep.Warnings, ld.warnings...)

@@ -18,6 +18,10 @@ import (
 // sampleHeader starts every snapshot that `skewer sample` writes.
 const sampleHeader = "# skewer-sample v1 "
 
+// sampleTime is RFC 3339 with milliseconds: snapshots taken less than a
+// second apart must not share a time.
+const sampleTime = "2006-01-02T15:04:05.000Z07:00"
+
 // sampleOptions are the flags and streams of `skewer sample`.
 type sampleOptions struct {
 	IO
@@ -70,11 +74,11 @@ Output layout, skewer-sample v1 (appended to --out FILE, or written to
 standard output): a header line per snapshot, then one row per process,
 sorted by pid, fields separated by one space, no column header:
 
-  # skewer-sample v1 2026-11-25T17:40:05Z
+  # skewer-sample v1 2026-11-25T17:40:05.000Z
   26468 1 4263321 15230 52164 gunicorn: master [app]
   26471 26468 4263390 981270 140332 gunicorn: worker [app]
 
-  header       "# skewer-sample v1 " and the snapshot's time, RFC 3339 UTC, whole seconds
+  header       "# skewer-sample v1 " and the snapshot's time, RFC 3339 UTC, milliseconds
   pid          process ID
   ppid         parent process ID
   start_ticks  start time in clock ticks since boot (/proc/PID/stat field 22);
@@ -250,7 +254,7 @@ func (o *sampleOptions) noteFirst(procs []procfs.Proc, denied int) {
 // appendSnapshot appends one snapshot in the skewer-sample v1 layout.
 func appendSnapshot(b []byte, at time.Time, procs []procfs.Proc) []byte {
 	b = append(b, sampleHeader...)
-	b = at.UTC().AppendFormat(b, time.RFC3339)
+	b = at.UTC().AppendFormat(b, sampleTime)
 	b = append(b, '\n')
 	for _, p := range procs {
 		b = strconv.AppendInt(b, int64(p.PID), 10)

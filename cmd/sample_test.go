@@ -173,7 +173,7 @@ func TestSampleLayout(t *testing.T) {
 			"42 40 7011 0 0 [python3]\n" +
 			"44 42 8000 50 40 convert in put.png out.jpg\n"
 	}
-	want := []string{snap("2026-11-25T17:40:05Z"), snap("2026-11-25T17:40:10Z")}
+	want := []string{snap("2026-11-25T17:40:05.999Z"), snap("2026-11-25T17:40:10.500Z")} // UTC, milliseconds
 	if got := out.writes; !equalStrings(got, want) {
 		t.Errorf("writes:\n%q\nwant one per snapshot:\n%q", got, want)
 	}
@@ -196,7 +196,7 @@ func TestSampleMaster(t *testing.T) {
 	if _, err := sampleFake(context.Background(), fsys, 31, now, &out, "--master", "42", "--count", "1"); err != nil {
 		t.Fatal(err)
 	}
-	want := "# skewer-sample v1 2026-11-25T17:40:05Z\n42 40 7011 0 0 [python3]\n44 42 8000 50 40 convert in put.png out.jpg\n"
+	want := "# skewer-sample v1 2026-11-25T17:40:05.000Z\n42 40 7011 0 0 [python3]\n44 42 8000 50 40 convert in put.png out.jpg\n"
 	if out.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
 	}
@@ -207,7 +207,7 @@ func TestSampleMaster(t *testing.T) {
 func TestSampleOutAppends(t *testing.T) {
 	fsys := fakeTree(t, fakeMachine)
 	name := filepath.Join(t.TempDir(), "ps.log")
-	before := "# skewer-sample v1 2026-11-25T17:40:00Z\n60 1 6000 0 1200 nginx: master process /usr/sbin/nginx\n"
+	before := "# skewer-sample v1 2026-11-25T17:40:00.000Z\n60 1 6000 0 1200 nginx: master process /usr/sbin/nginx\n"
 	if err := os.WriteFile(name, []byte(before), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +220,7 @@ func TestSampleOutAppends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := before + "# skewer-sample v1 2026-11-25T17:40:05Z\n60 1 6000 0 1200 nginx: master process /usr/sbin/nginx\n"; string(got) != want {
+	if want := before + "# skewer-sample v1 2026-11-25T17:40:05.000Z\n60 1 6000 0 1200 nginx: master process /usr/sbin/nginx\n"; string(got) != want {
 		t.Errorf("file:\n%s\nwant\n%s", got, want)
 	}
 	if stdout.Len() != 0 {
@@ -238,7 +238,7 @@ func TestSampleNotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "# skewer-sample v1 2026-11-25T17:40:05Z\n# skewer-sample v1 2026-11-25T17:40:06Z\n"; out.String() != want {
+	if want := "# skewer-sample v1 2026-11-25T17:40:05.000Z\n# skewer-sample v1 2026-11-25T17:40:06.000Z\n"; out.String() != want {
 		t.Errorf("stdout: got %q, want %q", out.String(), want)
 	}
 	if want := "skewer: note: --match \"uwsgi\" matches no process yet\n"; stderr != want {
@@ -319,7 +319,7 @@ func TestSampleMasterGone(t *testing.T) {
 			if want := "--master 40 exited (or its PID now names another process): sampling stopped"; err == nil || err.Error() != want {
 				t.Fatalf("got error %v, want %q", err, want)
 			}
-			if len(out.writes) != 2 || !strings.HasPrefix(out.writes[1], "# skewer-sample v1 2026-11-25T17:40:02Z\n40 1 7000 ") {
+			if len(out.writes) != 2 || !strings.HasPrefix(out.writes[1], "# skewer-sample v1 2026-11-25T17:40:02.000Z\n40 1 7000 ") {
 				t.Errorf("got writes %q, want 2 whole snapshots", out.writes)
 			}
 		})
@@ -342,8 +342,8 @@ func TestSampleInterrupted(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got error %v, want context.Canceled", err)
 	}
-	want := "# skewer-sample v1 2026-11-25T17:40:05Z\n60 1 6000 0 1200 nginx: master process /usr/sbin/nginx\n" +
-		"# skewer-sample v1 2026-11-25T17:40:10Z\n60 1 6000 0 1200 nginx: master process /usr/sbin/nginx\n"
+	want := "# skewer-sample v1 2026-11-25T17:40:05.000Z\n60 1 6000 0 1200 nginx: master process /usr/sbin/nginx\n" +
+		"# skewer-sample v1 2026-11-25T17:40:10.000Z\n60 1 6000 0 1200 nginx: master process /usr/sbin/nginx\n"
 	if out.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
 	}
@@ -415,7 +415,7 @@ func startSleep(t *testing.T) int {
 	return c.Process.Pid
 }
 
-var snapshotHeader = regexp.MustCompile(`(?m)^# skewer-sample v1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+var snapshotHeader = regexp.MustCompile(`(?m)^# skewer-sample v1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
 
 // TestSampleThisMachine runs skewer sample on the real /proc.
 func TestSampleThisMachine(t *testing.T) {

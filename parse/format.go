@@ -219,6 +219,14 @@ func (f *Format) matchEnds(line []byte, st *matchState) bool {
 			if k := indexLit(line[pos:], fl.after); k >= 0 {
 				end = pos + k
 			}
+		case endStatus:
+			if pos < len(line) && line[pos] != 'b' {
+				if k := scanLit(line[pos:], fl.after); k >= 0 {
+					end = pos + k
+				}
+				break
+			}
+			fallthrough
 		default:
 			if e, ok := f.extent(line, pos, pos, fl, false); ok {
 				end = e
@@ -303,6 +311,26 @@ func (f *Format) matchFrom(line []byte, pos, i int, st *matchState) Reason {
 		}
 		pos = end + 1
 	}
+}
+
+// LastTime returns the latest end time among the complete lines of a
+// file's tail (the last bytes of a file, cut anywhere), for a time range
+// relative to the end of a log.
+func (f *Format) LastTime(tail []byte) (int64, bool) {
+	if i := bytes.IndexByte(tail, '\n'); i >= 0 {
+		tail = tail[i+1:] // the first line may be cut
+	}
+	var rec Record
+	st := matchState{rec: &rec}
+	var last int64
+	found := false
+	for _, l := range sampleOf(tail, true) {
+		rec.reset(0)
+		if f.match(l, &st) == ReasonNone && rec.HasTime && (!found || rec.Time > last) {
+			last, found = rec.Time, true
+		}
+	}
+	return last, found
 }
 
 // Matches reports how many of the complete lines of sample (the start of a
@@ -475,22 +503,7 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 	rec := st.rec
 	switch k {
 	case fPID:
-		// An upstream header is a list when nginx retried: "1, 2" or "1 : 2";
-		// the last upstream answered.
-		if i := bytes.LastIndexAny(v, ",:"); i >= 0 {
-			v = bytes.TrimSpace(v[i+1:])
-		}
-		if len(v) >= 2 && v[0] == '<' && v[len(v)-1] == '>' {
-			v = v[1 : len(v)-1]
-		}
-		if isAbsent(v) {
-			rec.Worker = nil
-			return ReasonNone
-		}
-		if _, ok := digits(v); !ok || len(v) > 10 {
-			return ReasonBadPID
-		}
-		rec.Worker = v
+		return storePID(v, rec)
 	case fTimeCLF:
 		if rec.SubSecond {
 			return ReasonNone // $msec seen earlier on the line wins
@@ -537,6 +550,30 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 		}
 		rec.path = v
 	}
+	return ReasonNone
+}
+
+// storePID reads a worker PID: 123, gunicorn's <123>, or an upstream
+// header's list "1, 2" / "1 : 2" when nginx retried (the last answered).
+func storePID(v []byte, rec *Record) Reason {
+	if len(v) >= 2 && v[0] == '<' && v[len(v)-1] == '>' {
+		v = v[1 : len(v)-1]
+	}
+	if _, ok := digits(v); ok && len(v) <= 10 {
+		rec.Worker = v
+		return ReasonNone
+	}
+	if i := bytes.LastIndexAny(v, ",:"); i >= 0 {
+		v = bytes.TrimSpace(v[i+1:])
+	}
+	if isAbsent(v) {
+		rec.Worker = nil
+		return ReasonNone
+	}
+	if _, ok := digits(v); !ok || len(v) > 10 {
+		return ReasonBadPID
+	}
+	rec.Worker = v
 	return ReasonNone
 }
 

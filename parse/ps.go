@@ -360,7 +360,7 @@ func (p *psParser) begin(stamped bool, us int64, has bool, lay *psLayout) {
 	p.close()
 	p.open, p.lay, p.stamped, p.head, p.timed = true, lay, stamped, lay != nil, has
 	p.stampLine = p.line
-	p.snap = Snapshot{Time: us, HasTime: has, Line: p.line}
+	p.snap = Snapshot{Time: us, HasTime: has, Line: p.line, Source: p.name}
 	if !has && p.opt.Time != 0 {
 		p.snap.Time, p.snap.HasTime = p.opt.Time, true
 	}

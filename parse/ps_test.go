@@ -40,6 +40,13 @@ func readPS(t *testing.T, input string, opt PSOptions) ([]Snapshot, PSStats) {
 	if err != nil {
 		t.Fatalf("ReadSnapshots: got error %v, want nil", err)
 	}
+	// Every snapshot names its file; the tables leave Source out.
+	for i := range snaps {
+		if snaps[i].Source != "ps.txt" {
+			t.Errorf("snapshot %d: got Source %q, want ps.txt", i, snaps[i].Source)
+		}
+		snaps[i].Source = ""
+	}
 	return snaps, st
 }
 

@@ -6,8 +6,10 @@ type Snapshot struct {
 	// false for a single snapshot without a timestamp line (and no --ps-time).
 	Time    int64
 	HasTime bool
-	// Line is the line of the snapshot's header (or first row) in its file.
-	Line  int64
+	// Line is the line of the snapshot's header (or first row) in its file,
+	// Source the file's name.
+	Line   int64
+	Source string
 	Procs []Proc
 }
 

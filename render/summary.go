@@ -73,8 +73,11 @@ func Footnotes(rep *aggregate.Report) []string {
 	if rep.Unattributed > 0 {
 		out = append(out, fmt.Sprintf("%s had no worker key (unattributed: outside the shares)", plural(rep.Unattributed, "request")))
 	}
-	if rep.Excluded > 0 {
-		out = append(out, fmt.Sprintf("%s excluded by --exclude-path", plural(rep.Excluded, "request")))
+	if n := rep.Excluded - rep.OutOfRange; n > 0 {
+		out = append(out, fmt.Sprintf("%s excluded by --exclude-path", plural(n, "request")))
+	}
+	if rep.OutOfRange > 0 {
+		out = append(out, fmt.Sprintf("%s outside --since/--until", plural(rep.OutOfRange, "request")))
 	}
 	for _, m := range rep.Masters {
 		out = append(out, fmt.Sprintf("master %d (%s) is not counted as a worker", m.PID, familyName(m.Family)))
