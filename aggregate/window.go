@@ -196,7 +196,7 @@ func (p *Partial) CheckWindows() error {
 	if !p.win.tooMany && n <= MaxWindows {
 		return nil
 	}
-	smallest := time.Duration((span/MaxWindows+1)*int64(time.Microsecond)).Round(time.Second)
+	smallest := time.Duration((span/MaxWindows + 1) * int64(time.Microsecond)).Round(time.Second)
 	if smallest < time.Second {
 		smallest = time.Second
 	}

@@ -174,5 +174,3 @@ func fileLastTime(c *candidate) (int64, error) {
 	}
 	return t, nil
 }
-
-

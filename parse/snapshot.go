@@ -10,7 +10,7 @@ type Snapshot struct {
 	// Source the file's name.
 	Line   int64
 	Source string
-	Procs []Proc
+	Procs  []Proc
 }
 
 // Proc is one process row. Unknown numbers are -1.
