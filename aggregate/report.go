@@ -446,7 +446,7 @@ func (p *Partial) ReasonCounts() map[parse.Reason]int64 { return p.RejectedBy }
 // the same time.
 func partLifetimes(p *Partial) string {
 	span := p.Last - p.First
-	if !p.Timed || span < 60e6 || len(p.workers) < 2 {
+	if !p.Timed || span < 10e6 || len(p.workers) < 2 {
 		return ""
 	}
 	part := 0
@@ -455,8 +455,8 @@ func partLifetimes(p *Partial) string {
 			part++
 		}
 	}
-	if part == 0 {
-		return ""
+	if part == 0 || part == len(p.workers) {
+		return "" // every worker short-lived: sparse traffic, not generations
 	}
 	return fmt.Sprintf("%d of %d workers were seen for less than half of the span (restarted, started late or idle at the ends): skew over the whole span compares workers that were not alive at the same time", part, len(p.workers))
 }
