@@ -1,0 +1,162 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/render"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// timelineOptions are the flags and streams of `skewer timeline`.
+type timelineOptions struct {
+	IO
+	Paths   []string
+	Inputs  inputFlags
+	Workers int
+	Top     int
+	Metric  string
+	Width   int
+	Output  string
+}
+
+// timelineOutputs are the output formats of skewer timeline.
+var timelineOutputs = []string{"table", "json", "csv", "markdown"}
+
+func newTimelineCmd(s IO, runF func(context.Context, *timelineOptions) error) *cobra.Command {
+	opts := &timelineOptions{IO: s}
+	c := &cobra.Command{
+		Use:   "timeline [PATH...]",
+		Short: "Load per worker over time: charts, skew per window, who dominated when",
+		Long: `Account requests (and CPU, with process snapshots) per worker and time window, and
+draw them in the terminal: the load of the busiest workers per window, the skew per
+window (Gini and the busiest worker's share), and the windows where the busiest
+worker changed. Windows are aligned to UTC; the automatic size gives about 60
+windows over the span. Inputs are read as by 'skewer report'.`,
+		Example: `  skewer timeline access.log*
+  skewer timeline --window 1h --top 5 /var/log/gunicorn/
+  skewer timeline --ps ps.log --metric cpu access.log
+  skewer timeline -o csv access.log > windows.csv`,
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Paths = args
+			if err := opts.validate(); err != nil {
+				return &exitError{code: ExitError, err: usageErr(c, err)}
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runTimeline(c.Context(), opts)
+		},
+	}
+	addInputFlags(c, &opts.Inputs)
+	addWindowFlags(c, &opts.Inputs.windowFlags, "window `SIZE` (30s, 10m, 1h, 1d; default: automatic, about 60 windows)")
+	f := c.Flags()
+	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N` (see skewer report)")
+	f.IntVar(&opts.Top, "top", 5, "chart the `K` busiest workers; the rest are one 'others' series")
+	f.StringVar(&opts.Metric, "metric", "requests", "what to chart per window: requests, busy (request seconds per second) or cpu (needs snapshots)")
+	f.IntVar(&opts.Width, "width", 0, "chart width in `columns` (default: the terminal's, 80 elsewhere)")
+	f.StringVarP(&opts.Output, "output", "o", "table", "output `format`: "+strings.Join(timelineOutputs, ", "))
+	return c
+}
+
+func (o *timelineOptions) validate() error {
+	if err := o.Inputs.validate(); err != nil {
+		return err
+	}
+	if err := o.Inputs.windowFlags.validate(true); err != nil {
+		return err
+	}
+	if o.Top < 1 {
+		return fmt.Errorf("--top %d: want 1 or more", o.Top)
+	}
+	if o.Width < 0 || o.Width > 0 && o.Width < 40 {
+		return fmt.Errorf("--width %d: want at least 40 columns", o.Width)
+	}
+	switch o.Metric {
+	case "requests", "busy", "cpu":
+	default:
+		return fmt.Errorf("--metric %q: want requests, busy or cpu", o.Metric)
+	}
+	if !slices.Contains(timelineOutputs, o.Output) {
+		return fmt.Errorf("--output %q: want one of %s", o.Output, strings.Join(timelineOutputs, ", "))
+	}
+	return nil
+}
+
+func runTimeline(ctx context.Context, o *timelineOptions) error {
+	ld, err := load(ctx, o.IO, o.Paths, o.Inputs)
+	if err != nil {
+		return err
+	}
+	if err := ld.partial.CheckWindows(); err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	rep := aggregate.Finish(ld.partial, ld.inputs, aggregate.Options{Workers: o.Workers, Family: ld.family, Procs: ld.procs})
+	rep.Warnings = append(rep.Warnings, ld.warnings...)
+	if o.Metric == "cpu" && rep.CPUSkew == nil {
+		return &exitError{code: ExitError, err: fmt.Errorf("--metric cpu needs process snapshots with times (--ps FILE, e.g. from skewer sample)")}
+	}
+	if o.Metric == "busy" && !rep.Durations {
+		return &exitError{code: ExitError, err: fmt.Errorf("--metric busy needs request times in the log (gunicorn %%(D)s or %%(L)s, nginx $request_time)")}
+	}
+	switch o.Metric {
+	case "busy":
+		d := aggregate.ComputeDominance(rep.Windows, aggregate.WindowRequestSeconds)
+		rep.Dominance = &d
+	case "cpu":
+		d := aggregate.ComputeDominance(rep.Windows, aggregate.WindowCPUSeconds)
+		rep.Dominance = &d
+	}
+	var buf bytes.Buffer
+	color := colorAllowed(o.IO)
+	switch o.Output {
+	case "json":
+		err = render.JSON(&buf, rep, render.Options{})
+	case "csv":
+		err = render.WindowsCSV(&buf, rep)
+	case "markdown":
+		err = render.TimelineMarkdown(&buf, rep, o.Top)
+	default:
+		err = o.table(&buf, rep, color)
+	}
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err = o.Out.Write(buf.Bytes())
+	return err
+}
+
+func (o *timelineOptions) table(buf *bytes.Buffer, rep *aggregate.Report, color bool) error {
+	width := o.Width
+	if width == 0 {
+		width = 80
+		if o.OutTerminal {
+			if w, _, err := term.GetSize(1); err == nil && w >= 40 {
+				width = w
+			}
+		}
+	}
+	fmt.Fprintf(buf, "%s\n\n", render.Summary(rep))
+	if err := render.Charts(buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: width, Color: color}); err != nil {
+		return err
+	}
+	buf.WriteString("\n")
+	if err := render.DominanceTable(buf, rep, color); err != nil {
+		return err
+	}
+	if notes := render.Footnotes(rep); len(notes) > 0 {
+		buf.WriteString("\n")
+		for _, n := range notes {
+			fmt.Fprintf(buf, "note: %s\n", n)
+		}
+	}
+	return nil
+}

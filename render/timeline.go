@@ -1,0 +1,344 @@
+package render
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+	"github.com/skewer-dev/skewer/aggregate"
+)
+
+// windowsCSVHeader names the columns of WindowsCSV after the JSON fields.
+var windowsCSVHeader = []string{
+	"window_start", "window_end", "key", "requests", "request_seconds", "cpu_seconds",
+	"share", "window_gini", "window_top1_share",
+}
+
+// WindowsCSV writes the windows in tidy form: a header, then one row per
+// window and worker present in any of that window's maps, windows in time
+// order and workers by key (numerically when keys are numbers). Times are
+// RFC 3339 UTC and numbers plain decimals, so a spreadsheet or pandas reads
+// it as it is. Unknown values are empty cells: request_seconds without
+// request times in the logs, cpu_seconds without snapshots, and share (the
+// worker's share of the window's requests) when the window had none. A
+// window with no worker alive still gets one row, with an empty key and
+// empty counts, so that it shows as a gap rather than vanishing;
+// window_gini and window_top1_share repeat the window's skew on each of its
+// rows (0 when the window had no requests).
+func WindowsCSV(w io.Writer, rep *aggregate.Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(windowsCSVHeader); err != nil {
+		return err
+	}
+	for _, win := range rep.Windows {
+		var total int64
+		for _, n := range win.Requests {
+			total += n
+		}
+		gini := win.Skew.Gini
+		top1 := win.Skew.TopShare["1"]
+		tail := []string{csvFloat(&gini), csvFloat(&top1)}
+		keys := tlWindowKeys(win)
+		if len(keys) == 0 {
+			row := append([]string{win.Start, win.End, "", "", "", "", ""}, tail...)
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, k := range keys {
+			row := []string{win.Start, win.End, Clean(k), "", "", "", ""}
+			if n, ok := win.Requests[k]; ok {
+				row[3] = strconv.FormatInt(n, 10)
+				if total > 0 {
+					share := float64(n) / float64(total)
+					row[6] = csvFloat(&share)
+				}
+			}
+			if s, ok := win.RequestSeconds[k]; ok {
+				row[4] = csvFloat(&s)
+			}
+			if s, ok := win.CPUSeconds[k]; ok {
+				row[5] = csvFloat(&s)
+			}
+			if err := cw.Write(append(row, tail...)); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// tlWindowKeys is every worker key of the window's maps, in report order.
+func tlWindowKeys(win aggregate.Window) []string {
+	seen := map[string]bool{}
+	var keys []string
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	for k := range win.Requests {
+		add(k)
+	}
+	for k := range win.RequestSeconds {
+		add(k)
+	}
+	for k := range win.CPUSeconds {
+		add(k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return aggregate.KeyLess(keys[i], keys[j]) })
+	return keys
+}
+
+// noChange is the line DominanceTable writes when the busiest worker never
+// changed.
+const noChange = "no change of the busiest worker"
+
+// DominanceTable writes rep.Dominance for a terminal (see
+// aggregate.Dominance for when a worker is on top): a table of the
+// windows where the busiest worker changed (when, from → to, From's share
+// in its last window on top and To's share in its first), a table of the
+// longest stretch each worker was on top, and one sentence per change. When
+// nothing changed it writes one line instead, naming the worker on top if
+// there was one. A report without windows (Dominance nil) writes nothing.
+// color allows bold titles.
+func DominanceTable(w io.Writer, rep *aggregate.Report, color bool) error {
+	d := rep.Dominance
+	if d == nil {
+		return nil
+	}
+	ew := &errWriter{w: w}
+	secs := tlSeconds(rep)
+	if len(d.Changes) == 0 {
+		ew.printf("%s\n", Clean(tlNoChange(d)))
+		return ew.err
+	}
+	ew.printf("%s (on top: %s times the next worker in the window)\n",
+		tlBold(fmt.Sprintf("busiest worker: %s", plural(int64(len(d.Changes)), "change")), color), tlLead())
+	t := tlTable(ew, []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight})
+	t.Header([]string{"at", "from → to", "before", "after"})
+	for _, c := range d.Changes {
+		row := []string{
+			aggregate.ShortStamp(c.At, secs),
+			Clean(c.From) + " → " + Clean(c.To),
+			percent(c.FromShare),
+			percent(c.ToShare),
+		}
+		if err := t.Append(row); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	ew.printf("\n%s\n", tlBold("longest stretch on top:", color))
+	t = tlTable(ew, []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignRight})
+	t.Header([]string{"worker", "from", "to", "windows"})
+	for _, s := range d.Longest {
+		row := []string{Clean(s.Key), aggregate.ShortStamp(s.Start, secs), aggregate.ShortStamp(s.End, secs), strconv.Itoa(s.Windows)}
+		if err := t.Append(row); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	ew.printf("\n")
+	for _, c := range d.Changes {
+		ew.printf("%s\n", Clean(c.Sentence(secs)))
+	}
+	return ew.err
+}
+
+// tlNoChange is the one line for a dominance without changes.
+func tlNoChange(d *aggregate.Dominance) string {
+	if len(d.Longest) == 0 {
+		return fmt.Sprintf("%s: no window had a worker clearly on top (%s times the next)", noChange, tlLead())
+	}
+	s := d.Longest[0]
+	return fmt.Sprintf("%s: only %s was ever on top (longest run %s)", noChange, s.Key, plural(int64(s.Windows), "window"))
+}
+
+// tlLead is aggregate.ClearLead as a plain number.
+func tlLead() string { return strconv.FormatFloat(aggregate.ClearLead, 'f', -1, 64) }
+
+// tlTable is a borderless table in the style of the worker table.
+func tlTable(w io.Writer, align []tw.Align) *tablewriter.Table {
+	return tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Symbols: tw.NewSymbols(tw.StyleASCII),
+			Settings: tw.Settings{
+				Separators: tw.Separators{ShowHeader: tw.On, BetweenColumns: tw.Off},
+				Lines:      tw.Lines{ShowHeaderLine: tw.On},
+			},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithEastAsian(tw.Off),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
+}
+
+func tlBold(s string, color bool) string {
+	if !color {
+		return s
+	}
+	return "\x1b[1m" + s + "\x1b[0m"
+}
+
+// tlSeconds reports whether window times need seconds: windows shorter
+// than a minute, or not a whole number of minutes.
+func tlSeconds(rep *aggregate.Report) bool {
+	return rep.WindowSeconds != nil && math.Mod(*rep.WindowSeconds, 60) != 0
+}
+
+// tlSize writes a window size in its largest whole unit: 1d, 3h, 10m, 30s.
+func tlSize(secs float64) string {
+	for _, u := range []struct {
+		secs float64
+		unit string
+	}{{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}} {
+		if secs >= u.secs && math.Mod(secs, u.secs) == 0 {
+			return strconv.FormatFloat(secs/u.secs, 'f', -1, 64) + u.unit
+		}
+	}
+	return strconv.FormatFloat(secs, 'f', -1, 64) + "s"
+}
+
+// TimelineMarkdown writes the windows as a markdown document: a heading, a
+// caption with the window size and span, a table with one row per window
+// and one column per top worker (by requests over the run, as in the report;
+// top <= 0 shows every worker) plus "others", the window's total, Gini and
+// top-1 share, then the dominance tables and sentences. A cell is "-" when
+// the worker was not alive in the window. Without windows it writes the
+// heading and one line saying so.
+func TimelineMarkdown(w io.Writer, rep *aggregate.Report, top int) error {
+	ew := &errWriter{w: w}
+	ew.printf("# skewer timeline\n\n")
+	ew.printf("%s\n", tlCaption(rep, top))
+	if len(rep.Windows) == 0 {
+		return ew.err
+	}
+	ew.printf("\n")
+	tlMarkdownWindows(ew, rep, top)
+	if d := rep.Dominance; d != nil {
+		ew.printf("\n## Busiest worker\n\n")
+		tlMarkdownDominance(ew, d, tlSeconds(rep))
+	}
+	return ew.err
+}
+
+// tlCaption names the window size, the windows' span and what the columns
+// are.
+func tlCaption(rep *aggregate.Report, top int) string {
+	if len(rep.Windows) == 0 {
+		return "No windows: no line with a time was accounted."
+	}
+	var b strings.Builder
+	first, last := rep.Windows[0], rep.Windows[len(rep.Windows)-1]
+	b.WriteString(plural(int64(len(rep.Windows)), "window"))
+	if rep.WindowSeconds != nil {
+		b.WriteString(" of " + tlSize(*rep.WindowSeconds))
+	}
+	fmt.Fprintf(&b, " from %s to %s", first.Start, last.End)
+	_, _, folded := rows(rep, top)
+	if folded > 0 {
+		fmt.Fprintf(&b, "; requests of the top %d workers, the other %d summed in others", len(rep.Workers)-folded, folded)
+	} else {
+		b.WriteString("; requests per worker")
+	}
+	b.WriteString(". A dash: the worker was not alive in the window.")
+	return mdText(b.String())
+}
+
+func tlMarkdownWindows(ew *errWriter, rep *aggregate.Report, top int) {
+	shown, _, folded := rows(rep, top)
+	isShown := make(map[string]bool, len(shown))
+	head := []string{"window"}
+	for _, wk := range shown {
+		isShown[wk.Key] = true
+		head = append(head, wk.Key)
+	}
+	if folded > 0 {
+		head = append(head, "others")
+	}
+	head = append(head, "total", "gini", "top 1")
+	mdRow(ew, head)
+	ew.printf("| :---%s |\n", strings.Repeat(" | ---:", len(head)-1))
+	secs := tlSeconds(rep)
+	for _, win := range rep.Windows {
+		cells := []string{aggregate.ShortStamp(win.Start, secs)}
+		for _, wk := range shown {
+			cells = append(cells, tlCount(win.Requests, wk.Key))
+		}
+		var total, others int64
+		anyOther := false
+		for k, n := range win.Requests {
+			total += n
+			if !isShown[k] {
+				others += n
+				anyOther = true
+			}
+		}
+		if folded > 0 {
+			if anyOther {
+				cells = append(cells, strconv.FormatInt(others, 10))
+			} else {
+				cells = append(cells, "-")
+			}
+		}
+		cells = append(cells, strconv.FormatInt(total, 10),
+			fmt.Sprintf("%.3f", win.Skew.Gini), percent(win.Skew.TopShare["1"]))
+		mdRow(ew, cells)
+	}
+}
+
+func tlCount(m map[string]int64, k string) string {
+	n, ok := m[k]
+	if !ok {
+		return "-"
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func tlMarkdownDominance(ew *errWriter, d *aggregate.Dominance, secs bool) {
+	if len(d.Changes) == 0 {
+		ew.printf("%s.\n", mdText(tlCapital(tlNoChange(d))))
+		return
+	}
+	ew.printf("A worker is on top in a window when it did at least %s times as much as the next.\n\n", tlLead())
+	mdRow(ew, []string{"at", "from", "to", "share before", "share after"})
+	ew.printf("| :--- | :--- | :--- | ---: | ---: |\n")
+	for _, c := range d.Changes {
+		mdRow(ew, []string{aggregate.ShortStamp(c.At, secs), c.From, c.To, percent(c.FromShare), percent(c.ToShare)})
+	}
+	ew.printf("\n")
+	for _, c := range d.Changes {
+		ew.printf("- %s\n", mdText(c.Sentence(secs)))
+	}
+	ew.printf("\nLongest stretch on top:\n\n")
+	mdRow(ew, []string{"worker", "from", "to", "windows"})
+	ew.printf("| :--- | :--- | :--- | ---: |\n")
+	for _, s := range d.Longest {
+		mdRow(ew, []string{s.Key, aggregate.ShortStamp(s.Start, secs), aggregate.ShortStamp(s.End, secs), strconv.Itoa(s.Windows)})
+	}
+}
+
+func tlCapital(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
