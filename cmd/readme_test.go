@@ -59,8 +59,20 @@ type readmeExample struct {
 	text string // the command, without a "$ " prompt; continuation lines joined
 }
 
+// readmeCommandNames are the commands whose README examples run as tests.
+var readmeCommandNames = []string{"report", "timeline"}
+
+func isReadmeCommand(s string) bool {
+	for _, c := range readmeCommandNames {
+		if s == "skewer "+c || strings.HasPrefix(s, "skewer "+c+" ") {
+			return true
+		}
+	}
+	return false
+}
+
 // readmeCommands returns the lines of fenced code blocks that start with
-// `skewer report` or `$ skewer report`.
+// `skewer report` or `skewer timeline` (or `$ skewer ...`).
 func readmeCommands(readme string) []readmeExample {
 	var out []readmeExample
 	lines := strings.Split(readme, "\n")
@@ -75,7 +87,7 @@ func readmeCommands(readme string) []readmeExample {
 			continue
 		}
 		s = strings.TrimPrefix(s, "$ ")
-		if s != "skewer report" && !strings.HasPrefix(s, "skewer report ") {
+		if !isReadmeCommand(s) {
 			continue
 		}
 		ex := readmeExample{line: i + 1, text: s}
