@@ -226,6 +226,14 @@ func (f *Format) matchEnds(line []byte, st *matchState) bool {
 				}
 				break
 			}
+			if e, ok := f.extent(line, pos, pos, fl, false); ok {
+				end = e
+			}
+		case endTime:
+			if hasAt(line, pos+26, fl.after) {
+				end = pos + 26
+				break
+			}
 			fallthrough
 		default:
 			if e, ok := f.extent(line, pos, pos, fl, false); ok {
