@@ -1,0 +1,616 @@
+package render
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/skewer-dev/skewer/check"
+)
+
+// A checkGroup is what one line of check output shows: one whole-run
+// verdict, or every window verdict of one threshold (--each-window).
+type checkGroup struct {
+	verdicts []check.Verdict
+	failed   []check.Verdict
+	windowed bool
+	num      numFormat
+}
+
+func (g checkGroup) pass() bool { return len(g.failed) == 0 }
+
+// first is the verdict that speaks for the group: threshold, metric,
+// operator and limit are the same in every window.
+func (g checkGroup) first() check.Verdict { return g.verdicts[0] }
+
+// checkGroups gathers the verdicts into lines: whole-run verdicts one each,
+// window verdicts by threshold, in the order each threshold first appears
+// (the check package may list windows first).
+func checkGroups(r check.Result) []checkGroup {
+	var gs []checkGroup
+	byThreshold := map[string]int{}
+	for _, v := range r.Verdicts {
+		i, ok := byThreshold[v.Threshold]
+		if v.WindowStart == "" || !ok {
+			i = len(gs)
+			gs = append(gs, checkGroup{windowed: v.WindowStart != ""})
+			if v.WindowStart != "" {
+				byThreshold[v.Threshold] = i
+			}
+		}
+		gs[i].verdicts = append(gs[i].verdicts, v)
+		if !v.Pass {
+			gs[i].failed = append(gs[i].failed, v)
+		}
+	}
+	for i := range gs {
+		gs[i].num = pickFormat(gs[i].verdicts)
+	}
+	return gs
+}
+
+// checkTally counts thresholds (not windows) that held and failed, and the
+// most windows any threshold was evaluated in.
+func checkTally(gs []checkGroup) (passed, failed, windows int, windowed bool) {
+	for _, g := range gs {
+		if g.pass() {
+			passed++
+		} else {
+			failed++
+		}
+		if g.windowed {
+			windowed = true
+			windows = max(windows, len(g.verdicts))
+		}
+	}
+	return passed, failed, windows, windowed
+}
+
+// numFormat is how many decimals a threshold's numbers get.
+type numFormat struct{ digits int }
+
+// metricDigits is a metric's usual precision: counts as integers, shares and
+// ratios to three decimals, as the report shows them otherwise.
+func metricDigits(metric string) int {
+	m := strings.TrimPrefix(strings.TrimPrefix(metric, "cpu_"), "request_seconds_")
+	switch m {
+	case "workers", "active_workers", "idle_workers", "requests":
+		return 0
+	case "effective_workers":
+		return 1
+	case "max_mean":
+		return 2
+	}
+	return 3
+}
+
+// pickFormat starts from the metric's precision and adds decimals (up to 6)
+// while the rounded numbers would contradict a verdict, so that a reader
+// never sees "gini 0.350 < 0.35  FAIL".
+func pickFormat(vs []check.Verdict) numFormat {
+	f := numFormat{digits: metricDigits(vs[0].Metric)}
+	for ; f.digits < 6; f.digits++ {
+		ok := true
+		for _, v := range vs {
+			ok = ok && f.consistent(v)
+		}
+		if ok {
+			break
+		}
+	}
+	return f
+}
+
+func (f numFormat) consistent(v check.Verdict) bool {
+	if v.Observed == nil {
+		return true
+	}
+	obs, err1 := strconv.ParseFloat(f.fixed(*v.Observed), 64)
+	lim, err2 := strconv.ParseFloat(f.limit(v.Limit), 64)
+	if err1 != nil || err2 != nil {
+		return true
+	}
+	holds, known := compare(obs, v.Op, lim)
+	return !known || holds == v.Pass
+}
+
+func compare(a float64, op string, b float64) (holds, known bool) {
+	switch op {
+	case "<":
+		return a < b, true
+	case "<=":
+		return a <= b, true
+	case ">":
+		return a > b, true
+	case ">=":
+		return a >= b, true
+	case "==":
+		return a == b, true
+	case "!=":
+		return a != b, true
+	}
+	return false, false
+}
+
+// fixed writes v with the format's decimals, never as -0.
+func (f numFormat) fixed(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "n/a"
+	}
+	s := strconv.FormatFloat(v, 'f', f.digits, 64)
+	if strings.Trim(s, "-0.") == "" {
+		s = strings.TrimPrefix(s, "-")
+	}
+	return s
+}
+
+func (f numFormat) value(v *float64) string {
+	if v == nil {
+		return "n/a"
+	}
+	return f.fixed(*v)
+}
+
+// delta is signed: +0.111, -0.012, 0.000 when it rounds to nothing.
+func (f numFormat) delta(v *float64) string {
+	s := f.value(v)
+	if v == nil || strings.HasPrefix(s, "-") || strings.Trim(s, "0.") == "" || s == "n/a" {
+		return s
+	}
+	return "+" + s
+}
+
+// limit writes a worked-out limit (baseline*0.9) like a number a user would
+// write: at least three decimals, trailing zeros dropped.
+func (f numFormat) limit(v float64) string {
+	s := numFormat{digits: max(f.digits, 3)}.fixed(v)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// condition is the threshold's right side as written, with the worked-out
+// limit after a baseline expression: "< 0.35", "<= baseline+0.05 = 0.351".
+func (f numFormat) condition(v check.Verdict) string {
+	rhs, ok := strings.CutPrefix(v.Threshold, v.Metric+v.Op)
+	if !ok {
+		return v.Op + " " + f.limit(v.Limit)
+	}
+	if strings.Contains(rhs, "baseline") {
+		return v.Op + " " + rhs + " = " + f.limit(v.Limit)
+	}
+	return v.Op + " " + rhs
+}
+
+// comparison puts the observed value between metric and condition:
+// "gini 0.412 < 0.35".
+func (f numFormat) comparison(v check.Verdict) string {
+	return v.Metric + " " + f.value(v.Observed) + " " + f.condition(v)
+}
+
+// against is the baseline note, "baseline 0.301, +0.111", or "".
+func (f numFormat) against(v check.Verdict) string {
+	if v.Baseline == nil {
+		return ""
+	}
+	return fmt.Sprintf("baseline %s, %s", f.value(v.Baseline), f.delta(v.Delta))
+}
+
+// sentence says why a verdict failed, for annotations and JUnit:
+// "gini is 0.412, not < 0.35 (baseline 0.301, +0.111)".
+func (f numFormat) sentence(v check.Verdict) string {
+	s := fmt.Sprintf("%s is %s, not %s", v.Metric, f.value(v.Observed), f.condition(v))
+	if v.Observed == nil {
+		s = fmt.Sprintf("%s is undefined for this input, so %s does not hold", v.Metric, f.condition(v))
+	}
+	if b := f.against(v); b != "" {
+		s += " (" + b + ")"
+	}
+	return s
+}
+
+// windowCount says how a windowed threshold did: "2 of 5 windows failed",
+// "held in all 5 windows".
+func (g checkGroup) windowCount() string {
+	n := len(g.verdicts)
+	switch {
+	case !g.pass():
+		return fmt.Sprintf("%d of %s failed", len(g.failed), plural(int64(n), "window"))
+	case n == 1:
+		return "held in 1 window"
+	}
+	return fmt.Sprintf("held in all %d windows", n)
+}
+
+// windowRange writes a window's span, the end as a time of day when it is
+// on the same UTC day.
+func windowRange(v check.Verdict) string {
+	end := v.WindowEnd
+	if len(end) > 11 && len(v.WindowStart) > 11 && end[:11] == v.WindowStart[:11] {
+		end = end[11:]
+	}
+	return v.WindowStart + " to " + end
+}
+
+// windowLine describes one failing window: "2026-11-25T17:05:00Z to
+// 17:10:00Z  top1_share 0.612  1234 requests (baseline 0.301, +0.311)".
+func (f numFormat) windowLine(v check.Verdict, sep string) string {
+	s := windowRange(v) + sep + v.Metric + " " + f.value(v.Observed) + sep + plural(v.Requests, "request")
+	if b := f.against(v); b != "" {
+		s += " (" + b + ")"
+	}
+	return s
+}
+
+// checkSummary is the last line: "3 thresholds: 2 passed, 1 failed", with
+// windows "2 thresholds over 5 windows of 5m: 1 passed, 1 failed".
+func checkSummary(r check.Result, gs []checkGroup, color bool) string {
+	passed, failed, windows, windowed := checkTally(gs)
+	lead := plural(int64(len(gs)), "threshold")
+	if windowed {
+		lead += " over " + plural(int64(windows), "window")
+		if r.WindowSeconds > 0 {
+			lead += " of " + tlSize(float64(r.WindowSeconds))
+		}
+	}
+	fails := fmt.Sprintf("%d failed", failed)
+	if color && failed > 0 {
+		fails = "\x1b[31m" + fails + "\x1b[0m"
+	}
+	return fmt.Sprintf("%s: %d passed, %s", lead, passed, fails)
+}
+
+// CheckText writes the verdicts for a terminal or a CI log: one line per
+// threshold with its mark, the observed value in the threshold as written
+// and, with a baseline, the baseline value and the change; for
+// --each-window, how many windows failed and one line per failing window;
+// then the skipped windows and a summary line. The marks are ✓ and ✗ in
+// green and red when color is set, ASCII "ok" and "FAIL" otherwise, and
+// then no escape code is written.
+func CheckText(w io.Writer, r check.Result, color bool) error {
+	ew := &errWriter{w: w}
+	gs := checkGroups(r)
+	if r.Baseline != "" {
+		ew.printf("baseline: %s\n", Clean(r.Baseline))
+	}
+	heads, notes := make([]string, len(gs)), make([]string, len(gs))
+	width := 0
+	for i, g := range gs {
+		v := g.first()
+		if g.windowed {
+			heads[i], notes[i] = v.Metric+" "+g.num.condition(v), g.windowCount()
+		} else {
+			heads[i], notes[i] = g.num.comparison(v), g.num.against(v)
+			if notes[i] != "" {
+				notes[i] = "(" + notes[i] + ")"
+			}
+		}
+		heads[i] = Clean(heads[i])
+		width = max(width, len([]rune(heads[i])))
+	}
+	indent := strings.Repeat(" ", 8)
+	if color {
+		indent = strings.Repeat(" ", 4)
+	}
+	for i, g := range gs {
+		ew.printf("%s", checkMark(g.pass(), color))
+		if notes[i] == "" {
+			ew.printf("%s\n", heads[i])
+		} else {
+			ew.printf("%-*s  %s\n", width, heads[i], notes[i])
+		}
+		if !g.windowed {
+			continue
+		}
+		for _, v := range g.failed {
+			ew.printf("%s%s\n", indent, Clean(g.num.windowLine(v, "  ")))
+		}
+	}
+	if r.SkippedWindows > 0 {
+		ew.printf("%s below --min-requests skipped\n", plural(int64(r.SkippedWindows), "window"))
+	}
+	ew.printf("%s\n", checkSummary(r, gs, color))
+	return ew.err
+}
+
+// checkMark is the start of a verdict line, up to the threshold.
+func checkMark(pass, color bool) string {
+	switch {
+	case color && pass:
+		return "\x1b[32m✓\x1b[0m "
+	case color:
+		return "\x1b[31m✗\x1b[0m "
+	case pass:
+		return "ok    "
+	}
+	return "FAIL  "
+}
+
+// CheckJSON writes the skewer.check/v1 document, indented like JSON. HTML
+// escaping is off: every threshold has a < or >, and \u003c would hide it.
+func CheckJSON(w io.Writer, r check.Result) error {
+	if r.Schema == "" {
+		r.Schema = check.Schema
+	}
+	if r.Verdicts == nil {
+		r.Verdicts = []check.Verdict{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// annotationWindows is how many failing windows one annotation lists; the
+// text output and the JUnit report list them all.
+const annotationWindows = 5
+
+// ghData escapes an annotation message as GitHub's workflow commands
+// require (actions/toolkit escapeData).
+var ghData = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+
+// ghProperty escapes a property value such as title= (escapeProperty):
+// also : and , which would end the property.
+var ghProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+
+// GitHubAnnotations writes one ::error workflow command per failing
+// threshold, titled "skewer check: THRESHOLD", at most max of them (max <= 0
+// means 10), then one ::warning saying how many more failed. A windowed
+// threshold's message lists its first failing windows, one per line.
+func GitHubAnnotations(w io.Writer, r check.Result, max int) error {
+	if max <= 0 {
+		max = 10
+	}
+	ew := &errWriter{w: w}
+	shown, failed := 0, 0
+	for _, g := range checkGroups(r) {
+		if g.pass() {
+			continue
+		}
+		failed++
+		if shown == max {
+			continue
+		}
+		shown++
+		ew.printf("::error title=%s::%s\n",
+			ghProperty.Replace("skewer check: "+g.first().Threshold), ghData.Replace(g.message()))
+	}
+	if more := failed - shown; more > 0 {
+		ew.printf("::warning title=skewer check::%s not shown\n", ghData.Replace(plural(int64(more), "more failing threshold")))
+	}
+	return ew.err
+}
+
+// message says why a threshold failed, in one line for a whole-run
+// verdict, one more line per failing window (up to annotationWindows).
+func (g checkGroup) message() string {
+	v := g.first()
+	if !g.windowed {
+		return g.num.sentence(v)
+	}
+	lines := []string{v.Metric + " " + g.num.condition(v) + ": " + g.windowCount()}
+	for i, f := range g.failed {
+		if i == annotationWindows {
+			lines = append(lines, fmt.Sprintf("and %s", plural(int64(len(g.failed)-i), "more failing window")))
+			break
+		}
+		lines = append(lines, g.num.windowLine(f, ", "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// GitHubSummary writes markdown for $GITHUB_STEP_SUMMARY: a heading, a
+// pass or fail line, a table of the thresholds (with the baseline columns
+// when there is a baseline) and, with --each-window, the failing windows.
+func GitHubSummary(w io.Writer, r check.Result) error {
+	ew := &errWriter{w: w}
+	gs := checkGroups(r)
+	passed, failed, windows, windowed := checkTally(gs)
+	ew.printf("## skewer check\n\n")
+	if failed > 0 {
+		ew.printf("❌ **Failed:** %d of %s failed.\n\n", failed, plural(int64(len(gs)), "threshold"))
+	} else {
+		ew.printf("✅ **Passed:** all %s held.\n\n", plural(int64(passed), "threshold"))
+	}
+	if r.Baseline != "" {
+		ew.printf("Baseline: %s\n\n", mdText(r.Baseline))
+	}
+	if windowed {
+		ew.printf("Evaluated per window: %s", plural(int64(windows), "window"))
+		if r.WindowSeconds > 0 {
+			ew.printf(" of %s", tlSize(float64(r.WindowSeconds)))
+		}
+		if r.SkippedWindows > 0 {
+			ew.printf(", %s below --min-requests skipped", plural(int64(r.SkippedWindows), "window"))
+		}
+		ew.printf(".\n\n")
+	}
+	baseline := anyBaseline(r)
+	mdThresholds(ew, gs, baseline)
+	if failed > 0 && windowed {
+		ew.printf("\n### Failing windows\n\n")
+		mdWindows(ew, gs, baseline)
+	}
+	return ew.err
+}
+
+func anyBaseline(r check.Result) bool {
+	for _, v := range r.Verdicts {
+		if v.Baseline != nil {
+			return true
+		}
+	}
+	return r.Baseline != ""
+}
+
+func mdResult(pass bool) string {
+	if pass {
+		return "✅"
+	}
+	return "❌"
+}
+
+// mdThresholds writes one row per threshold; a windowed threshold's
+// observed cell says how many windows failed.
+func mdThresholds(ew *errWriter, gs []checkGroup, baseline bool) {
+	head, align := []string{"threshold", "observed"}, "| :--- | ---:"
+	if baseline {
+		head, align = append(head, "limit", "baseline", "delta"), align+" | ---: | ---: | ---:"
+	}
+	mdRow(ew, append(head, "result"))
+	ew.printf("%s | :---: |\n", align)
+	for _, g := range gs {
+		v := g.first()
+		row := []string{v.Threshold, g.num.value(v.Observed)}
+		if g.windowed {
+			row[1] = g.windowCount()
+		}
+		if baseline {
+			// A window's delta is in the failing windows' table.
+			b, d := "-", "-"
+			if v.Baseline != nil {
+				b = g.num.value(v.Baseline)
+			}
+			if v.Delta != nil && !g.windowed {
+				d = g.num.delta(v.Delta)
+			}
+			row = append(row, g.num.limit(v.Limit), b, d)
+		}
+		mdRow(ew, append(row, mdResult(g.pass())))
+	}
+}
+
+// mdWindows writes one row per failing window.
+func mdWindows(ew *errWriter, gs []checkGroup, baseline bool) {
+	head, align := []string{"threshold", "window", "requests", "observed"}, "| :--- | :--- | ---: | ---:"
+	if baseline {
+		head, align = append(head, "baseline", "delta"), align+" | ---: | ---:"
+	}
+	mdRow(ew, head)
+	ew.printf("%s |\n", align)
+	for _, g := range gs {
+		for _, v := range g.failed {
+			row := []string{v.Threshold, windowRange(v), strconv.FormatInt(v.Requests, 10), g.num.value(v.Observed)}
+			if baseline {
+				row = append(row, g.num.value(v.Baseline), g.num.delta(v.Delta))
+			}
+			mdRow(ew, row)
+		}
+	}
+}
+
+// The JUnit report: one testsuite, one testcase per threshold.
+type (
+	junitSuites struct {
+		XMLName  xml.Name     `xml:"testsuites"`
+		Tests    int          `xml:"tests,attr"`
+		Failures int          `xml:"failures,attr"`
+		Suites   []junitSuite `xml:"testsuite"`
+	}
+	junitSuite struct {
+		Name       string           `xml:"name,attr"`
+		Tests      int              `xml:"tests,attr"`
+		Failures   int              `xml:"failures,attr"`
+		Errors     int              `xml:"errors,attr"`
+		Properties *junitProperties `xml:"properties"`
+		Cases      []junitCase      `xml:"testcase"`
+	}
+	junitProperties struct {
+		Property []junitProperty `xml:"property"`
+	}
+	junitProperty struct {
+		Name  string `xml:"name,attr"`
+		Value string `xml:"value,attr"`
+	}
+	junitCase struct {
+		Classname string        `xml:"classname,attr"`
+		Name      string        `xml:"name,attr"`
+		Failure   *junitFailure `xml:"failure"`
+		SystemOut string        `xml:"system-out,omitempty"`
+	}
+	junitFailure struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Body    string `xml:",chardata"`
+	}
+)
+
+// JUnit writes a JUnit XML report: a testsuite "skewer check" with one
+// testcase per threshold, failed when the threshold failed (with
+// --each-window: in any window, every failing window listed in the failure's
+// body). A passing testcase's system-out has the observed value.
+func JUnit(w io.Writer, r check.Result) error {
+	s := junitSuite{Name: "skewer check", Properties: junitProps(r)}
+	for _, g := range checkGroups(r) {
+		c := junitCase{Classname: "skewer.check", Name: g.first().Threshold}
+		if g.pass() {
+			c.SystemOut = g.junitBody()
+		} else {
+			c.Failure = &junitFailure{Message: g.junitMessage(), Type: "threshold", Body: g.junitBody()}
+			s.Failures++
+		}
+		s.Tests++
+		s.Cases = append(s.Cases, c)
+	}
+	ew := &errWriter{w: w}
+	ew.printf("%s", xml.Header)
+	enc := xml.NewEncoder(ew)
+	enc.Indent("", "  ")
+	if err := enc.Encode(junitSuites{Tests: s.Tests, Failures: s.Failures, Suites: []junitSuite{s}}); err != nil {
+		return err
+	}
+	ew.printf("\n")
+	return ew.err
+}
+
+// junitProps names the baseline and the windows, or is nil.
+func junitProps(r check.Result) *junitProperties {
+	var ps []junitProperty
+	if r.Baseline != "" {
+		ps = append(ps, junitProperty{"baseline", r.Baseline})
+	}
+	if r.WindowSeconds > 0 {
+		ps = append(ps, junitProperty{"window_seconds", strconv.FormatInt(r.WindowSeconds, 10)})
+	}
+	if r.Windows > 0 || r.SkippedWindows > 0 {
+		ps = append(ps,
+			junitProperty{"windows", strconv.Itoa(r.Windows)},
+			junitProperty{"skipped_windows", strconv.Itoa(r.SkippedWindows)})
+	}
+	if ps == nil {
+		return nil
+	}
+	return &junitProperties{ps}
+}
+
+// junitMessage is the failure's one-line message.
+func (g checkGroup) junitMessage() string {
+	v := g.first()
+	if g.windowed {
+		return v.Metric + " " + g.num.condition(v) + ": " + g.windowCount()
+	}
+	return g.num.sentence(v)
+}
+
+// junitBody is the observed value and, with a baseline, the baseline and
+// the change; with windows, one line per failing window.
+func (g checkGroup) junitBody() string {
+	v := g.first()
+	if g.windowed {
+		lines := []string{v.Metric + " " + g.num.condition(v) + ": " + g.windowCount()}
+		for _, f := range g.failed {
+			lines = append(lines, g.num.windowLine(f, ", "))
+		}
+		return strings.Join(lines, "\n")
+	}
+	s := g.num.comparison(v)
+	if b := g.num.against(v); b != "" {
+		s += " (" + b + ")"
+	}
+	return s
+}
