@@ -196,12 +196,19 @@ func (p *Partial) CheckWindows() error {
 	if !p.win.tooMany && n <= MaxWindows {
 		return nil
 	}
-	smallest := time.Duration((span/MaxWindows + 1) * int64(time.Microsecond)).Round(time.Second)
-	if smallest < time.Second {
-		smallest = time.Second
+	// Rounded up, never to the nearest (that can name the refused size),
+	// and checked against the windows' alignment to UTC, which can add one.
+	smallest := roundUpSize(time.Duration(span/MaxWindows+1) * time.Microsecond)
+	for windowCount(p.First, p.Last, int64(smallest/time.Microsecond)) > MaxWindows {
+		smallest = roundUpSize(smallest + time.Second)
 	}
 	return fmt.Errorf("--window %s makes more than %d windows over the span of %s: the smallest size allowed is %s",
-		time.Duration(p.win.width*int64(time.Microsecond)), MaxWindows, time.Duration(span*int64(time.Microsecond)).Round(time.Second), roundUpSize(smallest))
+		time.Duration(p.win.width*int64(time.Microsecond)), MaxWindows, time.Duration(span*int64(time.Microsecond)).Round(time.Second), smallest)
+}
+
+// windowCount is how many windows of width µs cover first..last (unix µs).
+func windowCount(first, last, width int64) int64 {
+	return floorDiv(last, width) - floorDiv(first, width) + 1
 }
 
 // roundUpSize rounds d up to a whole number of its largest unit.

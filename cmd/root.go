@@ -93,7 +93,7 @@ requests and busy time per worker PID, and measures how unevenly the load is spr
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErr(c, err)
 	})
-	root.AddCommand(newReportCmd(s, nil), newTimelineCmd(s, nil), newSampleCmd(s), newFormatsCmd(s), newVersionCmd(s))
+	root.AddCommand(newReportCmd(s, nil), newTimelineCmd(s, nil), newCheckCmd(s, nil), newSampleCmd(s), newFormatsCmd(s), newVersionCmd(s))
 	return root
 }
 

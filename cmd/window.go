@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -40,16 +41,19 @@ func addWindowFlags(c *cobra.Command, fl *windowFlags, windowHelp string) {
 	f.StringVar(&fl.Until, "until", "", "account lines before `TIME`: RFC 3339, or relative to the last line like -30m")
 }
 
-// parseWindow reads a window size: a Go duration, or a whole number of days
-// with the d suffix (1d, 7d).
+// parseWindow reads a window size: a Go duration, or a number of days with
+// the d suffix (1d, 7d; 1.5d is 36h, as 1.5h is a Go duration).
 func parseWindow(s string) (time.Duration, error) {
 	var d time.Duration
 	if strings.HasSuffix(s, "d") {
 		n, err := strconv.ParseFloat(strings.TrimSuffix(s, "d"), 64)
-		if err != nil {
+		ns := n * float64(24*time.Hour)
+		// NaN, Inf and sizes past time.Duration would convert to whatever
+		// the platform makes of them.
+		if err != nil || math.IsNaN(ns) || math.Abs(ns) >= math.MaxInt64 {
 			return 0, fmt.Errorf("--window %q: want a duration such as 30s, 10m, 1h or 1d", s)
 		}
-		d = time.Duration(n * float64(24*time.Hour))
+		d = time.Duration(ns)
 	} else {
 		var err error
 		if d, err = time.ParseDuration(s); err != nil {

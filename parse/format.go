@@ -332,9 +332,16 @@ func (f *Format) LastTime(tail []byte) (int64, bool) {
 	st := matchState{rec: &rec}
 	var last int64
 	found := false
-	for _, l := range sampleOf(tail, true) {
+	for len(tail) > 0 {
+		l := tail
+		if i := bytes.IndexByte(tail, '\n'); i >= 0 {
+			l, tail = tail[:i], tail[i+1:]
+		} else {
+			tail = nil
+		}
+		l = bytes.TrimRight(l, "\r")
 		rec.reset(0)
-		if f.match(l, &st) == ReasonNone && rec.HasTime && (!found || rec.Time > last) {
+		if len(l) > 0 && f.match(l, &st) == ReasonNone && rec.HasTime && (!found || rec.Time > last) {
 			last, found = rec.Time, true
 		}
 	}

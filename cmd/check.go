@@ -1,0 +1,240 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/check"
+	"github.com/skewer-dev/skewer/render"
+	"github.com/spf13/cobra"
+)
+
+// checkOptions are the flags and streams of `skewer check`.
+type checkOptions struct {
+	IO
+	Paths          []string
+	Inputs         inputFlags
+	Workers        int
+	Thresholds     []string
+	ThresholdsFile string
+	Baseline       string
+	EachWindow     string
+	MinRequests    int64
+	GitHub         bool
+	JUnit          string
+	Output         string
+
+	thresholds []check.Threshold
+	base       *aggregate.Report
+}
+
+func newCheckCmd(s IO, runF func(context.Context, *checkOptions) error) *cobra.Command {
+	opts := &checkOptions{IO: s}
+	c := &cobra.Command{
+		Use:   "check [PATH...]",
+		Short: "CI gate: fail when load imbalance crosses a threshold or regresses",
+		Long: `Evaluate thresholds on the report of the inputs and exit 1 when any fails.
+Each -t is a condition that must hold, METRIC OP VALUE, with OP one of
+< <= > >= == != and VALUE a number or an expression over the baseline's value
+(--baseline, a 'skewer report -o json' document): baseline+0.05, baseline*0.9.
+
+Metrics: workers, active_workers, gini, top1_share, top3_share, top5_share,
+topK_share for any K, max_mean, cv, jain, effective_workers, the same over CPU
+seconds with a cpu_ prefix (with process snapshots), idle_workers,
+rejected_ratio, requests.
+
+Exit status: 0 all thresholds hold, 1 a threshold failed, 2 usage or input
+error. With GITHUB_ACTIONS=true (or --github) failures are also written as
+::error annotations and a summary is appended to $GITHUB_STEP_SUMMARY.`,
+		Example: `  skewer check -t 'gini<0.35' -t 'top1_share<0.25' -t 'active_workers>=12' access.log
+  skewer report -o json access.log > baseline.json
+  skewer check --baseline baseline.json -t 'gini<=baseline+0.05' -t 'effective_workers>=baseline*0.9' new.log
+  skewer check --each-window 5m --min-requests 200 -t 'top1_share<0.5' access.log`,
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Paths = args
+			if err := opts.validate(); err != nil {
+				return &exitError{code: ExitError, err: usageErr(c, err)}
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runCheck(c.Context(), opts)
+		},
+	}
+	addInputFlags(c, &opts.Inputs)
+	f := c.Flags()
+	f.StringArrayVarP(&opts.Thresholds, "threshold", "t", nil, "a condition that must hold, `METRIC OP VALUE` (e.g. 'gini<0.35'); repeatable")
+	f.StringVar(&opts.ThresholdsFile, "thresholds", "", "read conditions from `FILE`, one per line, # comments")
+	f.StringVar(&opts.Baseline, "baseline", "", "a skewer.report/v1 JSON `FILE` (skewer report -o json) that baseline refers to")
+	f.StringVar(&opts.EachWindow, "each-window", "", "evaluate every time window of `SIZE` (e.g. 5m) instead of the whole run")
+	f.Int64Var(&opts.MinRequests, "min-requests", 0, "with --each-window, skip windows with fewer than `N` requests (noise)")
+	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N` (see skewer report)")
+	f.BoolVar(&opts.GitHub, "github", false, "write GitHub Actions annotations and step summary (automatic when GITHUB_ACTIONS=true)")
+	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to `FILE` (one test case per threshold)")
+	f.StringVarP(&opts.Output, "output", "o", "text", "output `format`: text or json (schema skewer.check/v1)")
+	return c
+}
+
+func (o *checkOptions) validate() error {
+	if err := o.Inputs.validate(); err != nil {
+		return err
+	}
+	if o.EachWindow != "" {
+		o.Inputs.windowFlags.Window = o.EachWindow
+	}
+	if err := o.Inputs.windowFlags.validate(false); err != nil {
+		return errors.New(strings.Replace(err.Error(), "--window", "--each-window", 1))
+	}
+	if o.EachWindow == "auto" {
+		return fmt.Errorf("--each-window: want a window size such as 5m")
+	}
+	if o.MinRequests < 0 {
+		return fmt.Errorf("--min-requests %d: must be 0 or more", o.MinRequests)
+	}
+	if o.MinRequests > 0 && o.EachWindow == "" {
+		return fmt.Errorf("--min-requests needs --each-window")
+	}
+	if o.Output != "text" && o.Output != "json" {
+		return fmt.Errorf("--output %q: want text or json", o.Output)
+	}
+	if o.Workers < 0 {
+		return fmt.Errorf("--workers %d: must be 0 or more", o.Workers)
+	}
+	for _, t := range o.Thresholds {
+		th, err := check.Parse(t, "-t")
+		if err != nil {
+			return err
+		}
+		o.thresholds = append(o.thresholds, th)
+	}
+	if o.ThresholdsFile != "" {
+		f, err := os.Open(o.ThresholdsFile)
+		if err != nil {
+			return fmt.Errorf("--thresholds: %w", unwrapPath(err))
+		}
+		ts, err := check.ParseFile(f, o.ThresholdsFile)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		o.thresholds = append(o.thresholds, ts...)
+	}
+	if len(o.thresholds) == 0 {
+		return errors.New("no thresholds: give at least one -t 'METRIC OP VALUE' (e.g. -t 'gini<0.35') or --thresholds FILE")
+	}
+	if o.Baseline != "" {
+		f, err := os.Open(o.Baseline)
+		if err != nil {
+			return fmt.Errorf("--baseline: %w", unwrapPath(err))
+		}
+		base, err := check.ReadBaseline(f, o.Baseline)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		o.base = base
+	}
+	return nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+func runCheck(ctx context.Context, o *checkOptions) error {
+	ld, err := load(ctx, o.IO, o.Paths, o.Inputs)
+	if err != nil {
+		return err
+	}
+	if err := ld.partial.CheckWindows(); err != nil {
+		return &exitError{code: ExitError, err: errors.New(strings.Replace(err.Error(), "--window", "--each-window", 1))}
+	}
+	rep := aggregate.Finish(ld.partial, ld.inputs, aggregate.Options{Workers: o.Workers, Family: ld.family, Procs: ld.procs})
+	res, err := check.Evaluate(rep, o.base, o.thresholds, check.Options{EachWindow: o.EachWindow != "", MinRequests: o.MinRequests, BaselineName: o.Baseline})
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	var out bytes.Buffer
+	if o.Output == "json" {
+		err = render.CheckJSON(&out, res)
+	} else {
+		err = render.CheckText(&out, res, colorAllowed(o.IO))
+	}
+	if err != nil {
+		return err
+	}
+	github := o.GitHub || os.Getenv("GITHUB_ACTIONS") == "true"
+	if github && o.Output != "json" {
+		if err := render.GitHubAnnotations(&out, res, 10); err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if o.JUnit != "" {
+		var x bytes.Buffer
+		if err := render.JUnit(&x, res); err != nil {
+			return err
+		}
+		if err := writeFileAtomic(o.JUnit, x.Bytes()); err != nil {
+			return fmt.Errorf("--junit: %w", err)
+		}
+	}
+	if path := os.Getenv("GITHUB_STEP_SUMMARY"); github && path != "" {
+		var md bytes.Buffer
+		if err := render.GitHubSummary(&md, res); err != nil {
+			return err
+		}
+		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", unwrapPath(err))
+		}
+		_, werr := f.Write(md.Bytes())
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", werr)
+		}
+	}
+	if _, err := o.Out.Write(out.Bytes()); err != nil {
+		return err
+	}
+	if !res.Pass {
+		return &exitError{code: ExitCheckFailed, err: errors.New("a threshold failed")}
+	}
+	return nil
+}
+
+// writeFileAtomic writes a file whole or not at all.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
