@@ -68,6 +68,7 @@ error. With GITHUB_ACTIONS=true (or --github) failures are also written as
 		},
 	}
 	addInputFlags(c, &opts.Inputs)
+	addRangeFlags(c, &opts.Inputs.windowFlags)
 	f := c.Flags()
 	f.StringArrayVarP(&opts.Thresholds, "threshold", "t", nil, "a condition that must hold, `METRIC OP VALUE` (e.g. 'gini<0.35'); repeatable")
 	f.StringVar(&opts.ThresholdsFile, "thresholds", "", "read conditions from `FILE`, one per line, # comments")

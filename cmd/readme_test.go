@@ -60,7 +60,7 @@ type readmeExample struct {
 }
 
 // readmeCommandNames are the commands whose README examples run as tests.
-var readmeCommandNames = []string{"report", "timeline"}
+var readmeCommandNames = []string{"report", "timeline", "check"}
 
 func isReadmeCommand(s string) bool {
 	for _, c := range readmeCommandNames {

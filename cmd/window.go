@@ -35,8 +35,13 @@ type timeBound struct {
 }
 
 func addWindowFlags(c *cobra.Command, fl *windowFlags, windowHelp string) {
+	c.Flags().StringVar(&fl.Window, "window", "", windowHelp)
+	addRangeFlags(c, fl)
+}
+
+// addRangeFlags adds --since and --until.
+func addRangeFlags(c *cobra.Command, fl *windowFlags) {
 	f := c.Flags()
-	f.StringVar(&fl.Window, "window", "", windowHelp)
 	f.StringVar(&fl.Since, "since", "", "account lines from `TIME` on: RFC 3339, or relative to the last line like -2h")
 	f.StringVar(&fl.Until, "until", "", "account lines before `TIME`: RFC 3339, or relative to the last line like -30m")
 }
