@@ -29,7 +29,9 @@ type Partial struct {
 	Excluded     int64
 	// OutOfRange counts lines outside --since/--until.
 	OutOfRange   int64
-	since, until int64 // unix µs; 0: open
+	since, until int64  // unix µs; 0: open
+	host         []byte // the host of every line (--host-from-dir), or nil
+	keyBuf       []byte
 	// First and Last are the earliest and latest end times (unix µs) of
 	// parsed lines; valid when Timed.
 	First, Last int64
@@ -88,6 +90,12 @@ func NewPartial(excludes []string) *Partial {
 	return &Partial{workers: map[string]*workerAcc{}, excludes: excludes, RejectedBy: map[parse.Reason]int64{}, SubSecond: true}
 }
 
+// SetHost keys every worker of this partial as host/worker (--host-from-dir).
+// A host field on the line (--host-field) wins.
+func (p *Partial) SetHost(host string) {
+	p.host = []byte(host)
+}
+
 // SetRange keeps only records that end in [since, until) (unix µs; 0 leaves
 // that side open). Call before Add.
 func (p *Partial) SetRange(since, until int64) {
@@ -128,7 +136,16 @@ func (p *Partial) Add(rec *parse.Record) {
 		p.Unattributed++
 		return
 	}
-	w := p.lookup(rec.Worker)
+	key := rec.Worker
+	if h := rec.Host; len(h) > 0 || len(p.host) > 0 {
+		if len(h) == 0 {
+			h = p.host
+		}
+		// host/worker: a host never merges into another.
+		p.keyBuf = append(append(append(p.keyBuf[:0], h...), '/'), rec.Worker...)
+		key = p.keyBuf
+	}
+	w := p.lookup(key)
 	w.add(rec)
 	if p.win.on && rec.HasTime {
 		p.addWindow(w, rec.Time, rec.Duration)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/skewer-dev/skewer/parse"
@@ -35,6 +36,8 @@ type Report struct {
 	Dominance *Dominance `json:"dominance,omitempty"`
 	// Masters are the master processes found in snapshots, not workers.
 	Masters []Master `json:"masters,omitempty"`
+	// KeyField names what workers are keyed by: "pid", or the --by field.
+	KeyField string `json:"key_field"`
 
 	// IdleSlots is how many --workers slots never appeared in the log; they
 	// count in the skew as workers with nothing done.
@@ -119,6 +122,10 @@ type Options struct {
 	Family string
 	// Procs is what process snapshots and error logs gave, or nil.
 	Procs *Procs
+	// KeyName is the field workers are keyed by (--by), "" for the PID.
+	KeyName string
+	// Hosts says keys are host/worker (several hosts).
+	Hosts bool
 }
 
 // Finish turns the merged partial of a run into a Report. Output does not
@@ -134,6 +141,7 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		Windows:      []Window{},
 		Warnings:     []string{},
 		Configured:   opt.Workers,
+		KeyField:     "pid",
 		Durations:    p.Durations,
 	}
 	if rep.Inputs == nil {
@@ -195,6 +203,14 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		if c := rep.Workers[i].CPUSeconds; c != nil && cpuTotal > 0 {
 			share := *c * 1e3 / float64(cpuTotal)
 			rep.Workers[i].CPUShare = &share
+		}
+	}
+	if opt.KeyName != "" {
+		rep.KeyField = opt.KeyName
+	}
+	if opt.Hosts || opt.KeyName != "" {
+		for i := range rep.Workers {
+			splitKey(&rep.Workers[i], opt.Hosts)
 		}
 	}
 	sortWorkers(rep.Workers)
@@ -459,4 +475,20 @@ func partLifetimes(p *Partial) string {
 		return "" // every worker short-lived: sparse traffic, not generations
 	}
 	return fmt.Sprintf("%d of %d workers were seen for less than half of the span (restarted, started late or idle at the ends): skew over the whole span compares workers that were not alive at the same time", part, len(p.workers))
+}
+
+// splitKey fills host and pid from a host/worker key, and keeps pid only
+// for numeric worker keys.
+func splitKey(w *Worker, hosts bool) {
+	rest := w.Key
+	if hosts {
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			h := rest[:i]
+			w.Host, rest = &h, rest[i+1:]
+		}
+	}
+	w.PID = nil
+	if pid, err := strconv.ParseInt(rest, 10, 64); err == nil {
+		w.PID = &pid
+	}
 }

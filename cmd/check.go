@@ -160,7 +160,7 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err := ld.partial.CheckWindows(); err != nil {
 		return &exitError{code: ExitError, err: errors.New(strings.Replace(err.Error(), "--window", "--each-window", 1))}
 	}
-	rep := aggregate.Finish(ld.partial, ld.inputs, aggregate.Options{Workers: o.Workers, Family: ld.family, Procs: ld.procs})
+	rep := finishReport(ld, o.Inputs, o.Workers)
 	res, err := check.Evaluate(rep, o.base, o.thresholds, check.Options{EachWindow: o.EachWindow != "", MinRequests: o.MinRequests, BaselineName: o.Baseline})
 	if err != nil {
 		return &exitError{code: ExitError, err: err}

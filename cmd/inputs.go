@@ -25,6 +25,9 @@ type inputFlags struct {
 	Excludes       []string
 	Strict         bool
 	MaxRejectRatio float64
+	By             string
+	HostField      string
+	HostFromDir    bool
 	procFlags
 	windowFlags
 }
@@ -52,7 +55,8 @@ type candidate struct {
 	src    parse.Source
 	kind   parse.Kind
 	format *parse.Format
-	index  int // position in inputs
+	index  int    // position in inputs
+	host   string // --host-from-dir
 	br     io.Reader
 	closer io.Closer
 }
@@ -139,7 +143,9 @@ func readAccess(ctx context.Context, s IO, ld *loaded, cands []*candidate, fl in
 	for _, r := range rejections {
 		fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(r))
 	}
-	if err := sameTraffic(cands, parts); err != nil {
+	if fl.HostField != "" {
+		// Hosts inside the lines: two files may hold two hosts' traffic.
+	} else if err := sameTraffic(cands, parts); err != nil {
 		return err
 	}
 	for i, c := range cands {
@@ -240,9 +246,29 @@ func classify(src parse.Source, stdin io.Reader, fixed *parse.Format, fl inputFl
 	if want != "" && want != "auto" && f.Family != want {
 		return ignore(fmt.Sprintf("detected %s format, not --format %s", familyName(f.Family), want))
 	}
+	if fl.By != "" {
+		g, err := f.KeyBy(fl.By)
+		if err != nil {
+			rc.Close()
+			return nil, in, fmt.Errorf("%s: --by: %w", src.Path, err)
+		}
+		f = g
+	}
+	if fl.HostField != "" {
+		g, err := f.HostBy(fl.HostField)
+		if err != nil {
+			rc.Close()
+			return nil, in, fmt.Errorf("%s: --host-field: %w", src.Path, err)
+		}
+		f = g
+	}
+	host := ""
+	if fl.HostFromDir {
+		host = parse.HostFromDir(src)
+	}
 	in.Format = f.Name
 	in.Note = f.Note
-	return &candidate{src: src, kind: parse.KindAccess, format: f, br: br, closer: rc}, in, nil
+	return &candidate{src: src, kind: parse.KindAccess, format: f, host: host, br: br, closer: rc}, in, nil
 }
 
 func familyName(f string) string {
@@ -377,6 +403,9 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 		in = io.NewSectionReader(f, j.chunk.Offset, j.chunk.Length)
 	}
 	j.part = newPartial()
+	if c.host != "" {
+		j.part.SetHost(c.host)
+	}
 	r := parse.NewReader(in, c.format)
 	for r.Scan() {
 		if reason := r.Reason(); reason != parse.ReasonNone {
@@ -407,8 +436,8 @@ func sameTraffic(cands []*candidate, parts []*aggregate.Partial) error {
 	for i := range cands {
 		for j := i + 1; j < len(cands); j++ {
 			a, b := parts[i], parts[j]
-			if !a.Timed || !b.Timed {
-				continue
+			if !a.Timed || !b.Timed || cands[i].host != cands[j].host {
+				continue // other hosts serve their own traffic at the same time
 			}
 			lo, hi := max(a.First, b.First), min(a.Last, b.Last)
 			overlap := hi - lo
@@ -451,4 +480,14 @@ func topReason(p *aggregate.Partial) string {
 		return "the input is empty"
 	}
 	return fmt.Sprintf("most common reason: %s", best)
+}
+
+// finishReport turns what load read into the run's report.
+func finishReport(ld *loaded, fl inputFlags, workers int) *aggregate.Report {
+	rep := aggregate.Finish(ld.partial, ld.inputs, aggregate.Options{
+		Workers: workers, Family: ld.family, Procs: ld.procs,
+		KeyName: fl.By, Hosts: fl.HostField != "" || fl.HostFromDir,
+	})
+	rep.Warnings = append(rep.Warnings, ld.warnings...)
+	return rep
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
 )
@@ -62,6 +61,9 @@ func addInputFlags(c *cobra.Command, fl *inputFlags) {
 	f.StringVar(&fl.Family, "family", "", "server `family` to account when the inputs hold several: gunicorn or nginx")
 	f.StringArrayVar(&fl.Excludes, "exclude-path", nil, "drop requests whose path matches `GLOB` (e.g. /healthz); repeatable")
 	f.BoolVar(&fl.Strict, "strict", false, "exit 2 when any line is rejected")
+	f.StringVar(&fl.By, "by", "", "key workers by this `FIELD` of the format instead of the PID (e.g. upstream_addr, upstream_http_x_worker_pid)")
+	f.StringVar(&fl.HostField, "host-field", "", "read each line's host from this `FIELD`; workers are keyed host/pid")
+	f.BoolVar(&fl.HostFromDir, "host-from-dir", false, "logs are in per-host folders (hosts/web1/access.log): key workers host/pid")
 	addProcFlags(c, &fl.procFlags)
 	f.Float64Var(&fl.MaxRejectRatio, "max-reject-ratio", 1, "exit 2 when more than this `ratio` of lines is rejected")
 }
@@ -118,8 +120,7 @@ func runReport(ctx context.Context, o *reportOptions) error {
 	if err := ld.partial.CheckWindows(); err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
-	rep := aggregate.Finish(ld.partial, ld.inputs, aggregate.Options{Workers: o.Workers, Family: ld.family, Procs: ld.procs})
-	rep.Warnings = append(rep.Warnings, ld.warnings...)
+	rep := finishReport(ld, o.Inputs, o.Workers)
 	// Render to memory first: an interrupted or failed run writes nothing.
 	var buf bytes.Buffer
 	if err := render.Write(&buf, o.Output, rep, render.Options{Top: o.Top, Color: colorAllowed(o.IO)}); err != nil {

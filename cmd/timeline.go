@@ -96,8 +96,7 @@ func runTimeline(ctx context.Context, o *timelineOptions) error {
 	if err := ld.partial.CheckWindows(); err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
-	rep := aggregate.Finish(ld.partial, ld.inputs, aggregate.Options{Workers: o.Workers, Family: ld.family, Procs: ld.procs})
-	rep.Warnings = append(rep.Warnings, ld.warnings...)
+	rep := finishReport(ld, o.Inputs, o.Workers)
 	if o.Metric == "cpu" && rep.CPUSkew == nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("--metric cpu needs process snapshots with times (--ps FILE, e.g. from skewer sample)")}
 	}

@@ -23,6 +23,8 @@ type Source struct {
 	// Walked reports whether the file was found in a directory walk (files
 	// that are not access logs are then skipped, not errors).
 	Walked bool
+	// Root is the directory argument a walked file was found under.
+	Root string
 }
 
 // Stdin is the Source for standard input.
@@ -100,7 +102,7 @@ func expand(paths []string) ([]Source, error) {
 				return fmt.Errorf("%s: %w", path, unwrapPathError(err))
 			}
 			if d.Type().IsRegular() {
-				walked = append(walked, Source{Path: path, Walked: true})
+				walked = append(walked, Source{Path: path, Walked: true, Root: p})
 			}
 			return nil
 		})
@@ -273,4 +275,21 @@ func nextLineStart(f *os.File, off int64, buf []byte) (int64, error) {
 			return 0, err
 		}
 	}
+}
+
+// HostFromDir names the host of a file kept in per-host folders: the first
+// folder under the walked directory (hosts/web1/access.log → web1), or the
+// file's own folder when it was named directly.
+func HostFromDir(src Source) string {
+	if src.Path == "-" {
+		return ""
+	}
+	if src.Walked && src.Root != "" {
+		if rel, err := filepath.Rel(src.Root, src.Path); err == nil {
+			if parts := strings.Split(filepath.ToSlash(rel), "/"); len(parts) > 1 {
+				return parts[0]
+			}
+		}
+	}
+	return filepath.Base(filepath.Dir(src.Path))
 }

@@ -47,6 +47,26 @@ func writeFile(t testing.TB, path string, b []byte) {
 	}
 }
 
+func TestHostFromDir(t *testing.T) {
+	tests := []struct {
+		name string
+		src  Source
+		want string
+	}{
+		{"walked, first folder under the root", Source{Path: "hosts/web1/logs/access.log", Walked: true, Root: "hosts"}, "web1"},
+		{"walked, directly in the root", Source{Path: "hosts/access.log", Walked: true, Root: "hosts"}, "hosts"},
+		{"named file: its folder", Source{Path: "/var/log/web2/access.log"}, "web2"},
+		{"stdin", Stdin, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := HostFromDir(tt.src); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestExpand(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"logs/b/2.log", "logs/a.log", "logs/b/1.log.gz", "logs/c/d/e.log", "logs/a.log.1", "logs/B.log", "single.log"} {
@@ -59,7 +79,9 @@ func TestExpand(t *testing.T) {
 	if err := os.Symlink(p("logs/a.log"), p("link.log")); err != nil {
 		t.Fatal(err)
 	}
-	walked := func(name string) Source { return Source{Path: p(name), Walked: true} }
+	// walked is a file found under the directory argument root.
+	walkedIn := func(root, name string) Source { return Source{Path: p(name), Walked: true, Root: p(root)} }
+	walked := func(name string) Source { return walkedIn("logs", name) }
 	tests := []struct {
 		name  string
 		paths []string
@@ -74,9 +96,9 @@ func TestExpand(t *testing.T) {
 			walked("logs/b/1.log.gz"), walked("logs/b/2.log"), walked("logs/c/d/e.log")}, nil},
 		{"an empty directory", []string{p("logs/empty")}, nil, nil},
 		{"arguments sorted", []string{p("single.log"), p("logs/c"), "-", p("logs/a.log")}, []Source{
-			Stdin, {Path: p("logs/a.log")}, walked("logs/c/d/e.log"), {Path: p("single.log")}}, nil},
+			Stdin, {Path: p("logs/a.log")}, walkedIn("logs/c", "logs/c/d/e.log"), {Path: p("single.log")}}, nil},
 		{"a file named and in a named directory", []string{p("logs/b/2.log"), p("logs/b")}, []Source{
-			walked("logs/b/1.log.gz"), {Path: p("logs/b/2.log")}},
+			walkedIn("logs/b", "logs/b/1.log.gz"), {Path: p("logs/b/2.log")}},
 			[]string{p("logs/b/2.log") + " is given twice: read once"}},
 		{"a file named through a link", []string{p("link.log"), p("logs/a.log")}, []Source{{Path: p("link.log")}},
 			[]string{p("logs/a.log") + " is the same file as " + p("link.log") + ": read once"}},

@@ -2,6 +2,8 @@ package parse
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
 )
 
 // fieldKind is what a field of a log format means to skewer. Fields skewer
@@ -21,6 +23,8 @@ const (
 	fRequest              // GET /path?q HTTP/1.1
 	fPath                 // /path or /path?q
 	fQuoted               // a skipped field whose value may hold the closing quote (gunicorn does not escape)
+	fKey                  // the worker key chosen with --by: any value
+	fHost                 // the host a line comes from (--host-field)
 )
 
 // field is one variable part of a format, followed by the literal text that
@@ -75,6 +79,12 @@ type Format struct {
 
 	lead   []byte
 	fields []field
+	// custom reads formats that are not a sequence of literals and fields
+	// (JSON lines, uWSGI's request lines); nil for the others.
+	custom lineMatcher
+	// startStamp says the time field is the request's start (Apache,
+	// php-fpm): the end is that time plus the duration.
+	startStamp bool
 	// The fast path reads fields[:head] left to right and fields[tail:]
 	// right to left from the end of the line, and skips the fields between,
 	// which skewer does not use (referer, user agent). head == tail when
@@ -115,8 +125,9 @@ func tailable(k fieldKind) bool {
 	return false
 }
 
-// HasWorker reports whether the format has a worker PID field.
-func (f *Format) HasWorker() bool { return f.has(fPID) }
+// HasWorker reports whether the format has a worker field: a PID, or the
+// field chosen with KeyBy.
+func (f *Format) HasWorker() bool { return f.has(fPID) || f.has(fKey) }
 
 // HasDuration reports whether the format has a request time field.
 func (f *Format) HasDuration() bool {
@@ -130,6 +141,9 @@ func (f *Format) SubSecond() bool { return f.has(fMsec) }
 func (f *Format) HasTime() bool { return f.has(fMsec) || f.has(fTimeCLF) || f.has(fTimeISO) }
 
 func (f *Format) has(k fieldKind) bool {
+	if f.custom != nil {
+		return f.custom.has(k)
+	}
 	for _, fl := range f.fields {
 		if fl.kind == k {
 			return true
@@ -153,8 +167,31 @@ type matchState struct {
 	lastUS   int64
 }
 
+// lineMatcher reads one line of a format that is not a sequence of literals
+// and fields.
+type lineMatcher interface {
+	match(line []byte, st *matchState) Reason
+	has(k fieldKind) bool
+	// keyBy returns a matcher whose worker key (or host, with kind fHost)
+	// is the named field.
+	keyBy(name string, kind fieldKind) (lineMatcher, error)
+	// names lists the fields, for error messages.
+	names() []string
+}
+
 // match parses line into st.rec. It returns ReasonNone on success.
 func (f *Format) match(line []byte, st *matchState) Reason {
+	r := f.matchLine(line, st)
+	if r == ReasonNone && f.startStamp && st.rec.HasTime && st.rec.Duration > 0 {
+		st.rec.Time += st.rec.Duration
+	}
+	return r
+}
+
+func (f *Format) matchLine(line []byte, st *matchState) Reason {
+	if f.custom != nil {
+		return f.custom.match(line, st)
+	}
 	if !bytes.HasPrefix(line, f.lead) {
 		return ReasonNoMatch
 	}
@@ -348,6 +385,64 @@ func (f *Format) LastTime(tail []byte) (int64, bool) {
 	return last, found
 }
 
+// KeyBy returns a copy of the format whose worker key is the named field
+// (--by) instead of the PID: its values are used as they are. name may be
+// written bare or in the format's syntax ($upstream_addr, %(p)s).
+func (f *Format) KeyBy(name string) (*Format, error) {
+	return f.retag(name, fKey)
+}
+
+// HostBy returns a copy of the format that reads the host of each line from
+// the named field (--host-field).
+func (f *Format) HostBy(name string) (*Format, error) {
+	return f.retag(name, fHost)
+}
+
+func (f *Format) retag(name string, kind fieldKind) (*Format, error) {
+	name = strings.TrimPrefix(strings.TrimSuffix(strings.TrimPrefix(name, "$"), ")s"), "%(")
+	g := *f
+	if f.custom != nil {
+		c, err := f.custom.keyBy(name, kind)
+		if err != nil {
+			return nil, err
+		}
+		g.custom = c
+		return &g, nil
+	}
+	g.fields = make([]field, len(f.fields))
+	copy(g.fields, f.fields)
+	found := false
+	for i := range g.fields {
+		fl := &g.fields[i]
+		switch {
+		case fl.name == name:
+			fl.kind, found = kind, true
+		case kind == fKey && fl.kind == fPID:
+			fl.kind = fSkip
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("%s format has no field %q (fields: %s)", f.Name, name, strings.Join(f.FieldNames(), ", "))
+	}
+	g.plan()
+	for i := range g.fields {
+		g.fields[i].how = howFor(g.fields[i], i == len(g.fields)-1)
+	}
+	return &g, nil
+}
+
+// FieldNames lists the format's field names in order.
+func (f *Format) FieldNames() []string {
+	if f.custom != nil {
+		return f.custom.names()
+	}
+	out := make([]string, 0, len(f.fields))
+	for _, fl := range f.fields {
+		out = append(out, fl.name)
+	}
+	return out
+}
+
 // Matches reports how many of the complete lines of sample (the start of a
 // file; atEOF when it holds the whole file) the format reads, out of how
 // many non-blank lines.
@@ -519,6 +614,10 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 	switch k {
 	case fPID:
 		return storePID(v, rec)
+	case fKey:
+		rec.Worker = keyValue(v)
+	case fHost:
+		rec.Host = keyValue(v)
 	case fTimeCLF:
 		if rec.SubSecond {
 			return ReasonNone // $msec seen earlier on the line wins
@@ -566,6 +665,18 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 		rec.path = v
 	}
 	return ReasonNone
+}
+
+// keyValue reads a --by or host value: "-" or empty is absent, and a list
+// from nginx's retries ("a, b" or "a : b") is its last element.
+func keyValue(v []byte) []byte {
+	if i := bytes.LastIndexAny(v, ",:"); i >= 0 && bytes.IndexByte(v, ' ') >= 0 {
+		v = bytes.TrimSpace(v[i+1:])
+	}
+	if isAbsent(v) {
+		return nil
+	}
+	return v
 }
 
 // storePID reads a worker PID: 123, gunicorn's <123>, or an upstream

@@ -14,9 +14,11 @@ type Record struct {
 	HasTime bool
 	// SubSecond reports whether Time has sub-second resolution (nginx $msec).
 	SubSecond bool
-	// Worker is the worker key as logged (a PID's digits); empty when the line
-	// has none (counted as unattributed).
+	// Worker is the worker key as logged (a PID's digits, or the value of the
+	// --by field); empty when the line has none (counted as unattributed).
 	Worker []byte
+	// Host is the host the line came from (--host-field), or empty.
+	Host []byte
 	// Duration is the request time in microseconds, or -1 when unknown.
 	Duration int64
 	// Status is the HTTP status code, or 0 when the log gives none (gunicorn's

@@ -62,7 +62,7 @@ func mdInputs(ew *errWriter, rep *aggregate.Report) {
 
 func mdWorkers(ew *errWriter, rep *aggregate.Report, opt Options) {
 	cs := columns(rep)
-	head := tableHeader(cs)
+	head := tableHeader(cs, rep)
 	mdRow(ew, head)
 	align := make([]string, len(head))
 	align[0] = ":---"

@@ -90,7 +90,7 @@ func workerTable(ew *errWriter, rep *aggregate.Report, opt Options) error {
 		tablewriter.WithTrimSpace(tw.Off),
 	)
 	cs := columns(rep)
-	t.Header(tableHeader(cs))
+	t.Header(tableHeader(cs, rep))
 	shown, others, folded := rows(rep, opt.Top)
 	for _, w := range shown {
 		if err := t.Append(tableRow(cs, w, w.Key)); err != nil {
@@ -186,8 +186,12 @@ func anyWorker(rep *aggregate.Report, f func(aggregate.Worker) bool) bool {
 	return false
 }
 
-func tableHeader(cs []column) []string {
-	h := []string{"worker"}
+func tableHeader(cs []column, rep *aggregate.Report) []string {
+	first := "worker"
+	if rep.KeyField != "" && rep.KeyField != "pid" {
+		first = rep.KeyField
+	}
+	h := []string{first}
 	for _, c := range cs {
 		h = append(h, c.head)
 	}
