@@ -47,6 +47,12 @@ func Detect(sample []byte, atEOF bool) Detection {
 	if d, ok := detectAccess(lines); ok {
 		return d
 	}
+	if d, ok := detectJSON(lines); ok {
+		return d
+	}
+	if d, ok := detectUWSGI(lines); ok {
+		return d
+	}
 	switch {
 	case countIf(lines, isJSONLine) > len(lines)/2:
 		return Detection{Kind: KindJSON, Why: "JSON lines (JSON access logs are not supported yet)"}

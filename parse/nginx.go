@@ -89,13 +89,23 @@ func CompileNginx(spec string) (*Format, error) {
 }
 
 // CompileLogFormat compiles a --log-format string, recognising its syntax:
-// gunicorn's %(name)s atoms or nginx's $variables.
+// gunicorn's %(name)s atoms, nginx's $variables, or Apache/php-fpm %X
+// letters.
 func CompileLogFormat(spec string) (*Format, error) {
+	return CompileLogFormatAs(spec, "")
+}
+
+// CompileLogFormatAs compiles a --log-format string in the named syntax
+// (gunicorn, nginx, apache, phpfpm), or recognises it when syntax is ""
+// or "auto".
+func CompileLogFormatAs(spec, syntax string) (*Format, error) {
 	switch {
-	case strings.Contains(spec, "%("):
+	case syntax == "gunicorn" || (syntax == "" || syntax == "auto") && strings.Contains(spec, "%("):
 		return CompileGunicorn(spec)
-	case strings.Contains(spec, "$"):
+	case syntax == "nginx" || (syntax == "" || syntax == "auto") && strings.Contains(spec, "$"):
 		return CompileNginx(spec)
+	case syntax == "apache" || syntax == "phpfpm":
+		return compilePercent(spec, syntax)
 	}
-	return nil, fmt.Errorf("cannot tell the syntax of %q: expected gunicorn atoms like %%(p)s or nginx variables like $pid", spec)
+	return compilePercent(spec, "")
 }
