@@ -197,42 +197,12 @@ func (f *Format) matchLine(line []byte, st *matchState) Reason {
 	}
 	// Fast path: every field ends at the first occurrence of the literal
 	// that follows it, as on nearly every line.
-	pos, n := len(f.lead), len(f.fields)
 	if f.head < f.tail {
 		if f.matchEnds(line, st) {
 			return ReasonNone
 		}
-		n = 0 // fall through to the slow path
-	}
-	for i := range f.fields[:n] {
-		fl := &f.fields[i]
-		end := -1
-		switch fl.how {
-		case endShort:
-			if k := scanLit(line[pos:], fl.after); k >= 0 {
-				end = pos + k
-			}
-		case endLong:
-			if k := indexLit(line[pos:], fl.after); k >= 0 {
-				end = pos + k
-			}
-		case endLine:
-			end = len(line)
-		default:
-			if e, ok := f.extent(line, pos, pos, fl, i == n-1); ok {
-				end = e
-			}
-		}
-		if end < 0 {
-			break
-		}
-		if fl.kind != fSkip && st.store(fl.kind, line[pos:end]) != ReasonNone {
-			break
-		}
-		pos = end + len(fl.after)
-		if i == n-1 && pos == len(line) {
-			return ReasonNone
-		}
+	} else if pos, ok := f.matchHead(line, st, len(f.fields)); ok && pos == len(line) {
+		return ReasonNone
 	}
 	// Slow path: retry free-text fields at later occurrences of their
 	// literal, and find the reason when the line does not match.
@@ -240,11 +210,12 @@ func (f *Format) matchLine(line []byte, st *matchState) Reason {
 	return f.matchFrom(line, len(f.lead), 0, st)
 }
 
-// matchEnds is the fast path for formats with a skippable middle: the head
-// left to right, the tail right to left.
-func (f *Format) matchEnds(line []byte, st *matchState) bool {
+// matchHead reads fields[:upto] left to right, each ending at the first
+// occurrence of the literal that follows it, and returns the position after
+// them.
+func (f *Format) matchHead(line []byte, st *matchState, upto int) (int, bool) {
 	pos := len(f.lead)
-	for i := range f.fields[:f.head] {
+	for i := range f.fields[:upto] {
 		fl := &f.fields[i]
 		end := -1
 		switch fl.how {
@@ -266,6 +237,8 @@ func (f *Format) matchEnds(line []byte, st *matchState) bool {
 			if e, ok := f.extent(line, pos, pos, fl, false); ok {
 				end = e
 			}
+		case endLine:
+			end = len(line)
 		case endTime:
 			if hasAt(line, pos+26, fl.after) {
 				end = pos + 26
@@ -278,12 +251,22 @@ func (f *Format) matchEnds(line []byte, st *matchState) bool {
 			}
 		}
 		if end < 0 {
-			return false
+			return 0, false
 		}
 		if fl.kind != fSkip && st.store(fl.kind, line[pos:end]) != ReasonNone {
-			return false
+			return 0, false
 		}
 		pos = end + len(fl.after)
+	}
+	return pos, true
+}
+
+// matchEnds is the fast path for formats with a skippable middle: the head
+// left to right, the tail right to left.
+func (f *Format) matchEnds(line []byte, st *matchState) bool {
+	pos, ok := f.matchHead(line, st, f.head)
+	if !ok {
+		return false
 	}
 	end := len(line)
 	for j := len(f.fields) - 1; j >= f.tail; j-- {
