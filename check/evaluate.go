@@ -70,6 +70,7 @@ func Evaluate(rep, base *aggregate.Report, ts []Threshold, opt Options) (Result,
 			obs, _ := Value(rep, t.Metric)
 			res.add(verdict(t, obs, bases[i]))
 		}
+		res.count()
 		return res, nil
 	}
 	if len(rep.Windows) == 0 {
@@ -93,16 +94,35 @@ func Evaluate(rep, base *aggregate.Report, ts []Threshold, opt Options) (Result,
 			res.add(v)
 		}
 	}
+	res.count()
 	return res, nil
 }
 
 func (r *Result) add(v Verdict) {
 	r.Verdicts = append(r.Verdicts, v)
-	if v.Pass {
-		r.Passed++
-	} else {
-		r.Failed++
+	if !v.Pass {
 		r.Pass = false
+	}
+}
+
+// count sets Passed and Failed per threshold: a threshold fails when any of
+// its verdicts (one per window with --each-window) fails.
+func (r *Result) count() {
+	failed := map[string]bool{}
+	var order []string
+	for _, v := range r.Verdicts {
+		if _, ok := failed[v.Threshold]; !ok {
+			order = append(order, v.Threshold)
+		}
+		failed[v.Threshold] = failed[v.Threshold] || !v.Pass
+	}
+	r.Passed, r.Failed = 0, 0
+	for _, t := range order {
+		if failed[t] {
+			r.Failed++
+		} else {
+			r.Passed++
+		}
 	}
 }
 

@@ -268,12 +268,15 @@ func TestEvaluateEachWindow(t *testing.T) {
 		minReq  int64
 		windows int
 		skipped int
-		failed  int
-		rows    []row
+		failed  int // failing verdicts (threshold × window)
+		// thresholds that failed in some window and that held in all
+		failedT, passedT int
+		rows             []row
 	}{
 		{
 			// 17:01 (2 requests) and 17:02 (none) are below 3.
-			name: "min 3", minReq: 3, windows: 3, skipped: 2, failed: 2,
+			// top1_share fails at 17:00 and 17:04; requests>=5 holds.
+			name: "min 3", minReq: 3, windows: 3, skipped: 2, failed: 2, failedT: 1, passedT: 1,
 			rows: []row{
 				{"17:00", "top1_share<0.5", 5, 0.8, false},
 				{"17:00", "requests>=5", 5, 5, true},
@@ -285,7 +288,8 @@ func TestEvaluateEachWindow(t *testing.T) {
 		},
 		{
 			// A window without requests is skipped whatever the minimum.
-			name: "min 0", minReq: 0, windows: 4, skipped: 1, failed: 4,
+			// both thresholds fail somewhere (requests>=5 at 17:01).
+			name: "min 0", minReq: 0, windows: 4, skipped: 1, failed: 4, failedT: 2, passedT: 0,
 			rows: []row{
 				{"17:00", "top1_share<0.5", 5, 0.8, false},
 				{"17:00", "requests>=5", 5, 5, true},
@@ -305,11 +309,17 @@ func TestEvaluateEachWindow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Windows != tt.windows || res.SkippedWindows != tt.skipped || res.Failed != tt.failed ||
-				res.Passed != len(tt.rows)-tt.failed || res.Pass != (tt.failed == 0) || res.WindowSeconds != 60 {
-				t.Errorf("got %d windows, %d skipped, %d failed, %d passed, pass %v, %d s; want %d, %d, %d, %d, %v, 60 s",
-					res.Windows, res.SkippedWindows, res.Failed, res.Passed, res.Pass, res.WindowSeconds,
-					tt.windows, tt.skipped, tt.failed, len(tt.rows)-tt.failed, tt.failed == 0)
+			failing := 0
+			for _, v := range res.Verdicts {
+				if !v.Pass {
+					failing++
+				}
+			}
+			if res.Windows != tt.windows || res.SkippedWindows != tt.skipped || failing != tt.failed ||
+				res.Failed != tt.failedT || res.Passed != tt.passedT || res.Pass != (tt.failed == 0) || res.WindowSeconds != 60 {
+				t.Errorf("got %d windows, %d skipped, %d failing verdicts, %d/%d thresholds failed/passed, pass %v, %d s; want %d, %d, %d, %d/%d, %v, 60 s",
+					res.Windows, res.SkippedWindows, failing, res.Failed, res.Passed, res.Pass, res.WindowSeconds,
+					tt.windows, tt.skipped, tt.failed, tt.failedT, tt.passedT, tt.failed == 0)
 			}
 			if len(res.Verdicts) != len(tt.rows) {
 				t.Fatalf("got %d verdicts, want %d", len(res.Verdicts), len(tt.rows))
@@ -359,8 +369,9 @@ func TestEvaluateEachWindowDemoLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Windows != 3 || res.SkippedWindows != 1 || res.Failed != 1 || res.Passed != 2 || res.Pass || res.WindowSeconds != 10 {
-		t.Errorf("got %d windows, %d skipped, %d failed, %d passed, pass %v, %d s; want 3, 1, 1, 2, false, 10 s",
+	// One threshold, failing in one window: 1 failed, 0 passed.
+	if res.Windows != 3 || res.SkippedWindows != 1 || res.Failed != 1 || res.Passed != 0 || res.Pass || res.WindowSeconds != 10 {
+		t.Errorf("got %d windows, %d skipped, %d failed, %d passed, pass %v, %d s; want 3, 1, 1, 0, false, 10 s",
 			res.Windows, res.SkippedWindows, res.Failed, res.Passed, res.Pass, res.WindowSeconds)
 	}
 	want := []struct {

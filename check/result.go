@@ -49,8 +49,10 @@ type Verdict struct {
 
 // Result is the verdict document (-o json).
 type Result struct {
-	Schema   string    `json:"schema"`
-	Pass     bool      `json:"pass"`
+	Schema string `json:"schema"`
+	Pass   bool   `json:"pass"`
+	// Passed and Failed count thresholds; with --each-window a threshold
+	// fails when it fails in any window.
 	Passed   int       `json:"passed"`
 	Failed   int       `json:"failed"`
 	Verdicts []Verdict `json:"verdicts"`
@@ -58,6 +60,7 @@ type Result struct {
 	// below --min-requests, with --each-window.
 	Windows        int    `json:"windows,omitempty"`
 	SkippedWindows int    `json:"skipped_windows,omitempty"`
+	MinRequests    int64  `json:"min_requests,omitempty"`
 	WindowSeconds  int64  `json:"window_seconds,omitempty"`
 	Baseline       string `json:"baseline,omitempty"` // the baseline file
 }

@@ -165,6 +165,11 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}
+	res.MinRequests = o.MinRequests
+	if o.EachWindow != "" && len(res.Verdicts) == 0 {
+		// A gate that judged nothing must not pass.
+		return &exitError{code: ExitError, err: fmt.Errorf("no window of %s has at least %d requests: nothing was checked (lower --min-requests or widen --each-window)", o.EachWindow, max(o.MinRequests, 1))}
+	}
 	var out bytes.Buffer
 	if o.Output == "json" {
 		err = render.CheckJSON(&out, res)
@@ -222,6 +227,11 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 func writeFileAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
+		// Name the file asked for, not the temporary one beside it.
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s: %w", path, pe.Err)
+		}
 		return err
 	}
 	if _, err := tmp.Write(data); err != nil {
@@ -237,5 +247,13 @@ func writeFileAtomic(path string, data []byte) error {
 		os.Remove(tmp.Name())
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		var le *os.LinkError
+		if errors.As(err, &le) {
+			return fmt.Errorf("%s: %w", path, le.Err)
+		}
+		return err
+	}
+	return nil
 }

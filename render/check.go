@@ -312,7 +312,7 @@ func CheckText(w io.Writer, r check.Result, color bool) error {
 		}
 	}
 	if r.SkippedWindows > 0 {
-		ew.printf("%s below --min-requests skipped\n", plural(int64(r.SkippedWindows), "window"))
+		ew.printf("%s skipped\n", skippedWindows(r))
 	}
 	ew.printf("%s\n", checkSummary(r, gs, color))
 	return ew.err
@@ -426,7 +426,7 @@ func GitHubSummary(w io.Writer, r check.Result) error {
 			ew.printf(" of %s", tlSize(float64(r.WindowSeconds)))
 		}
 		if r.SkippedWindows > 0 {
-			ew.printf(", %s below --min-requests skipped", plural(int64(r.SkippedWindows), "window"))
+			ew.printf(", %s skipped", skippedWindows(r))
 		}
 		ew.printf(".\n\n")
 	}
@@ -608,9 +608,20 @@ func (g checkGroup) junitBody() string {
 		}
 		return strings.Join(lines, "\n")
 	}
+	if g.failed != nil || !v.Pass {
+		return g.num.sentence(v)
+	}
 	s := g.num.comparison(v)
 	if b := g.num.against(v); b != "" {
 		s += " (" + b + ")"
 	}
 	return s
+}
+
+// skippedWindows says which windows were not evaluated and why.
+func skippedWindows(r check.Result) string {
+	if r.MinRequests > 0 {
+		return fmt.Sprintf("%s with fewer than %d requests (--min-requests)", plural(int64(r.SkippedWindows), "window"), r.MinRequests)
+	}
+	return fmt.Sprintf("%s without requests", plural(int64(r.SkippedWindows), "window"))
 }
