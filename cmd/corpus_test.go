@@ -98,7 +98,8 @@ func TestCorpusReport(t *testing.T) {
 			truth: "nginx-proxy", log: "gunicorn-access.log", skew: "skew_gunicorn_workers", family: "gunicorn",
 		},
 		{
-			name: "nginx-proxy directory --family nginx", args: []string{"--family", "nginx", filepath.Join(corpus, "nginx-proxy")},
+			// The JSON log of the same requests is the other way to read them.
+			name: "nginx-proxy JSON log", args: []string{filepath.Join(corpus, "nginx-proxy", "access.json.log.gz")},
 			truth: "nginx-proxy", log: "access-pid.log", skew: "skew_nginx_workers", family: "nginx", subSec: true,
 		},
 	}
@@ -154,13 +155,26 @@ func TestCorpusTwoFamilies(t *testing.T) {
 	for _, want := range []string{
 		"skewer: ",
 		"gunicorn (" + filepath.Join(dir, "gunicorn-access.log") + ")",
-		"nginx (" + filepath.Join(dir, "access-pid.log") + ")",
+		// the text and the JSON log of nginx
+		"nginx (" + filepath.Join(dir, "access-pid.log") + ", " + filepath.Join(dir, "access.json.log.gz") + ")",
 		"--family gunicorn",
 		"--family nginx",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("stderr: got %q, want it to contain %q", got, want)
 		}
+	}
+}
+
+// TestCorpusSameTrafficTwice: nginx-proxy holds the same requests in a
+// text and a JSON log; with --family nginx both are read and refused.
+func TestCorpusSameTrafficTwice(t *testing.T) {
+	dir := filepath.Join(testutil.Corpus(t), "nginx-proxy")
+	var stdout, stderr bytes.Buffer
+	code := cmd.Run(context.Background(), []string{"report", "--family", "nginx", dir}, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+	want := "skewer: " + filepath.Join(dir, "access-pid.log") + " and " + filepath.Join(dir, "access.json.log.gz") + " cover the same time"
+	if code != cmd.ExitError || !strings.HasPrefix(stderr.String(), want) {
+		t.Errorf("got exit %d, stderr %q; want %d and %q...", code, stderr.String(), cmd.ExitError, want)
 	}
 }
 

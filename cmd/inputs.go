@@ -25,6 +25,9 @@ type inputFlags struct {
 	Excludes       []string
 	Strict         bool
 	MaxRejectRatio float64
+	NginxConf      string
+	LogFormatName  string
+	Fields         []string
 	By             string
 	HostField      string
 	HostFromDir    bool
@@ -63,16 +66,9 @@ type candidate struct {
 
 // load reads every input of a run into one merged partial.
 func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, error) {
-	var fixed *parse.Format
-	if fl.LogFormat != "" {
-		f, err := parse.CompileLogFormat(fl.LogFormat)
-		if err != nil {
-			return nil, fmt.Errorf("--log-format: %w", err)
-		}
-		if !f.HasWorker() {
-			return nil, fmt.Errorf("--log-format %q has no worker PID field: %s", fl.LogFormat, noWorkerHelp)
-		}
-		fixed = f
+	fc, err := fl.formats()
+	if err != nil {
+		return nil, err
 	}
 	if len(paths) == 0 {
 		if s.InTerminal {
@@ -94,7 +90,7 @@ func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, er
 		}
 	}()
 	for _, src := range sources {
-		c, in, err := classify(src, s.In, fixed, fl, isPSFile(src, fl.PS))
+		c, in, err := classify(src, s.In, fc, fl, isPSFile(src, fl.PS))
 		if err != nil {
 			return nil, err
 		}
@@ -187,7 +183,7 @@ func formatHint(fl inputFlags) string {
 
 // classify opens and detects one source. It returns a candidate for access
 // logs with a worker field, and the input's description either way.
-func classify(src parse.Source, stdin io.Reader, fixed *parse.Format, fl inputFlags, forcePS bool) (*candidate, aggregate.Input, error) {
+func classify(src parse.Source, stdin io.Reader, fc *formatChoice, fl inputFlags, forcePS bool) (*candidate, aggregate.Input, error) {
 	want := fl.Format
 	in := aggregate.Input{Path: src.Path, Kind: string(parse.KindUnknown)}
 	rc, err := parse.Open(src, stdin)
@@ -217,6 +213,14 @@ func classify(src parse.Source, stdin io.Reader, fixed *parse.Format, fl inputFl
 		return nil, in, nil
 	}
 	f := d.Format
+	fixed, note := fc.fixed, ""
+	if fc.conf != nil && fixed == nil && (d.Kind == parse.KindAccess || d.Kind == parse.KindUnknown) {
+		g, why, err := fc.conf.FormatFor(src.Path)
+		if err != nil {
+			return ignore(err.Error())
+		}
+		fixed, note = g, why
+	}
 	switch {
 	case d.Kind == parse.KindSnapshots || d.Kind == parse.KindErrorLog && d.Server == "gunicorn":
 		if d.Kind == parse.KindErrorLog && fl.Family != "" && fl.Family != "gunicorn" {
@@ -235,15 +239,15 @@ func classify(src parse.Source, stdin io.Reader, fixed *parse.Format, fl inputFl
 		rc.Close()
 		return nil, in, nil
 	case d.Kind == parse.KindUnknown:
-		return ignore("no line looks like a known access log (gunicorn or nginx); pass --log-format with the server's format string")
+		return ignore("no line looks like a known access log (gunicorn, nginx, uWSGI, JSON); pass --log-format with the server's format string (Apache LogFormat and php-fpm access.format too; see skewer formats)")
 	case d.Kind != parse.KindAccess:
 		return ignore("not an access log: " + d.Why)
 	case d.Suggest != "":
-		return ignore(fmt.Sprintf("cannot tell which field is the worker PID; if it is the first bare number after the user agent, pass --log-format '%s'", d.Suggest))
+		return ignore(fmt.Sprintf("cannot tell which field is the worker PID; if it is the first bare number after the user agent, pass --log-format '%s', or the server's own format string (Apache: LogFormat with %%P, php-fpm: access.format with %%p)", d.Suggest))
 	case !f.HasWorker():
 		return ignore("access log without a worker field: " + noWorkerHelp)
 	}
-	if want != "" && want != "auto" && f.Family != want {
+	if fixed == nil && contains(familyNames, want) && f.Family != want {
 		return ignore(fmt.Sprintf("detected %s format, not --format %s", familyName(f.Family), want))
 	}
 	if fl.By != "" {
@@ -262,12 +266,18 @@ func classify(src parse.Source, stdin io.Reader, fixed *parse.Format, fl inputFl
 		}
 		f = g
 	}
+	if f.Zoneless() {
+		f = f.In(fl.loc) // uWSGI's date and zone-less strftime times: --tz
+	}
 	host := ""
 	if fl.HostFromDir {
 		host = parse.HostFromDir(src)
 	}
 	in.Format = f.Name
 	in.Note = f.Note
+	if note != "" {
+		in.Note = note
+	}
 	return &candidate{src: src, kind: parse.KindAccess, format: f, host: host, br: br, closer: rc}, in, nil
 }
 

@@ -57,8 +57,11 @@ gzip and zstd files are read transparently.`,
 func addInputFlags(c *cobra.Command, fl *inputFlags) {
 	f := c.Flags()
 	f.StringVar(&fl.LogFormat, "log-format", "", "the server's access log format `string`, gunicorn style (%(h)s ... %(p)s %(D)s) or nginx style ($remote_addr ... $pid $request_time)")
-	f.StringVar(&fl.Format, "format", "auto", "input format: auto (detected per file), gunicorn or nginx")
-	f.StringVar(&fl.Family, "family", "", "server `family` to account when the inputs hold several: gunicorn or nginx")
+	f.StringVar(&fl.Format, "format", "auto", "input `format`: auto (detected per file), gunicorn, nginx, combined, common, json, uwsgi, apache, phpfpm; with --log-format, the string's syntax")
+	f.StringVar(&fl.NginxConf, "nginx-conf", "", "read the log_format from this nginx configuration `FILE` (the one its access_log names for each log)")
+	f.StringVar(&fl.LogFormatName, "log-format-name", "", "with --nginx-conf, the log_format `NAME` to use for every log")
+	f.StringArrayVar(&fl.Fields, "field", nil, "JSON logs: map a `ROLE=NAME` (worker, time, duration, status, path, host); repeatable")
+	f.StringVar(&fl.Family, "family", "", "server `family` to account when the inputs hold several: gunicorn, nginx, uwsgi, apache, phpfpm")
 	f.StringArrayVar(&fl.Excludes, "exclude-path", nil, "drop requests whose path matches `GLOB` (e.g. /healthz); repeatable")
 	f.BoolVar(&fl.Strict, "strict", false, "exit 2 when any line is rejected")
 	f.StringVar(&fl.By, "by", "", "key workers by this `FIELD` of the format instead of the PID (e.g. upstream_addr, upstream_http_x_worker_pid)")
@@ -91,15 +94,17 @@ func (fl *inputFlags) validate() error {
 	if err := fl.procFlags.validate(); err != nil {
 		return err
 	}
-	switch fl.Format {
-	case "auto", "gunicorn", "nginx":
-	default:
-		return fmt.Errorf("--format %q: want auto, gunicorn or nginx", fl.Format)
+	if !contains(formatNames, fl.Format) {
+		return fmt.Errorf("--format %q: want one of %s", fl.Format, strings.Join(formatNames, ", "))
 	}
-	switch fl.Family {
-	case "", "gunicorn", "nginx":
-	default:
-		return fmt.Errorf("--family %q: want gunicorn or nginx", fl.Family)
+	if fl.Family != "" && !contains(familyNames, fl.Family) {
+		return fmt.Errorf("--family %q: want one of %s", fl.Family, strings.Join(familyNames, ", "))
+	}
+	if fl.LogFormatName != "" && fl.NginxConf == "" {
+		return fmt.Errorf("--log-format-name needs --nginx-conf")
+	}
+	if fl.NginxConf != "" && fl.LogFormat != "" {
+		return fmt.Errorf("--nginx-conf and --log-format: pass one of them")
 	}
 	if fl.MaxRejectRatio < 0 || fl.MaxRejectRatio > 1 {
 		return fmt.Errorf("--max-reject-ratio %g: want a ratio from 0 to 1", fl.MaxRejectRatio)

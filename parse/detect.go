@@ -55,7 +55,7 @@ func Detect(sample []byte, atEOF bool) Detection {
 	}
 	switch {
 	case countIf(lines, isJSONLine) > len(lines)/2:
-		return Detection{Kind: KindJSON, Why: "JSON lines (JSON access logs are not supported yet)"}
+		return Detection{Kind: KindJSON, Why: "JSON lines without a status, request, path or duration key"}
 	case countIf(lines, isGunicornErrorLine) > 0:
 		return Detection{Kind: KindErrorLog, Why: "gunicorn error log", Server: "gunicorn"}
 	case countIf(lines, isAppErrorLine) > 0:

@@ -25,6 +25,11 @@ const (
 	fQuoted               // a skipped field whose value may hold the closing quote (gunicorn does not escape)
 	fKey                  // the worker key chosen with --by: any value
 	fHost                 // the host a line comes from (--host-field)
+	fEpochSec             // 1795629056 (Apache %{sec}t, strftime %s)
+	fEpochMilli           // 1795629056866 (Apache %{msec}t)
+	fEpochMicro           // 1795629056866123 (Apache %{usec}t)
+	fTimeLayout           // a strftime time (Apache %{format}t, php-fpm %{format}t): Format.layout
+	fDurMsDec             // decimal milliseconds (php-fpm %{mili}d)
 )
 
 // field is one variable part of a format, followed by the literal text that
@@ -52,7 +57,7 @@ func howFor(fl field, last bool) howEnd {
 	switch {
 	case len(fl.after) == 0 && last:
 		return endLine
-	case len(fl.after) == 0:
+	case len(fl.after) == 0, fl.kind == fTimeLayout: // a layout's width is its shape
 		return endShape
 	case fl.kind == fTimeCLF:
 		return endTime
@@ -85,6 +90,8 @@ type Format struct {
 	// startStamp says the time field is the request's start (Apache,
 	// php-fpm): the end is that time plus the duration.
 	startStamp bool
+	// layout reads the fTimeLayout field, if any.
+	layout *timeLayout
 	// The fast path reads fields[:head] left to right and fields[tail:]
 	// right to left from the end of the line, and skips the fields between,
 	// which skewer does not use (referer, user agent). head == tail when
@@ -131,14 +138,18 @@ func (f *Format) HasWorker() bool { return f.has(fPID) || f.has(fKey) }
 
 // HasDuration reports whether the format has a request time field.
 func (f *Format) HasDuration() bool {
-	return f.has(fDurMicros) || f.has(fDurMillis) || f.has(fDurSeconds)
+	return f.has(fDurMicros) || f.has(fDurMillis) || f.has(fDurSeconds) || f.has(fDurMsDec)
 }
 
 // SubSecond reports whether the format's end times have sub-second resolution.
-func (f *Format) SubSecond() bool { return f.has(fMsec) }
+func (f *Format) SubSecond() bool {
+	return f.has(fMsec) || f.has(fEpochMilli) || f.has(fEpochMicro) || f.layout != nil && f.layout.frac && f.has(fTimeLayout)
+}
 
 // HasTime reports whether the format has an end-of-request time.
-func (f *Format) HasTime() bool { return f.has(fMsec) || f.has(fTimeCLF) || f.has(fTimeISO) }
+func (f *Format) HasTime() bool {
+	return f.has(fMsec) || f.has(fTimeCLF) || f.has(fTimeISO) || f.has(fEpochSec) || f.has(fEpochMilli) || f.has(fEpochMicro) || f.has(fTimeLayout)
+}
 
 func (f *Format) has(k fieldKind) bool {
 	if f.custom != nil {
@@ -165,6 +176,7 @@ type matchState struct {
 	lastTime [32]byte
 	lastLen  int
 	lastUS   int64
+	layout   *timeLayout // the format's strftime time
 }
 
 // lineMatcher reads one line of a format that is not a sequence of literals
@@ -181,9 +193,10 @@ type lineMatcher interface {
 
 // match parses line into st.rec. It returns ReasonNone on success.
 func (f *Format) match(line []byte, st *matchState) Reason {
+	st.layout = f.layout
 	r := f.matchLine(line, st)
 	if r == ReasonNone && f.startStamp && st.rec.HasTime && st.rec.Duration > 0 {
-		st.rec.Time += st.rec.Duration
+		r = endFromStart(st.rec)
 	}
 	return r
 }
@@ -473,6 +486,12 @@ func (f *Format) extent(line []byte, start, pos int, fl *field, last bool) (int,
 	if fl.kind == fTimeCLF && pos == start && hasAt(line, start+26, fl.after) {
 		return start + 26, true
 	}
+	if fl.kind == fTimeLayout && f.layout != nil {
+		if pos != start || !hasAt(line, start+f.layout.width, fl.after) {
+			return 0, false
+		}
+		return start + f.layout.width, true
+	}
 	var k int
 	if fl.how == endLong {
 		k = indexLit(line[pos:], fl.after)
@@ -633,8 +652,10 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 		rec.Time, rec.HasTime, rec.SubSecond = t, true, true
 	case fStatus:
 		return storeStatus(v, rec)
-	case fDurMicros, fDurMillis, fDurSeconds:
+	case fDurMicros, fDurMillis, fDurSeconds, fDurMsDec:
 		return storeDuration(k, v, rec)
+	case fEpochSec, fEpochMilli, fEpochMicro, fTimeLayout:
+		return st.storeTime(k, v)
 	case fRequest:
 		rec.request = v
 	case fPath:
@@ -728,6 +749,9 @@ func storeDuration(k fieldKind, v []byte, rec *Record) Reason {
 		us *= 1000
 	case fDurSeconds:
 		us, ok = parseDecimal(v)
+	case fDurMsDec:
+		us, ok = parseDecimal(v)
+		us /= 1000
 	}
 	if !ok {
 		return ReasonBadDur
