@@ -52,7 +52,12 @@ type recentWorker struct {
 
 // lookup returns the accumulator of worker key k, creating it.
 func (p *Partial) lookup(k []byte) *workerAcc {
-	slot := &p.recent[(int(k[len(k)-1])+31*len(k)+7*int(k[0]))&63]
+	// PIDs differ most in their last digits: hash the last three bytes.
+	h := uint(len(k))
+	for _, c := range k[max(0, len(k)-3):] {
+		h = h*37 + uint(c)
+	}
+	slot := &p.recent[h&63]
 	if int(slot.n) == len(k) && string(slot.key[:slot.n]) == string(k) {
 		return slot.acc
 	}
