@@ -101,7 +101,15 @@ func expand(paths []string) ([]Source, error) {
 			if err != nil {
 				return fmt.Errorf("%s: %w", path, unwrapPathError(err))
 			}
-			if d.Type().IsRegular() {
+			regular := d.Type().IsRegular()
+			if d.Type()&fs.ModeSymlink != 0 {
+				// A link to a file is read (once: Expand drops a second
+				// path to the same file); links to folders are not
+				// followed, so a walk cannot loop.
+				info, err := os.Stat(path)
+				regular = err == nil && info.Mode().IsRegular()
+			}
+			if regular {
 				walked = append(walked, Source{Path: path, Walked: true, Root: p})
 			}
 			return nil

@@ -47,6 +47,44 @@ func writeFile(t testing.TB, path string, b []byte) {
 	}
 }
 
+// TestExpandLinks: in a walk a link to a file is read, once even when its
+// target is in the walk too; a link to a folder is not followed.
+func TestExpandLinks(t *testing.T) {
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	for _, d := range []string{"logs", "other"} {
+		if err := os.MkdirAll(p(d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"logs/a.log", "other/b.log"} {
+		if err := os.WriteFile(p(f), []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{"logs/to-a.log": "logs/a.log", "logs/to-b.log": "other/b.log", "logs/to-other": "other"}
+	for link, target := range links {
+		if err := os.Symlink(p(target), p(link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, dups, err := Expand([]string{p("logs")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, s := range got {
+		paths = append(paths, strings.TrimPrefix(s.Path, dir+string(filepath.Separator)))
+	}
+	// logs/to-a.log is a second path to logs/a.log: read once.
+	if want := []string{"logs/a.log", "logs/to-b.log"}; !reflect.DeepEqual(paths, want) {
+		t.Errorf("got %q, want %q", paths, want)
+	}
+	if want := []string{p("logs/to-a.log") + " is the same file as " + p("logs/a.log") + ": read once"}; !reflect.DeepEqual(dups, want) {
+		t.Errorf("dups: got %q, want %q", dups, want)
+	}
+}
+
 func TestHostFromDir(t *testing.T) {
 	tests := []struct {
 		name string
