@@ -82,10 +82,13 @@ func newRootCmd(s IO) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "skewer",
 		Short: "Which worker did the work, when, and does the imbalance matter?",
-		Long: `skewer reads the access logs of pre-fork web servers (gunicorn, nginx), accounts
-requests and busy time per worker PID, and measures how unevenly the load is spread.`,
+		Long: `skewer reads the access logs of pre-fork web servers (gunicorn, nginx, uWSGI,
+Apache, php-fpm), their error logs and process snapshots, accounts requests, busy
+time and CPU time per worker PID, and measures how unevenly the load is spread.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// Only the commands of the design: no generated completion command.
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
