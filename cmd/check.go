@@ -56,16 +56,7 @@ error. With GITHUB_ACTIONS=true (or --github) failures are also written as
   skewer report -o json access.log > baseline.json
   skewer check --baseline baseline.json -t 'gini<=baseline+0.05' -t 'effective_workers>=baseline*0.9' new.log
   skewer check --each-window 5m --min-requests 200 -t 'top1_share<0.5' access.log`,
-		RunE: func(c *cobra.Command, args []string) error {
-			opts.Paths = args
-			if err := opts.validate(); err != nil {
-				return &exitError{code: ExitError, err: usageErr(c, err)}
-			}
-			if runF != nil {
-				return runF(c.Context(), opts)
-			}
-			return runCheck(c.Context(), opts)
-		},
+		RunE: runCommand(opts, &opts.Paths, runF, runCheck),
 	}
 	addInputFlags(c, &opts.Inputs)
 	addRangeFlags(c, &opts.Inputs.windowFlags)

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/skewer-dev/skewer/parse"
@@ -48,7 +49,7 @@ func (fl *inputFlags) formats() (*formatChoice, error) {
 		roles := map[string]string{}
 		for _, f := range fl.Fields {
 			role, name, ok := strings.Cut(f, "=")
-			if !ok || name == "" || !contains(jsonRoles, role) {
+			if !ok || name == "" || !slices.Contains(jsonRoles, role) {
 				return nil, fmt.Errorf("--field %q: want ROLE=NAME with ROLE one of %s", f, strings.Join(jsonRoles, ", "))
 			}
 			roles[role] = name
@@ -75,13 +76,4 @@ func (fl *inputFlags) formats() (*formatChoice, error) {
 		return nil, fmt.Errorf("%s has no worker PID field: %s (or pass --by FIELD)", what, noWorkerHelp)
 	}
 	return fc, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -139,10 +140,11 @@ func readAccess(ctx context.Context, s IO, ld *loaded, cands []*candidate, fl in
 	for _, r := range rejections {
 		fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(r))
 	}
-	if fl.HostField != "" {
-		// Hosts inside the lines: two files may hold two hosts' traffic.
-	} else if err := sameTraffic(cands, parts); err != nil {
-		return err
+	// With hosts inside the lines, two files may hold two hosts' traffic.
+	if fl.HostField == "" {
+		if err := sameTraffic(cands, parts); err != nil {
+			return err
+		}
 	}
 	for i, c := range cands {
 		p := parts[i]
@@ -247,7 +249,7 @@ func classify(src parse.Source, stdin io.Reader, fc *formatChoice, fl inputFlags
 	case !f.HasWorker():
 		return ignore("access log without a worker field: " + noWorkerHelp)
 	}
-	if fixed == nil && contains(familyNames, want) && f.Family != want {
+	if fixed == nil && slices.Contains(familyNames, want) && f.Family != want {
 		return ignore(fmt.Sprintf("detected %s format, not --format %s", familyName(f.Family), want))
 	}
 	if fl.By != "" {

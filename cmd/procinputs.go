@@ -99,7 +99,7 @@ func readProcs(s IO, ld *loaded, aux []*candidate, fl inputFlags) error {
 			}
 			in.Format = "ps"
 			in.Lines, in.Parsed, in.Rejected = st.Lines, st.Rows, st.Skipped
-			in.Note = plural(len(got), "snapshot")
+			in.Note = render.Plural(int64(len(got)), "snapshot")
 			ld.warnings = append(ld.warnings, st.Warnings...)
 			if st.ZoneGuessed && fl.TZ == "UTC" {
 				ld.warnings = append(ld.warnings, fmt.Sprintf("%s: times without a zone were read as UTC (--tz sets the zone)", c.src.Path))
@@ -112,7 +112,7 @@ func readProcs(s IO, ld *loaded, aux []*candidate, fl inputFlags) error {
 			}
 			in.Format = "gunicorn"
 			in.Lines, in.Parsed = st.Lines, st.Events
-			in.Note = plural(len(got), "lifecycle event")
+			in.Note = render.Plural(int64(len(got)), "lifecycle event")
 			events = append(events, got...)
 		}
 	}
@@ -131,12 +131,4 @@ func readProcs(s IO, ld *loaded, aux []*candidate, fl inputFlags) error {
 	}
 	ld.procs = pr
 	return nil
-}
-
-// plural writes "1 snapshot" or "2 snapshots".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -34,16 +34,7 @@ gzip and zstd files are read transparently.`,
   skewer report /var/log/gunicorn/
   skewer report --log-format '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(p)s %(D)s' access.log
   skewer report --workers 17 -o json access.log.* > report.json`,
-		RunE: func(c *cobra.Command, args []string) error {
-			opts.Paths = args
-			if err := opts.validate(); err != nil {
-				return &exitError{code: ExitError, err: usageErr(c, err)}
-			}
-			if runF != nil {
-				return runF(c.Context(), opts)
-			}
-			return runReport(c.Context(), opts)
-		},
+		RunE: runCommand(opts, &opts.Paths, runF, runReport),
 	}
 	addInputFlags(c, &opts.Inputs)
 	addWindowFlags(c, &opts.Inputs.windowFlags, "account per time window of `SIZE` (30s, 10m, 1h, 1d, or auto) into windows[] of -o json")
@@ -94,10 +85,10 @@ func (fl *inputFlags) validate() error {
 	if err := fl.procFlags.validate(); err != nil {
 		return err
 	}
-	if !contains(formatNames, fl.Format) {
+	if !slices.Contains(formatNames, fl.Format) {
 		return fmt.Errorf("--format %q: want one of %s", fl.Format, strings.Join(formatNames, ", "))
 	}
-	if fl.Family != "" && !contains(familyNames, fl.Family) {
+	if fl.Family != "" && !slices.Contains(familyNames, fl.Family) {
 		return fmt.Errorf("--family %q: want one of %s", fl.Family, strings.Join(familyNames, ", "))
 	}
 	if fl.LogFormatName != "" && fl.NginxConf == "" {

@@ -42,16 +42,7 @@ windows over the span. Inputs are read as by 'skewer report'.`,
   skewer timeline --window 1h --top 5 /var/log/gunicorn/
   skewer timeline --ps ps.log --metric cpu access.log
   skewer timeline -o csv access.log > windows.csv`,
-		RunE: func(c *cobra.Command, args []string) error {
-			opts.Paths = args
-			if err := opts.validate(); err != nil {
-				return &exitError{code: ExitError, err: usageErr(c, err)}
-			}
-			if runF != nil {
-				return runF(c.Context(), opts)
-			}
-			return runTimeline(c.Context(), opts)
-		},
+		RunE: runCommand(opts, &opts.Paths, runF, runTimeline),
 	}
 	addInputFlags(c, &opts.Inputs)
 	addWindowFlags(c, &opts.Inputs.windowFlags, "window `SIZE` (30s, 10m, 1h, 1d; default: automatic, about 60 windows)")

@@ -32,11 +32,12 @@ var Stdin = Source{Path: "-"}
 
 // Expand turns command-line paths into sources: files as given, directories
 // walked recursively, "-" as standard input. Sources are sorted by path, so
-// that nothing downstream depends on the order of the arguments; a file
-// reached twice (named and inside a named directory, or through a link) is
-// kept once and named in dups.
-func Expand(paths []string) (sources []Source, dups []string, err error) {
-	out, err := expand(paths)
+// that nothing downstream depends on the order of the arguments. notes name
+// what a walk did not read: a file reached twice (named and inside a named
+// directory, or through a link) is kept once, and links to folders and
+// special files (sockets, pipes) are passed over.
+func Expand(paths []string) (sources []Source, notes []string, err error) {
+	out, notes, err := expand(paths)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -64,25 +65,24 @@ func Expand(paths []string) (sources []Source, dups []string, err error) {
 		}
 		switch {
 		case dup == src.Path:
-			dups = append(dups, fmt.Sprintf("%s is given twice: read once", src.Path))
+			notes = append(notes, fmt.Sprintf("%s is given twice: read once", src.Path))
 			continue
 		case dup != "":
-			dups = append(dups, fmt.Sprintf("%s is the same file as %s: read once", src.Path, dup))
+			notes = append(notes, fmt.Sprintf("%s is the same file as %s: read once", src.Path, dup))
 			continue
 		}
 		seen = append(seen, seenFile{info, src.Path})
 		sources = append(sources, src)
 	}
-	return sources, dups, nil
+	return sources, notes, nil
 }
 
-func expand(paths []string) ([]Source, error) {
-	var out []Source
+func expand(paths []string) (out []Source, notes []string, err error) {
 	stdin := false
 	for _, p := range paths {
 		if p == "-" {
 			if stdin {
-				return nil, fmt.Errorf("- (standard input) is given twice")
+				return nil, nil, fmt.Errorf("- (standard input) is given twice")
 			}
 			stdin = true
 			out = append(out, Stdin)
@@ -90,7 +90,7 @@ func expand(paths []string) ([]Source, error) {
 		}
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+			return nil, nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
 		}
 		if !info.IsDir() {
 			out = append(out, Source{Path: p})
@@ -101,25 +101,38 @@ func expand(paths []string) ([]Source, error) {
 			if err != nil {
 				return fmt.Errorf("%s: %w", path, unwrapPathError(err))
 			}
-			regular := d.Type().IsRegular()
-			if d.Type()&fs.ModeSymlink != 0 {
+			if d.IsDir() {
+				return nil
+			}
+			mode := d.Type()
+			if mode&fs.ModeSymlink != 0 {
 				// A link to a file is read (once: Expand drops a second
 				// path to the same file); links to folders are not
 				// followed, so a walk cannot loop.
 				info, err := os.Stat(path)
-				regular = err == nil && info.Mode().IsRegular()
+				switch {
+				case err != nil:
+					notes = append(notes, fmt.Sprintf("%s: a broken link, not read", path))
+					return nil
+				case info.IsDir():
+					notes = append(notes, fmt.Sprintf("%s: a link to a folder, not followed", path))
+					return nil
+				}
+				mode = info.Mode().Type()
 			}
-			if regular {
-				walked = append(walked, Source{Path: path, Walked: true, Root: p})
+			if !mode.IsRegular() {
+				notes = append(notes, fmt.Sprintf("%s: not a regular file, not read", path))
+				return nil
 			}
+			walked = append(walked, Source{Path: path, Walked: true, Root: p})
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, walked...)
 	}
-	return out, nil
+	return out, notes, nil
 }
 
 func unwrapPathError(err error) error {

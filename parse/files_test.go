@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
@@ -48,7 +49,8 @@ func writeFile(t testing.TB, path string, b []byte) {
 }
 
 // TestExpandLinks: in a walk a link to a file is read, once even when its
-// target is in the walk too; a link to a folder is not followed.
+// target is in the walk too; a link to a folder is not followed, and it,
+// a broken link and a pipe are named in the notes.
 func TestExpandLinks(t *testing.T) {
 	dir := t.TempDir()
 	p := func(name string) string { return filepath.Join(dir, name) }
@@ -62,11 +64,14 @@ func TestExpandLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	links := map[string]string{"logs/to-a.log": "logs/a.log", "logs/to-b.log": "other/b.log", "logs/to-other": "other"}
+	links := map[string]string{"logs/to-a.log": "logs/a.log", "logs/to-b.log": "other/b.log", "logs/to-other": "other", "logs/zz-broken": "gone"}
 	for link, target := range links {
 		if err := os.Symlink(p(target), p(link)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := syscall.Mkfifo(p("logs/pipe"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	got, dups, err := Expand([]string{p("logs")})
 	if err != nil {
@@ -80,7 +85,15 @@ func TestExpandLinks(t *testing.T) {
 	if want := []string{"logs/a.log", "logs/to-b.log"}; !reflect.DeepEqual(paths, want) {
 		t.Errorf("got %q, want %q", paths, want)
 	}
-	if want := []string{p("logs/to-a.log") + " is the same file as " + p("logs/a.log") + ": read once"}; !reflect.DeepEqual(dups, want) {
+	// Nothing is passed over without a note: the walk's notes in path
+	// order, then the file reached twice.
+	want := []string{
+		p("logs/pipe") + ": not a regular file, not read",
+		p("logs/to-other") + ": a link to a folder, not followed",
+		p("logs/zz-broken") + ": a broken link, not read",
+		p("logs/to-a.log") + " is the same file as " + p("logs/a.log") + ": read once",
+	}
+	if !reflect.DeepEqual(dups, want) {
 		t.Errorf("dups: got %q, want %q", dups, want)
 	}
 }

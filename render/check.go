@@ -219,7 +219,7 @@ func (g checkGroup) windowCount() string {
 	n := len(g.verdicts)
 	switch {
 	case !g.pass():
-		return fmt.Sprintf("%d of %s failed", len(g.failed), plural(int64(n), "window"))
+		return fmt.Sprintf("%d of %s failed", len(g.failed), Plural(int64(n), "window"))
 	case n == 1:
 		return "held in 1 window"
 	}
@@ -239,7 +239,7 @@ func windowRange(v check.Verdict) string {
 // windowLine describes one failing window: "2026-11-25T17:05:00Z to
 // 17:10:00Z  top1_share 0.612  1234 requests (baseline 0.301, +0.311)".
 func (f numFormat) windowLine(v check.Verdict, sep string) string {
-	s := windowRange(v) + sep + v.Metric + " " + f.value(v.Observed) + sep + plural(v.Requests, "request")
+	s := windowRange(v) + sep + v.Metric + " " + f.value(v.Observed) + sep + Plural(v.Requests, "request")
 	if b := f.against(v); b != "" {
 		s += " (" + b + ")"
 	}
@@ -250,9 +250,9 @@ func (f numFormat) windowLine(v check.Verdict, sep string) string {
 // windows "2 thresholds over 5 windows of 5m: 1 passed, 1 failed".
 func checkSummary(r check.Result, gs []checkGroup, color bool) string {
 	passed, failed, windows, windowed := checkTally(gs)
-	lead := plural(int64(len(gs)), "threshold")
+	lead := Plural(int64(len(gs)), "threshold")
 	if windowed {
-		lead += " over " + plural(int64(windows), "window")
+		lead += " over " + Plural(int64(windows), "window")
 		if r.WindowSeconds > 0 {
 			lead += " of " + tlSize(float64(r.WindowSeconds))
 		}
@@ -348,7 +348,7 @@ func CheckJSON(w io.Writer, r check.Result) error {
 // skippedWindows says which windows were not evaluated and why.
 func skippedWindows(r check.Result) string {
 	if r.MinRequests > 0 {
-		return fmt.Sprintf("%s with fewer than %d requests (--min-requests)", plural(int64(r.SkippedWindows), "window"), r.MinRequests)
+		return fmt.Sprintf("%s with fewer than %d requests (--min-requests)", Plural(int64(r.SkippedWindows), "window"), r.MinRequests)
 	}
-	return fmt.Sprintf("%s without requests", plural(int64(r.SkippedWindows), "window"))
+	return fmt.Sprintf("%s without requests", Plural(int64(r.SkippedWindows), "window"))
 }

@@ -45,7 +45,7 @@ func GitHubAnnotations(w io.Writer, r check.Result, max int) error {
 			ghProperty.Replace("skewer check: "+g.first().Threshold), ghData.Replace(g.message()))
 	}
 	if more := failed - shown; more > 0 {
-		ew.printf("::warning title=skewer check::%s not shown\n", ghData.Replace(plural(int64(more), "more failing threshold")))
+		ew.printf("::warning title=skewer check::%s not shown\n", ghData.Replace(Plural(int64(more), "more failing threshold")))
 	}
 	return ew.err
 }
@@ -60,7 +60,7 @@ func (g checkGroup) message() string {
 	lines := []string{v.Metric + " " + g.num.condition(v) + ": " + g.windowCount()}
 	for i, f := range g.failed {
 		if i == annotationWindows {
-			lines = append(lines, fmt.Sprintf("and %s", plural(int64(len(g.failed)-i), "more failing window")))
+			lines = append(lines, fmt.Sprintf("and %s", Plural(int64(len(g.failed)-i), "more failing window")))
 			break
 		}
 		lines = append(lines, g.num.windowLine(f, ", "))
@@ -77,15 +77,15 @@ func GitHubSummary(w io.Writer, r check.Result) error {
 	passed, failed, windows, windowed := checkTally(gs)
 	ew.printf("## skewer check\n\n")
 	if failed > 0 {
-		ew.printf("❌ **Failed:** %d of %s failed.\n\n", failed, plural(int64(len(gs)), "threshold"))
+		ew.printf("❌ **Failed:** %d of %s failed.\n\n", failed, Plural(int64(len(gs)), "threshold"))
 	} else {
-		ew.printf("✅ **Passed:** all %s held.\n\n", plural(int64(passed), "threshold"))
+		ew.printf("✅ **Passed:** all %s held.\n\n", Plural(int64(passed), "threshold"))
 	}
 	if r.Baseline != "" {
 		ew.printf("Baseline: %s\n\n", mdText(r.Baseline))
 	}
 	if windowed {
-		ew.printf("Evaluated per window: %s", plural(int64(windows), "window"))
+		ew.printf("Evaluated per window: %s", Plural(int64(windows), "window"))
 		if r.WindowSeconds > 0 {
 			ew.printf(" of %s", tlSize(float64(r.WindowSeconds)))
 		}

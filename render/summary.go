@@ -71,19 +71,19 @@ func Footnotes(rep *aggregate.Report) []string {
 		out = append(out, fmt.Sprintf("%d of --workers %d slots never appeared in the log: counted as idle workers with 0 requests", rep.IdleSlots, rep.Configured))
 	}
 	if rep.Unattributed > 0 {
-		out = append(out, fmt.Sprintf("%s had no worker key (unattributed: outside the shares)", plural(rep.Unattributed, "request")))
+		out = append(out, fmt.Sprintf("%s had no worker key (unattributed: outside the shares)", Plural(rep.Unattributed, "request")))
 	}
 	if n := rep.Excluded - rep.OutOfRange; n > 0 {
-		out = append(out, fmt.Sprintf("%s excluded by --exclude-path", plural(n, "request")))
+		out = append(out, fmt.Sprintf("%s excluded by --exclude-path", Plural(n, "request")))
 	}
 	if rep.OutOfRange > 0 {
-		out = append(out, fmt.Sprintf("%s outside --since/--until", plural(rep.OutOfRange, "request")))
+		out = append(out, fmt.Sprintf("%s outside --since/--until", Plural(rep.OutOfRange, "request")))
 	}
 	for _, m := range rep.Masters {
 		out = append(out, fmt.Sprintf("master %d (%s) is not counted as a worker", m.PID, familyName(m.Family)))
 	}
 	if rep.Restarts != nil && *rep.Restarts > 0 {
-		out = append(out, fmt.Sprintf("%s restarted (the error log names why in the exit column)", plural(int64(*rep.Restarts), "worker")))
+		out = append(out, fmt.Sprintf("%s restarted (the error log names why in the exit column)", Plural(int64(*rep.Restarts), "worker")))
 	}
 	if !rep.Durations && rep.Lines.Total > 0 {
 		out = append(out, "the log has no request time: request seconds, concurrency and percentiles are unknown")
@@ -101,8 +101,8 @@ func skewLine(s aggregate.Skew) string {
 		fixed(s.MaxMean, 2), fixed(s.CV, 3), fixed(s.Jain, 3), fixed(s.EffectiveWorkers, 1), s.Workers, s.ActiveWorkers)
 }
 
-// plural writes "1 request" or "2 requests".
-func plural(n int64, noun string) string {
+// Plural writes "1 request" or "2 requests".
+func Plural(n int64, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}

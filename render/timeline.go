@@ -124,7 +124,7 @@ func DominanceTable(w io.Writer, rep *aggregate.Report, color bool) error {
 		return ew.err
 	}
 	ew.printf("%s (on top: %s times the next worker in the window)\n",
-		tlBold(fmt.Sprintf("busiest worker: %s", plural(int64(len(d.Changes)), "change")), color), tlLead())
+		tlBold(fmt.Sprintf("busiest worker: %s", Plural(int64(len(d.Changes)), "change")), color), tlLead())
 	t := tlTable(ew, []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight})
 	t.Header([]string{"at", "from → to", "before", "after"})
 	for _, c := range d.Changes {
@@ -166,7 +166,7 @@ func tlNoChange(d *aggregate.Dominance) string {
 		return fmt.Sprintf("%s: no window had a worker clearly on top (%s times the next)", noChange, tlLead())
 	}
 	s := d.Longest[0]
-	return fmt.Sprintf("%s: only %s was ever on top (longest run %s)", noChange, s.Key, plural(int64(s.Windows), "window"))
+	return fmt.Sprintf("%s: only %s was ever on top (longest run %s)", noChange, s.Key, Plural(int64(s.Windows), "window"))
 }
 
 // tlLead is aggregate.ClearLead as a plain number.
@@ -248,7 +248,7 @@ func tlCaption(rep *aggregate.Report, top int) string {
 	}
 	var b strings.Builder
 	first, last := rep.Windows[0], rep.Windows[len(rep.Windows)-1]
-	b.WriteString(plural(int64(len(rep.Windows)), "window"))
+	b.WriteString(Plural(int64(len(rep.Windows)), "window"))
 	if rep.WindowSeconds != nil {
 		b.WriteString(" of " + tlSize(*rep.WindowSeconds))
 	}
