@@ -5,6 +5,7 @@ package aggregate
 
 import (
 	"path"
+	"time"
 
 	"github.com/DataDog/sketches-go/ddsketch"
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
@@ -92,7 +93,9 @@ type workerAcc struct {
 // NewPartial returns an empty Partial that drops requests whose path matches
 // one of the excludes globs (path.Match syntax).
 func NewPartial(excludes []string) *Partial {
-	return &Partial{workers: map[string]*workerAcc{}, excludes: excludes, RejectedBy: map[parse.Reason]int64{}, SubSecond: true}
+	p := &Partial{workers: map[string]*workerAcc{}, excludes: excludes, RejectedBy: map[parse.Reason]int64{}, SubSecond: true}
+	p.win = windowing{on: true, auto: true, width: int64(WindowSizes[0] / time.Microsecond)}
+	return p
 }
 
 // SetHost keys every worker of this partial as host/worker (--host-from-dir).

@@ -40,6 +40,9 @@ type Procs struct {
 	Restarts *int
 	// Notes are warnings for the report.
 	Notes []string
+	// snapFirst and snapLast are the times of the first and last timed
+	// snapshots (unix µs; 0 without): they bound what snapshots know.
+	snapFirst, snapLast int64
 }
 
 // ProcWorker is one worker process.
@@ -262,6 +265,9 @@ func (pr *Procs) account(snaps []parse.Snapshot, workers roles) {
 	var firstTime int64
 	if len(snaps) > 0 {
 		firstTime = snaps[0].Time
+		if pr.Timed {
+			pr.snapFirst, pr.snapLast = firstTime, snaps[len(snaps)-1].Time
+		}
 	}
 	byPID := map[int64][]sighting{}
 	for si, s := range snaps {

@@ -888,14 +888,26 @@ func TestFinishIdleSlotsWithProcs(t *testing.T) {
 			idle: 1,
 		},
 		{
-			// 103 is seen at 100 and 110 s only, after 101 and 102: at most
-			// 2 alive at once, 4 − 2 = 2 idle slots.
-			name: "snapshot worker alive later",
+			// 103 started at 95 s (its STIME) and is seen at 100 and 110 s,
+			// after 101 and 102: at most 2 alive at once, 4 − 2 = 2 idle
+			// slots.
+			name: "snapshot worker born later",
+			snaps: []parse.Snapshot{
+				at(100, m, started(ps(103, 100, 0, 1, gWorker), t0/sec+95, "")),
+				at(110, m, started(ps(103, 100, 0, 1, gWorker), t0/sec+95, "")),
+			},
+			idle: 2,
+		},
+		{
+			// 103 is in the first snapshot (100 s) with no known start: it
+			// may have been alive before it, beside 101 and 102, so 3 were
+			// alive at once: 4 − 3 = 1 idle slot.
+			name: "snapshot worker of unknown start",
 			snaps: []parse.Snapshot{
 				at(100, m, ps(103, 100, 0, 1, gWorker)),
 				at(110, m, ps(103, 100, 0, 1, gWorker)),
 			},
-			idle: 2,
+			idle: 1,
 		},
 	}
 	for _, tt := range tests {

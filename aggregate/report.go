@@ -1,7 +1,6 @@
 package aggregate
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,9 +38,16 @@ type Report struct {
 	// KeyField names what workers are keyed by: "pid", or the --by field.
 	KeyField string `json:"key_field"`
 
-	// IdleSlots is how many --workers slots never appeared in the log; they
-	// count in the skew as workers with nothing done.
+	// IdleSlots is how many --workers slots were never filled: per host,
+	// --workers minus the most workers alive at once. They count in the
+	// skew as workers with nothing done.
 	IdleSlots int `json:"idle_slots"`
+	// HostSkew is each host's own skew (its workers and idle slots) when
+	// inputs come from several hosts; Skew is the cross-host figure.
+	HostSkew []HostSkew `json:"host_skew,omitempty"`
+	// Populations is who was alive when and what each served per window,
+	// for per-window figures at any width.
+	Populations *Populations `json:"-"`
 	// Configured is the --workers value, 0 when not given.
 	Configured int `json:"-"`
 	// Durations reports whether the logs carried request times.
@@ -102,6 +108,11 @@ type Worker struct {
 	RSSLastBytes    *int64           `json:"rss_last_bytes"`
 	// CPUSecondsPerRequest is CPU seconds / requests.
 	CPUSecondsPerRequest *float64 `json:"cpu_seconds_per_request"`
+	// AliveFrom and AliveTo are when the worker was alive, from the
+	// strongest source (AliveSource); null when the run has no times.
+	AliveFrom   *string `json:"alive_from"`
+	AliveTo     *string `json:"alive_to"`
+	AliveSource *string `json:"alive_source"`
 }
 
 // Window is one time window of a timeline.
@@ -111,7 +122,22 @@ type Window struct {
 	Requests       map[string]int64   `json:"requests"`
 	RequestSeconds map[string]float64 `json:"request_seconds"`
 	CPUSeconds     map[string]float64 `json:"cpu_seconds"`
-	Skew           Skew               `json:"skew"`
+	// Skew is over the workers alive for any part of the window (zeros
+	// included) and its idle slots.
+	Skew Skew `json:"skew"`
+	// IdleSlots is how many zeros were added so that each host counts at
+	// least --workers.
+	IdleSlots int `json:"idle_slots"`
+	// HostSkew is each host's skew in the window, with several hosts.
+	HostSkew []HostSkew `json:"host_skew,omitempty"`
+}
+
+// HostSkew is the skew of one host's workers: the kernel balances the
+// workers of a host, never across hosts.
+type HostSkew struct {
+	Host      string `json:"host"`
+	IdleSlots int    `json:"idle_slots"`
+	Skew      Skew   `json:"skew"`
 }
 
 // Options are the run's accounting choices.
@@ -181,6 +207,8 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		}
 		return empty
 	}
+	pop := buildPopulations(p, pr, keys, opt)
+	rep.Populations = pop
 	requests := make([]float64, 0, len(keys))
 	seconds := make([]float64, 0, len(keys))
 	var cpu []float64
@@ -194,6 +222,11 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 				cpuTotal += pw.CPUMillis
 				cpu = append(cpu, float64(pw.CPUMillis)/1e3)
 			}
+		}
+		if a, ok := pop.alive(k); ok {
+			row.AliveFrom, row.AliveTo = stamp(a.From, subSecond), stamp(a.To, subSecond)
+			src := string(a.Source)
+			row.AliveSource = &src
 		}
 		rep.Workers = append(rep.Workers, row)
 		requests = append(requests, float64(w.requests))
@@ -214,14 +247,12 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		}
 	}
 	sortWorkers(rep.Workers)
-	if note := partLifetimes(p); note != "" {
-		rep.Warnings = append(rep.Warnings, note)
-	}
+	rep.Warnings = append(rep.Warnings, pop.notes...)
 	if rep.Workers == nil {
 		rep.Workers = []Worker{}
 	}
 	if opt.Workers > 0 {
-		rep.IdleSlots = max(0, opt.Workers-maxAlive(p, pr))
+		rep.IdleSlots = pop.IdleSlots()
 		for range rep.IdleSlots {
 			requests = append(requests, 0)
 			seconds = append(seconds, 0)
@@ -236,10 +267,12 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		s := ComputeSkew(cpu)
 		rep.CPUSkew = &s
 	}
-	if p.win.on {
-		width, ws := buildWindows(p, pr, keys)
+	rep.HostSkew = pop.hostSkews(p)
+	if p.win.publish {
+		width := pop.auto
 		secs := float64(width) / 1e6
 		rep.WindowSeconds = &secs
+		ws := buildWindows(pop, pr, width)
 		rep.Windows = ws
 		d := ComputeDominance(ws, nil)
 		rep.Dominance = &d
@@ -367,62 +400,6 @@ func quantile(w *workerAcc, q float64) *float64 {
 	return &v
 }
 
-// maxAlive is the most workers seen alive at one time, each alive from its
-// first to its last line.
-func maxAlive(p *Partial, pr *Procs) int {
-	type ev struct {
-		t     int64
-		delta int
-	}
-	type span struct{ from, to int64 }
-	spans := map[string]span{}
-	untimed := 0
-	for k, w := range p.workers {
-		if !w.timed {
-			untimed++
-			continue
-		}
-		spans[k] = span{w.aliveStart, w.last}
-	}
-	if pr != nil {
-		for k, w := range pr.Workers {
-			from, to := w.First, w.Last
-			if w.Born > 0 {
-				from = w.Born
-			}
-			if w.Exited > 0 {
-				to = max(to, w.Exited)
-			}
-			if from == 0 || to == 0 {
-				if _, ok := spans[k]; !ok && p.workers[k] == nil {
-					untimed++
-				}
-				continue
-			}
-			if s, ok := spans[k]; ok {
-				from, to = min(from, s.from), max(to, s.to)
-			}
-			spans[k] = span{from, to}
-		}
-	}
-	var evs []ev
-	for _, s := range spans {
-		evs = append(evs, ev{s.from, +1}, ev{s.to + 1, -1})
-	}
-	sort.Slice(evs, func(i, j int) bool {
-		if evs[i].t != evs[j].t {
-			return evs[i].t < evs[j].t
-		}
-		return evs[i].delta < evs[j].delta
-	})
-	cur, best := 0, 0
-	for _, e := range evs {
-		cur += e.delta
-		best = max(best, cur)
-	}
-	return best + untimed
-}
-
 // keyLess orders worker keys numerically when both are numbers.
 func keyLess(a, b string) bool {
 	if len(a) != len(b) && isDigits(a) && isDigits(b) {
@@ -455,27 +432,6 @@ func stamp(us int64, subSecond bool) *string {
 // ReasonCounts returns the rejected-line counts by reason, for callers that
 // need them typed.
 func (p *Partial) ReasonCounts() map[parse.Reason]int64 { return p.RejectedBy }
-
-// partLifetimes warns when some workers were seen for under half of the
-// span (restarted under max_requests, started late, or idle at the ends):
-// skew over the whole span then compares workers that were not alive at
-// the same time.
-func partLifetimes(p *Partial) string {
-	span := p.Last - p.First
-	if !p.Timed || span < 10e6 || len(p.workers) < 2 {
-		return ""
-	}
-	part := 0
-	for _, w := range p.workers {
-		if w.timed && 2*(w.last-w.aliveStart) < span {
-			part++
-		}
-	}
-	if part == 0 || part == len(p.workers) {
-		return "" // every worker short-lived: sparse traffic, not generations
-	}
-	return fmt.Sprintf("%d of %d workers were seen for less than half of the span (restarted, started late or idle at the ends): skew over the whole span compares workers that were not alive at the same time", part, len(p.workers))
-}
 
 // splitKey fills host and pid from a host/worker key, and keeps pid only
 // for numeric worker keys.

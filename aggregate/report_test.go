@@ -260,21 +260,45 @@ func TestIdleSlots(t *testing.T) {
 			workers: 4, idle: 2,
 		},
 		{
-			// 101 alive 0..10 s, restarted as 102 alive 20..30 s, 103 alive
-			// 0..30 s throughout: 3 PIDs, at most 2 alive at once, so one of
-			// the 3 slots never appeared.
+			// 101 logs at 1..10 s, 102 at 21..30 s, 103 at 1..30 s: 3 PIDs
+			// for 3 slots do not clearly exceed them, so from an access log
+			// alone each is alive from the first to the last line of the
+			// run: 3 alive at once, no idle slot (a PID seen in the log is
+			// never a missing slot).
+			name: "idle stretches are not missing slots",
+			recs: []parse.Record{
+				line("101", 1, sec, 200), line("103", 1, sec, 200), line("101", 10, sec, 200),
+				line("102", 21, sec, 200), line("102", 30, sec, 200), line("103", 30, sec, 200),
+			},
+			workers: 3, idle: 0,
+		},
+		{
+			// The same with --workers 2: 3 PIDs exceed it, so generations
+			// are inferred: 101 then 102 in one slot, 103 in the other.
 			name: "restart is a new PID not a slot",
 			recs: []parse.Record{
 				line("101", 1, sec, 200), line("103", 1, sec, 200), line("101", 10, sec, 200),
 				line("102", 21, sec, 200), line("102", 30, sec, 200), line("103", 30, sec, 200),
 			},
-			workers: 3, idle: 1,
+			workers: 2, idle: 0,
 		},
 		{
-			// Lifetimes one after another: only 1 alive at once.
-			name: "sequential workers",
+			// One line each, one after another: a single line shows no
+			// lifetime, so no generations are inferred although 3 PIDs
+			// exceed --workers 2: all alive throughout, no idle slot.
+			name: "one line per worker",
 			recs: []parse.Record{
 				line("101", 1, sec, 200), line("102", 5, sec, 200), line("103", 9, sec, 200),
+			},
+			workers: 2, idle: 0,
+		},
+		{
+			// Lifetimes one after another exceed --workers 2: inferred as
+			// generations of one slot, so 1 alive at once: 1 idle slot.
+			name: "sequential workers",
+			recs: []parse.Record{
+				line("101", 1, sec, 200), line("101", 2, sec, 200), line("102", 5, sec, 200),
+				line("102", 6, sec, 200), line("103", 9, sec, 200), line("103", 10, sec, 200),
 			},
 			workers: 2, idle: 1,
 		},

@@ -99,6 +99,7 @@ func floorDiv(a, b int64) int64 {
 // windowing is a partial's window state.
 type windowing struct {
 	on      bool
+	publish bool // windows[] wanted (--window, timeline, --each-window)
 	auto    bool
 	width   int64 // µs
 	lo, hi  int64 // window indexes seen
@@ -106,11 +107,13 @@ type windowing struct {
 	tooMany bool
 }
 
-// SetWindows turns on per-window accounting: width is the window size, or 0
+// SetWindows asks for the report's windows[]: width is the window size, or 0
 // for the automatic size (about 60 windows over the span, re-binned to a
-// coarser size while reading as the span grows). Call before Add.
+// coarser size while reading as the span grows). Call before Add. Without
+// it, requests are still accounted per window of the automatic size, for
+// the report's Populations.
 func (p *Partial) SetWindows(width time.Duration) {
-	p.win = windowing{on: true, auto: width == 0, width: int64(width / time.Microsecond)}
+	p.win = windowing{on: true, publish: true, auto: width == 0, width: int64(width / time.Microsecond)}
 	if p.win.auto {
 		p.win.width = int64(WindowSizes[0] / time.Microsecond)
 	}
@@ -175,6 +178,7 @@ func (p *Partial) mergeWindows(q *Partial) {
 	w := max(p.win.width, q.win.width)
 	p.coarsen(w)
 	q.coarsen(w)
+	p.win.publish = p.win.publish || q.win.publish
 	p.win.tooMany = p.win.tooMany || q.win.tooMany
 	if q.win.seen {
 		if !p.win.seen {
@@ -188,7 +192,7 @@ func (p *Partial) mergeWindows(q *Partial) {
 // CheckWindows reports a window size that would make more than MaxWindows
 // windows over the span, naming the smallest size allowed.
 func (p *Partial) CheckWindows() error {
-	if !p.win.on || p.win.auto || !p.Timed {
+	if !p.win.publish || p.win.auto || !p.Timed {
 		return nil
 	}
 	span := p.Last - p.First
@@ -231,28 +235,18 @@ func (p *Partial) finalWidth() int64 {
 	return nextSize(p.win.width, p.win.lo, p.win.hi, autoTarget*3/2)
 }
 
-// buildWindows turns the partial's windows into the report's, from the
-// first to the last window with traffic (or CPU), empty windows included.
-// Skew is computed over the workers alive in each window.
-func buildWindows(p *Partial, pr *Procs, keys []string) (width int64, out []Window) {
-	width = p.finalWidth()
-	p.coarsen(width)
-	lo, hi, seen := p.win.lo, p.win.hi, p.win.seen
-	if pr != nil {
-		for _, w := range pr.Workers {
-			for _, c := range w.cpu {
-				a, b := floorDiv(c.from, width), floorDiv(max(c.to-1, c.from), width)
-				if !seen {
-					lo, hi, seen = a, b, true
-				}
-				lo, hi = min(lo, a), max(hi, b)
-			}
-		}
+// buildWindows turns the populations into the report's windows of width,
+// from the first to the last window with traffic (or CPU), empty windows
+// included. Skew is computed over the workers alive in each window, padded
+// with idle slots to --workers per host; with several hosts, the window's
+// skew is over every host's population and HostSkew has each host's.
+func buildWindows(pop *Populations, pr *Procs, width int64) []Window {
+	wps, err := pop.WindowPopulations(time.Duration(width) * time.Microsecond)
+	if err != nil || len(wps) == 0 {
+		return []Window{}
 	}
-	if !seen || hi-lo >= MaxWindows {
-		return width, []Window{}
-	}
-	n := hi - lo + 1
+	lo := floorDiv(wps[0].Start.UnixMicro(), width)
+	n := floorDiv(wps[len(wps)-1].Start.UnixMicro(), width) - lo + 1
 	cpu := map[string][]float64{}
 	if pr != nil {
 		for k, w := range pr.Workers {
@@ -266,9 +260,10 @@ func buildWindows(p *Partial, pr *Procs, keys []string) (width int64, out []Wind
 			cpu[k] = per
 		}
 	}
+	hosts := len(pop.hosts)
+	out := make([]Window, 0, n)
 	for i := int64(0); i < n; i++ {
-		idx := lo + i
-		start, end := idx*width, (idx+1)*width
+		start, end := (lo+i)*width, (lo+i+1)*width
 		win := Window{
 			Start:          *stamp(start, false),
 			End:            *stamp(end, false),
@@ -277,50 +272,27 @@ func buildWindows(p *Partial, pr *Procs, keys []string) (width int64, out []Wind
 			CPUSeconds:     map[string]float64{},
 		}
 		var xs []float64
-		for _, k := range keys {
-			w := p.workers[k]
-			var c *winCell
-			if w != nil {
-				c = w.win.cells[idx]
+		for _, wp := range wps[i*int64(hosts) : (i+1)*int64(hosts)] {
+			for j, k := range wp.Keys {
+				win.Requests[k] = wp.Requests[j]
+				if pop.durations {
+					win.RequestSeconds[k] = float64(wp.RequestMicros[j]) / 1e6
+				}
+				if per := cpu[k]; per != nil {
+					win.CPUSeconds[k] = per[i]
+				}
 			}
-			alive := c != nil || w != nil && w.timed && w.aliveStart < end && w.last >= start ||
-				aliveProc(pr, k, start, end) || cpu[k] != nil && cpu[k][i] > 0
-			if !alive {
-				continue
+			vs := wp.Values()
+			xs = append(xs, vs...)
+			win.IdleSlots += wp.IdleSlots
+			if hosts > 1 {
+				win.HostSkew = append(win.HostSkew, HostSkew{Host: wp.Host, IdleSlots: wp.IdleSlots, Skew: ComputeSkew(vs)})
 			}
-			var reqs, dur int64
-			if c != nil {
-				reqs, dur = c.requests, c.durSum
-			}
-			win.Requests[k] = reqs
-			if p.Durations {
-				win.RequestSeconds[k] = float64(dur) / 1e6
-			}
-			if per := cpu[k]; per != nil {
-				win.CPUSeconds[k] = per[i]
-			}
-			xs = append(xs, float64(reqs))
 		}
 		win.Skew = ComputeSkew(xs)
 		out = append(out, win)
 	}
-	return width, out
-}
-
-// aliveProc reports whether the snapshot worker k was alive in [start, end).
-func aliveProc(pr *Procs, k string, start, end int64) bool {
-	w := pr.worker(k)
-	if w == nil {
-		return false
-	}
-	from, to := w.First, w.Last
-	if w.Born > 0 {
-		from = w.Born
-	}
-	if w.Exited > 0 {
-		to = max(to, w.Exited)
-	}
-	return from > 0 && to > 0 && from < end && to >= start
+	return out
 }
 
 // spread adds the CPU seconds of c to the windows it overlaps, in

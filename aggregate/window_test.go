@@ -101,12 +101,14 @@ func TestWindowAlignment(t *testing.T) {
 			},
 		},
 		{
-			// A window is [start, end): 18:00:00 opens the next hour.
+			// A window is [start, end): 18:00:00 opens the next hour. Both
+			// workers are alive from the first to the last line of the
+			// run: each is idle in the other's hour.
 			name: "a line at the end of a window is in the next one", width: time.Hour,
 			recs: []parse.Record{winRec("a", winAt("17:59:59")), winRec("b", winAt("18:00:00"))},
 			want: []string{
-				"2026-11-25T17:00:00Z 2026-11-25T18:00:00Z a:1",
-				"2026-11-25T18:00:00Z 2026-11-25T19:00:00Z b:1",
+				"2026-11-25T17:00:00Z 2026-11-25T18:00:00Z a:1 b:0",
+				"2026-11-25T18:00:00Z 2026-11-25T19:00:00Z a:0 b:1",
 			},
 		},
 		{
@@ -431,31 +433,34 @@ func TestEmptyWindows(t *testing.T) {
 		want  []string
 	}{
 		{
-			// a is alive from 17:00:10 to 17:04:30, so the three minutes
-			// without traffic are present with a:0; b served once at
-			// 17:00:40 and is alive in that minute only.
+			// a served from 17:00:10 to 17:04:30 and b once at 17:00:40:
+			// two PIDs overlapping, no more than the slots, so both are
+			// alive from the first to the last line of the run, idle in
+			// the three minutes without traffic.
 			name: "gap with a worker alive", width: time.Minute,
 			recs: []parse.Record{
 				winRec("a", winAt("17:00:10")), winRec("a", winAt("17:00:20")), winRec("b", winAt("17:00:40")), winRec("a", winAt("17:04:30")),
 			},
 			want: []string{
 				"2026-11-25T17:00:00Z 2026-11-25T17:01:00Z a:2 b:1",
-				"2026-11-25T17:01:00Z 2026-11-25T17:02:00Z a:0",
-				"2026-11-25T17:02:00Z 2026-11-25T17:03:00Z a:0",
-				"2026-11-25T17:03:00Z 2026-11-25T17:04:00Z a:0",
-				"2026-11-25T17:04:00Z 2026-11-25T17:05:00Z a:1",
+				"2026-11-25T17:01:00Z 2026-11-25T17:02:00Z a:0 b:0",
+				"2026-11-25T17:02:00Z 2026-11-25T17:03:00Z a:0 b:0",
+				"2026-11-25T17:03:00Z 2026-11-25T17:04:00Z a:0 b:0",
+				"2026-11-25T17:04:00Z 2026-11-25T17:05:00Z a:1 b:0",
 			},
 		},
 		{
-			// Nobody is alive between a's only line and b's: the windows
-			// are still there, with no worker in them.
-			name: "gap with nobody alive", width: time.Minute,
+			// a's only line, then b's: a single line per PID shows no
+			// lifetime, so no generations are inferred; both are alive
+			// from the first to the last line of the run, idle in the
+			// windows without traffic.
+			name: "gap with one line each", width: time.Minute,
 			recs: []parse.Record{winRec("a", winAt("17:00:10")), winRec("b", winAt("17:03:10"))},
 			want: []string{
-				"2026-11-25T17:00:00Z 2026-11-25T17:01:00Z a:1",
-				"2026-11-25T17:01:00Z 2026-11-25T17:02:00Z",
-				"2026-11-25T17:02:00Z 2026-11-25T17:03:00Z",
-				"2026-11-25T17:03:00Z 2026-11-25T17:04:00Z b:1",
+				"2026-11-25T17:00:00Z 2026-11-25T17:01:00Z a:1 b:0",
+				"2026-11-25T17:01:00Z 2026-11-25T17:02:00Z a:0 b:0",
+				"2026-11-25T17:02:00Z 2026-11-25T17:03:00Z a:0 b:0",
+				"2026-11-25T17:03:00Z 2026-11-25T17:04:00Z a:0 b:1",
 			},
 		},
 		{
@@ -669,12 +674,13 @@ func TestMixedOffsetWindows(t *testing.T) {
 				"25/Nov/2026:23:59:59 -0700", 3, "26/Nov/2026:05:29:59 +0530", 2, "26/Nov/2026:00:00:00 +0000", 1,
 				"25/Nov/2026:17:00:00 -0700", 3, "25/Nov/2026:16:59:59 -0700", 3,
 			),
-			// pid 2 was seen on the 25th only, 3 on both days. pid 1's
-			// only line ends at 00:00:00Z on the 26th after 632 µs, so
-			// the request started on the 25th: alive there with 0.
+			// pid 2 served on the 25th only, 3 on both days, 1 on the
+			// 26th: three PIDs that overlap, so all are alive from the
+			// first to the last line of the run, idle where they served
+			// nothing.
 			want: []string{
 				"2026-11-25T00:00:00Z 2026-11-26T00:00:00Z 1:0 2:1 3:1",
-				"2026-11-26T00:00:00Z 2026-11-27T00:00:00Z 1:1 3:2",
+				"2026-11-26T00:00:00Z 2026-11-27T00:00:00Z 1:1 2:0 3:2",
 			},
 		},
 		{
@@ -702,9 +708,8 @@ func TestMixedOffsetWindows(t *testing.T) {
 }
 
 func TestWindowSkewPopulation(t *testing.T) {
-	// 1 m windows. a serves at 17:00:05 and 17:03:05 and is alive in
-	// between; c serves 3 times in 17:00 and once at 17:01:40, then is gone;
-	// b is born with its first request at 17:02:30.
+	// 1 m windows. a serves at 17:00:05 and 17:03:05; c serves 3 times in
+	// 17:00 and once at 17:01:40; b serves at 17:02:30, 17:02:31, 17:03:10.
 	base := []parse.Record{
 		winRec("a", winAt("17:00:05")), winRec("a", winAt("17:03:05")),
 		winRec("c", winAt("17:00:10")), winRec("c", winAt("17:00:20")), winRec("c", winAt("17:00:30")), winRec("c", winAt("17:01:40")),
@@ -712,45 +717,70 @@ func TestWindowSkewPopulation(t *testing.T) {
 	}
 	type win struct {
 		reqs string
+		idle int
 		gini float64
 		top1 float64
 	}
 	tests := []struct {
-		name string
-		recs []parse.Record
-		want []win
+		name    string
+		recs    []parse.Record
+		workers int
+		want    []win
 	}{
 		{
-			name: "born, idle and gone",
+			// 3 PIDs, at most 2 first-to-last intervals at once: not
+			// clearly more than the slots, so all 3 are alive from the
+			// first to the last line of the run, idle where they serve
+			// nothing.
+			name: "access log alone: idle, never gone",
 			recs: base,
 			want: []win{
-				// {a:1, c:3}: Σ|xi−xj| = 2·2 = 4; 2·2²·2 = 16; 4/16 = 0.25; top1 3/4
+				// {1,0,3}: Σ|xi−xj| = 2·(1+2+3) = 12; 2·3²·(4/3) = 24; 0.5
+				{reqs: "a:1 b:0 c:3", gini: 0.5, top1: 0.75},
+				// {0,0,1}: 4/(2·9·1/3) = 2/3
+				{reqs: "a:0 b:0 c:1", gini: 2.0 / 3, top1: 1},
+				// {0,2,0}: 8/(2·9·2/3) = 2/3
+				{reqs: "a:0 b:2 c:0", gini: 2.0 / 3, top1: 1},
+				// {1,1,0}: 4/(2·9·2/3) = 1/3
+				{reqs: "a:1 b:1 c:0", gini: 1.0 / 3, top1: 0.5},
+			},
+		},
+		{
+			// --workers 1: 3 PIDs clearly exceed it, so generations are
+			// inferred: a holds one slot; c (last line 17:01:40) is
+			// replaced by b, alive from 17:01:40. 17:01 counts both c and
+			// b. The slots found (2) exceed --workers: no padding.
+			name:    "inferred generations",
+			recs:    base,
+			workers: 1,
+			want: []win{
+				// {1,3}: 4/(2·4·2) = 0.25
 				{reqs: "a:1 c:3", gini: 0.25, top1: 0.75},
-				// a idle but alive, b not born: {a:0, c:1}: 2/(2·4·0.5) = 0.5; top1 1
-				{reqs: "a:0 c:1", gini: 0.5, top1: 1},
-				// c gone after 17:01:40: {a:0, b:2}: 4/(2·4·1) = 0.5; top1 1
+				{reqs: "a:0 b:0 c:1", gini: 2.0 / 3, top1: 1},
+				// {0,2}: 4/(2·4·1) = 0.5
 				{reqs: "a:0 b:2", gini: 0.5, top1: 1},
-				// {a:1, b:1}: gini 0; top1 1/2
 				{reqs: "a:1 b:1", gini: 0, top1: 0.5},
 			},
 		},
 		{
-			// b's first request took 40 s and started at 17:01:50: b is
-			// alive in 17:01 with 0. {a:0, b:0, c:1}: Σ|xi−xj| = 4;
-			// 2·3²·(1/3) = 6; 4/6 = 0.666667; top1 1.
-			name: "a request that started in the window before",
-			recs: append(slices.Clone(base[:6]), winRecDur("b", winAt("17:02:30"), 40*time.Second), base[7], base[8]),
+			// --workers 4 pads every window to 4 with idle slots.
+			name:    "padded to --workers",
+			recs:    base,
+			workers: 4,
 			want: []win{
-				{reqs: "a:1 c:3", gini: 0.25, top1: 0.75},
-				{reqs: "a:0 b:0 c:1", gini: 2.0 / 3, top1: 1},
-				{reqs: "a:0 b:2", gini: 0.5, top1: 1},
-				{reqs: "a:1 b:1", gini: 0, top1: 0.5},
+				// {1,0,3,0}: Σ|xi−xj| = 2·(1+2+1+3+0+3) = 20; 2·16·1 = 32
+				{reqs: "a:1 b:0 c:3", idle: 1, gini: 20.0 / 32, top1: 0.75},
+				// {0,0,1,0}: 6/(2·16·1/4) = 0.75 = (n−1)/n
+				{reqs: "a:0 b:0 c:1", idle: 1, gini: 0.75, top1: 1},
+				{reqs: "a:0 b:2 c:0", idle: 1, gini: 0.75, top1: 1},
+				// {1,1,0,0}: 8/(2·16·1/2) = 0.5
+				{reqs: "a:1 b:1 c:0", idle: 1, gini: 0.5, top1: 0.5},
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rep := winFinish(t, winPartial(time.Minute, tt.recs))
+			rep := Finish(winPartial(time.Minute, tt.recs), nil, Options{Workers: tt.workers})
 			got := winLines(rep.Windows)
 			if len(got) != len(tt.want) {
 				t.Fatalf("windows: got %q, want %d", got, len(tt.want))
@@ -761,8 +791,8 @@ func TestWindowSkewPopulation(t *testing.T) {
 					t.Errorf("window %d requests: got %q, want %q", i, reqs, w.reqs)
 				}
 				s := rep.Windows[i].Skew
-				if n := len(strings.Fields(w.reqs)); s.Workers != n {
-					t.Errorf("window %d skew.workers: got %d, want %d", i, s.Workers, n)
+				if n := len(strings.Fields(w.reqs)) + w.idle; s.Workers != n || rep.Windows[i].IdleSlots != w.idle {
+					t.Errorf("window %d skew.workers, idle_slots: got %d, %d, want %d, %d", i, s.Workers, rep.Windows[i].IdleSlots, n, w.idle)
 				}
 				if !winNear(s.Gini, w.gini) {
 					t.Errorf("window %d gini: got %g, want %g", i, s.Gini, w.gini)
@@ -860,26 +890,28 @@ func TestSetRange(t *testing.T) {
 		wantOut      int64
 		want         []string // 1 h windows
 	}{
-		// 3 timed lines in [17:00, 18:00) and the untimed one
+		// 3 timed lines in [17:00, 18:00) and the untimed one. a and b
+		// overlap, and c (no time) is alive through the run: every
+		// window counts all three.
 		{name: "since and until", since: since, until: until, wantParsed: 4, wantOut: 3, want: []string{
-			"2026-11-25T17:00:00Z 2026-11-25T18:00:00Z a:2 b:1",
+			"2026-11-25T17:00:00Z 2026-11-25T18:00:00Z a:2 b:1 c:0",
 		}},
 		// drops 16:59:59 only
 		{name: "since only", since: since, wantParsed: 6, wantOut: 1, want: []string{
-			"2026-11-25T17:00:00Z 2026-11-25T18:00:00Z a:2 b:1",
-			"2026-11-25T18:00:00Z 2026-11-25T19:00:00Z b:1",
-			"2026-11-25T19:00:00Z 2026-11-25T20:00:00Z b:1",
+			"2026-11-25T17:00:00Z 2026-11-25T18:00:00Z a:2 b:1 c:0",
+			"2026-11-25T18:00:00Z 2026-11-25T19:00:00Z a:0 b:1 c:0",
+			"2026-11-25T19:00:00Z 2026-11-25T20:00:00Z a:0 b:1 c:0",
 		}},
 		// drops 18:00:00 and 19:00:00
 		{name: "until only", until: until, wantParsed: 5, wantOut: 2, want: []string{
-			"2026-11-25T16:00:00Z 2026-11-25T17:00:00Z a:1",
-			"2026-11-25T17:00:00Z 2026-11-25T18:00:00Z a:2 b:1",
+			"2026-11-25T16:00:00Z 2026-11-25T17:00:00Z a:1 b:0 c:0",
+			"2026-11-25T17:00:00Z 2026-11-25T18:00:00Z a:2 b:1 c:0",
 		}},
 		{name: "open", wantParsed: 7, wantOut: 0, want: []string{
-			"2026-11-25T16:00:00Z 2026-11-25T17:00:00Z a:1",
-			"2026-11-25T17:00:00Z 2026-11-25T18:00:00Z a:2 b:1",
-			"2026-11-25T18:00:00Z 2026-11-25T19:00:00Z b:1",
-			"2026-11-25T19:00:00Z 2026-11-25T20:00:00Z b:1",
+			"2026-11-25T16:00:00Z 2026-11-25T17:00:00Z a:1 b:0 c:0",
+			"2026-11-25T17:00:00Z 2026-11-25T18:00:00Z a:2 b:1 c:0",
+			"2026-11-25T18:00:00Z 2026-11-25T19:00:00Z a:0 b:1 c:0",
+			"2026-11-25T19:00:00Z 2026-11-25T20:00:00Z a:0 b:1 c:0",
 		}},
 	}
 	for _, tt := range tests {

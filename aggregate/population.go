@@ -1,0 +1,332 @@
+package aggregate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Populations is who was alive when, per host, and what each worker served
+// per window: the one base of every per-window figure (windows[].skew,
+// check --each-window, the timeline's skew chart and CSV, and any summary
+// of the windows). Finish builds it whether or not --window was given.
+type Populations struct {
+	// Configured is --workers: the slots of each host, 0 when not given.
+	Configured int
+	hosts      []hostPopulation
+	width      int64 // the accounted window width, µs
+	auto       int64 // the automatic (or --window) width, µs
+	from, to   int64 // the time with traffic or CPU, unix µs
+	seen       bool
+	durations  bool
+	notes      []string
+	byKey      map[string]popWorker
+}
+
+// hostPopulation is the workers of one host.
+type hostPopulation struct {
+	host    string
+	workers []popWorker // sorted by key
+	slots   int         // the most alive at once (generation chains as one)
+}
+
+// popWorker is one worker's alive interval and windows.
+type popWorker struct {
+	key   string
+	alive Alive
+	timed bool // alive is known; else the worker counts in every window
+	cells map[int64]*winCell
+}
+
+// WindowPopulation is one host's population in one window: every worker
+// alive for any part of the window (or serving in it), with what it served,
+// zeros included, and the idle slots that make up --workers.
+type WindowPopulation struct {
+	Start, End time.Time
+	// Host is the host ("" with one host).
+	Host string
+	// Keys are the workers counted, in key order; Requests[i] and
+	// RequestMicros[i] are what Keys[i] served in the window.
+	Keys          []string
+	Requests      []int64
+	RequestMicros []int64
+	// IdleSlots is how many zeros were added so that at least --workers
+	// are counted.
+	IdleSlots int
+}
+
+// Values returns the window's requests per counted worker: one value per
+// key (zeros included), then a zero per idle slot. This is the population
+// the window's skew is computed over.
+func (w WindowPopulation) Values() []float64 {
+	xs := make([]float64, 0, len(w.Requests)+w.IdleSlots)
+	for _, n := range w.Requests {
+		xs = append(xs, float64(n))
+	}
+	for range w.IdleSlots {
+		xs = append(xs, 0)
+	}
+	return xs
+}
+
+// Width is the window width requests were accounted at: WindowPopulations
+// takes any multiple of it.
+func (ps *Populations) Width() time.Duration {
+	return time.Duration(ps.width) * time.Microsecond
+}
+
+// AutoWidth is the --window size, or without it the automatic size (about
+// 60 windows over the span, picked from WindowSizes).
+func (ps *Populations) AutoWidth() time.Duration {
+	return time.Duration(ps.auto) * time.Microsecond
+}
+
+// WindowPopulations returns the population of every host in every window of
+// width, from the first to the last window with traffic (or CPU), empty
+// windows included, aligned to UTC; ordered by window, then host. width must
+// be a multiple of Width. Each host is counted apart, padded to --workers:
+// the kernel balances the workers of one host, not across hosts.
+func (ps *Populations) WindowPopulations(width time.Duration) ([]WindowPopulation, error) {
+	w := int64(width / time.Microsecond)
+	if w <= 0 || ps.width <= 0 || w%ps.width != 0 {
+		return nil, fmt.Errorf("window width %s is not a multiple of the accounted width %s", width, ps.Width())
+	}
+	if !ps.seen {
+		return nil, nil
+	}
+	lo, hi := floorDiv(ps.from, w), floorDiv(ps.to, w)
+	if hi-lo >= MaxWindows {
+		return nil, fmt.Errorf("window width %s makes more than %d windows", width, MaxWindows)
+	}
+	cells := make([][]map[int64]winCell, len(ps.hosts))
+	for h, hp := range ps.hosts {
+		cells[h] = make([]map[int64]winCell, len(hp.workers))
+		for i, pw := range hp.workers {
+			cells[h][i] = rebinned(pw.cells, ps.width, w)
+		}
+	}
+	out := make([]WindowPopulation, 0, int(hi-lo+1)*len(ps.hosts))
+	for idx := lo; idx <= hi; idx++ {
+		start, end := idx*w, (idx+1)*w
+		for h, hp := range ps.hosts {
+			wp := WindowPopulation{Start: time.UnixMicro(start).UTC(), End: time.UnixMicro(end).UTC(), Host: hp.host}
+			for i, pw := range hp.workers {
+				c, served := cells[h][i][idx]
+				if !served && pw.timed && !pw.alive.covers(start, end) {
+					continue
+				}
+				wp.Keys = append(wp.Keys, pw.key)
+				wp.Requests = append(wp.Requests, c.requests)
+				wp.RequestMicros = append(wp.RequestMicros, c.durSum)
+			}
+			wp.IdleSlots = max(0, ps.Configured-len(wp.Keys))
+			out = append(out, wp)
+		}
+	}
+	return out, nil
+}
+
+// rebinned returns the cells of width old summed into windows of width neu.
+func rebinned(cells map[int64]*winCell, old, neu int64) map[int64]winCell {
+	out := make(map[int64]winCell, len(cells))
+	for idx, c := range cells {
+		n := floorDiv(idx*old, neu)
+		d := out[n]
+		d.requests += c.requests
+		d.durSum += c.durSum
+		out[n] = d
+	}
+	return out
+}
+
+// IdleSlots is how many --workers slots were never filled: per host,
+// --workers minus the most workers alive at once (a PID seen in the log is
+// never a missing slot), summed over the hosts.
+func (ps *Populations) IdleSlots() int {
+	n := 0
+	for _, h := range ps.hosts {
+		n += ps.hostIdle(h)
+	}
+	return n
+}
+
+func (ps *Populations) hostIdle(h hostPopulation) int {
+	if ps.Configured <= 0 {
+		return 0
+	}
+	return max(0, ps.Configured-h.slots)
+}
+
+// alive returns the alive interval of worker key, if known.
+func (ps *Populations) alive(key string) (Alive, bool) {
+	pw, ok := ps.byKey[key]
+	return pw.alive, ok && pw.timed
+}
+
+// hostOf is the host part of a host/worker key ("" without hosts).
+func hostOf(key string, hosts bool) string {
+	if !hosts {
+		return ""
+	}
+	if i := strings.IndexByte(key, '/'); i >= 0 {
+		return key[:i]
+	}
+	return ""
+}
+
+// buildPopulations works out every worker's alive interval, per host, and
+// keeps the windows each served in.
+func buildPopulations(p *Partial, pr *Procs, keys []string, opt Options) *Populations {
+	ps := &Populations{Configured: opt.Workers, width: p.win.width, durations: p.Durations, byKey: map[string]popWorker{}}
+	ps.auto = p.finalWidth()
+	run, timed := runOf(p, pr)
+	byHost := map[string][]lifeFacts{}
+	for _, k := range keys {
+		f := lifeFacts{key: k, host: hostOf(k, opt.Hosts), proc: pr.worker(k)}
+		if w := p.workers[k]; w != nil && w.timed {
+			f.lines, f.first, f.last = true, w.first, w.last
+		}
+		byHost[f.host] = append(byHost[f.host], f)
+	}
+	if len(byHost) == 0 {
+		byHost[""] = nil // no worker: every --workers slot is idle
+	}
+	hosts := make([]string, 0, len(byHost))
+	for h := range byHost {
+		hosts = append(hosts, h)
+	}
+	sort.Strings(hosts)
+	for _, h := range hosts {
+		facts := byHost[h]
+		sort.Slice(facts, func(i, j int) bool { return keyLess(facts[i].key, facts[j].key) })
+		hp := hostPopulation{host: h}
+		var lt lifetimes
+		if timed {
+			lt = aliveIntervals(facts, run, opt.Workers)
+			hp.slots = lt.slots
+			if lt.note != "" {
+				if h != "" {
+					lt.note = h + ": " + lt.note
+				}
+				ps.notes = append(ps.notes, lt.note)
+			}
+		}
+		untimed := 0
+		for _, f := range facts {
+			pw := popWorker{key: f.key}
+			if a, ok := lt.alive[f.key]; ok {
+				pw.alive, pw.timed = a, true
+			} else {
+				untimed++
+			}
+			if w := p.workers[f.key]; w != nil {
+				pw.cells = w.win.cells
+			}
+			hp.workers = append(hp.workers, pw)
+			ps.byKey[f.key] = pw
+		}
+		hp.slots += untimed
+		ps.hosts = append(ps.hosts, hp)
+	}
+	ps.span(p, pr)
+	if note := idleStretches(ps, p); note != "" {
+		ps.notes = append(ps.notes, note)
+	}
+	return ps
+}
+
+// runOf is the time the run knows of: its access lines (their logged end
+// times), or without them its timed snapshots. A worker the snapshots never
+// saw is alive within the access log's time only: where the snapshots go
+// beyond it, they show the worker absent.
+func runOf(p *Partial, pr *Procs) (runBounds, bool) {
+	var run runBounds
+	timed := false
+	if p.Timed {
+		run.start, run.end, timed = p.First, p.Last, true
+	}
+	run.resolution = 1
+	if !p.SubSecond {
+		run.resolution = 1e6
+	}
+	if pr != nil && pr.snapFirst > 0 {
+		run.snapFirst, run.snapLast = pr.snapFirst, pr.snapLast
+		if !timed {
+			run.start, run.end, timed = pr.snapFirst, pr.snapLast, true
+		}
+	}
+	return run, timed
+}
+
+// span sets the time windows cover: every window with traffic, and with
+// CPU from the snapshots.
+func (ps *Populations) span(p *Partial, pr *Procs) {
+	if p.win.seen {
+		ps.from, ps.to, ps.seen = p.win.lo*p.win.width, (p.win.hi+1)*p.win.width-1, true
+	}
+	if pr == nil {
+		return
+	}
+	for _, w := range pr.Workers {
+		for _, c := range w.cpu {
+			to := max(c.to-1, c.from)
+			if !ps.seen {
+				ps.from, ps.to, ps.seen = c.from, to, true
+			}
+			ps.from, ps.to = min(ps.from, c.from), max(ps.to, to)
+		}
+	}
+}
+
+// idleStretches notes workers known from the access log alone that served
+// during less than half of the span: they count as idle, not absent, for
+// the rest of it.
+func idleStretches(ps *Populations, p *Partial) string {
+	span := p.Last - p.First
+	if !p.Timed || span < 10e6 {
+		return ""
+	}
+	part, n := 0, 0
+	for _, h := range ps.hosts {
+		for _, pw := range h.workers {
+			w := p.workers[pw.key]
+			if !pw.timed || pw.alive.Source != AliveAccess || w == nil || !w.timed {
+				continue
+			}
+			n++
+			if 2*(w.last-w.aliveStart) < span {
+				part++
+			}
+		}
+	}
+	if part == 0 || part == n || n < 2 {
+		return "" // every worker short-lived: sparse traffic, not idle stretches
+	}
+	return fmt.Sprintf("%d of %d workers served requests during less than half of the span: an access log alone shows no restarts here, so they count as alive and idle for the rest of it (an error log or snapshots would tell)", part, n)
+}
+
+// hostSkews is each host's skew of requests over its workers and its idle
+// slots, when there are several hosts.
+func (ps *Populations) hostSkews(p *Partial) []HostSkew {
+	if len(ps.hosts) < 2 {
+		return nil
+	}
+	out := make([]HostSkew, 0, len(ps.hosts))
+	for _, h := range ps.hosts {
+		idle := ps.hostIdle(h)
+		xs := make([]float64, 0, len(h.workers)+idle)
+		for _, pw := range h.workers {
+			var n int64
+			if w := p.workers[pw.key]; w != nil {
+				n = w.requests
+			}
+			xs = append(xs, float64(n))
+		}
+		for range idle {
+			xs = append(xs, 0)
+		}
+		out = append(out, HostSkew{Host: h.host, IdleSlots: idle, Skew: ComputeSkew(xs)})
+	}
+	return out
+}
