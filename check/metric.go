@@ -217,7 +217,7 @@ func Value(rep *aggregate.Report, name string) (*float64, error) {
 // WindowValue returns the metric name over the window w of rep: from the
 // window's requests (the workers alive in it, as its skew) and, for cpu_
 // metrics, its CPU seconds. idle_workers counts the workers alive in the
-// window that served nothing, requests is the window's total, and
+// window that served nothing and its idle slots, requests is the window's total, and
 // rejected_ratio is not known per window (an error).
 func WindowValue(rep *aggregate.Report, w aggregate.Window, name string) (*float64, error) {
 	m, ok := lookup(name)
@@ -226,7 +226,7 @@ func WindowValue(rep *aggregate.Report, w aggregate.Window, name string) (*float
 	}
 	switch m.key {
 	case "idle_workers":
-		n := 0
+		n := w.IdleSlots
 		for _, r := range w.Requests {
 			if r == 0 {
 				n++
