@@ -1,0 +1,87 @@
+package aggregate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/skewer-dev/skewer/parse"
+)
+
+// hostRec is winRec on host h.
+func hostRec(h, worker string, t time.Time) parse.Record {
+	r := winRec(worker, t)
+	r.Host = []byte(h)
+	return r
+}
+
+// popLines writes each window population as "start host key:n ... +idle".
+func popLines(wps []WindowPopulation) []string {
+	var out []string
+	for _, w := range wps {
+		line := w.Start.Format("15:04:05") + " " + w.Host
+		for i, k := range w.Keys {
+			line += fmt.Sprintf(" %s:%d", k, w.Requests[i])
+		}
+		out = append(out, fmt.Sprintf("%s +%d", line, w.IdleSlots))
+	}
+	return out
+}
+
+// WindowPopulations works without --window (the automatic accounting), at
+// any multiple of the accounted width, per host with each host padded to
+// --workers on its own.
+func TestWindowPopulations(t *testing.T) {
+	// Host a: a1 serves at 17:00:05 and 17:00:55, a2 at 17:00:15 and
+	// 17:00:35. Host b: b1 at 17:00:25 and 17:00:45. --workers 3.
+	recs := []parse.Record{
+		hostRec("a", "1", winAt("17:00:05")), hostRec("a", "2", winAt("17:00:15")), hostRec("b", "1", winAt("17:00:25")),
+		hostRec("a", "2", winAt("17:00:35")), hostRec("b", "1", winAt("17:00:45")), hostRec("a", "1", winAt("17:00:55")),
+	}
+	p := NewPartial(nil) // no SetWindows: no windows[], populations all the same
+	for i := range recs {
+		p.Add(&recs[i])
+	}
+	rep := Finish(p, nil, Options{Workers: 3, Hosts: true})
+	if len(rep.Windows) != 0 || rep.WindowSeconds != nil {
+		t.Errorf("got %d windows, window_seconds %v; want none without --window", len(rep.Windows), rep.WindowSeconds)
+	}
+	pop := rep.Populations
+	if pop.Width() != time.Second || pop.AutoWidth() != time.Second {
+		t.Errorf("got width %s, auto %s; want 1s, 1s (51 s of log)", pop.Width(), pop.AutoWidth())
+	}
+	// 20 s windows from 17:00:00: both hosts in each, alive throughout
+	// (an access log alone). Host a: 2 workers + 1 idle slot; b: 1 + 2.
+	wps, err := pop.WindowPopulations(20 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"17:00:00 a a/1:1 a/2:1 +1", "17:00:00 b b/1:0 +2",
+		"17:00:20 a a/1:0 a/2:1 +1", "17:00:20 b b/1:1 +2",
+		"17:00:40 a a/1:1 a/2:0 +1", "17:00:40 b b/1:1 +2",
+	}
+	if got := popLines(wps); !slices.Equal(got, want) {
+		t.Errorf("20s windows:\ngot  %q\nwant %q", got, want)
+	}
+	// Values: a host's requests then a zero per idle slot.
+	if got := wps[1].Values(); !slices.Equal(got, []float64{0, 0, 0}) {
+		t.Errorf("values of b in 17:00:00: got %v, want [0 0 0]", got)
+	}
+	if got := wps[0].Values(); !slices.Equal(got, []float64{1, 1, 0}) {
+		t.Errorf("values of a in 17:00:00: got %v, want [1 1 0]", got)
+	}
+	if _, err := pop.WindowPopulations(1500 * time.Millisecond); err == nil || !strings.Contains(err.Error(), "not a multiple") {
+		t.Errorf("1.5s windows: got error %v, want one saying 1.5s is not a multiple of 1s", err)
+	}
+	// The whole run: per host, 3 − 2 and 3 − 1 idle slots.
+	if rep.IdleSlots != 3 || len(rep.HostSkew) != 2 || rep.HostSkew[0].IdleSlots != 1 || rep.HostSkew[1].IdleSlots != 2 {
+		t.Errorf("got idle_slots %d, host_skew %+v; want 3, a 1 and b 2", rep.IdleSlots, rep.HostSkew)
+	}
+	// Host a: [2 2 0]: gini 8/(2·9·4/3) = 1/3; b: [2 0 0]: 8/(2·9·2/3) = 2/3.
+	if !winNear(rep.HostSkew[0].Skew.Gini, 1.0/3) || !winNear(rep.HostSkew[1].Skew.Gini, 2.0/3) {
+		t.Errorf("host gini: got %v, %v; want 1/3, 2/3", rep.HostSkew[0].Skew.Gini, rep.HostSkew[1].Skew.Gini)
+	}
+}
