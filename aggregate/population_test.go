@@ -85,3 +85,27 @@ func TestWindowPopulations(t *testing.T) {
 		t.Errorf("host gini: got %v, %v; want 1/3, 2/3", rep.HostSkew[0].Skew.Gini, rep.HostSkew[1].Skew.Gini)
 	}
 }
+
+// windows[] with several hosts: the window's skew is over every host's
+// workers and idle slots; host_skew has each host's own.
+func TestWindowsSeveralHosts(t *testing.T) {
+	recs := []parse.Record{
+		hostRec("a", "1", winAt("17:00:05")), hostRec("a", "2", winAt("17:00:15")), hostRec("b", "1", winAt("17:00:25")),
+		hostRec("a", "2", winAt("17:00:35")), hostRec("b", "1", winAt("17:00:45")), hostRec("a", "1", winAt("17:00:55")),
+	}
+	p := winPartial(20*time.Second, recs)
+	rep := Finish(p, nil, Options{Workers: 3, Hosts: true})
+	if len(rep.Windows) != 3 {
+		t.Fatalf("got %d windows, want 3", len(rep.Windows))
+	}
+	w := rep.Windows[0] // a: [1 1 0], b: [0 0 0]
+	if w.Skew.Workers != 6 || w.IdleSlots != 3 || len(w.HostSkew) != 2 {
+		t.Fatalf("17:00:00: got %d workers, %d idle slots, %d hosts; want 6, 3, 2", w.Skew.Workers, w.IdleSlots, len(w.HostSkew))
+	}
+	// Cross-host [1 1 0 0 0 0]: Σ|xi−xj| = 2·8 = 16; 2·36·(1/3) = 24: 2/3.
+	// a [1 1 0]: 4/(2·9·2/3) = 1/3; b: nothing served, 0.
+	if !winNear(w.Skew.Gini, 2.0/3) || w.HostSkew[0].Host != "a" || !winNear(w.HostSkew[0].Skew.Gini, 1.0/3) ||
+		w.HostSkew[1].Host != "b" || w.HostSkew[1].Skew.Gini != 0 || w.HostSkew[1].IdleSlots != 2 {
+		t.Errorf("17:00:00: got gini %v, host_skew %+v; want 2/3, a 1/3, b 0 with 2 idle slots", w.Skew.Gini, w.HostSkew)
+	}
+}
