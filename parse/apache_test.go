@@ -288,7 +288,7 @@ func TestCompilePercentSyntax(t *testing.T) {
 			if err != nil {
 				t.Fatalf("got error %v, want nil", err)
 			}
-			if f.Family != tt.family || f.Name != tt.family || f.Spec != tt.spec {
+			if string(f.Family) != tt.family || f.Name != tt.family || f.Spec != tt.spec {
 				t.Errorf("Name, Family, Spec: got %q, %q, %q, want %q, %q, %q", f.Name, f.Family, f.Spec, tt.family, tt.family, tt.spec)
 			}
 		})

@@ -17,7 +17,7 @@ type detected struct {
 func describe(d Detection) detected {
 	out := detected{Kind: d.Kind, Suggest: d.Suggest, Why: d.Why}
 	if d.Format != nil {
-		out.Name, out.Family, out.Spec, out.Note = d.Format.Name, d.Format.Family, d.Format.Spec, d.Format.Note
+		out.Name, out.Family, out.Spec, out.Note = d.Format.Name, string(d.Format.Family), d.Format.Spec, d.Format.Note
 		out.Worker = d.Format.HasWorker()
 	}
 	return out

@@ -75,7 +75,7 @@ type Format struct {
 	// Name is the format's short name: gunicorn, nginx, combined, common.
 	Name string
 	// Family is the server family that writes it: gunicorn or nginx.
-	Family string
+	Family Family
 	// Spec is the format string in the server's own syntax.
 	Spec string
 	// Note says how an auto-detected format was read, when that is a guess

@@ -242,7 +242,7 @@ func FuzzCompileLogFormat(f *testing.F) {
 			return
 		}
 		known := fm.Family == "gunicorn" || fm.Family == "nginx" || fm.Family == "apache" || fm.Family == "phpfpm"
-		if fm.Spec != spec || fm.Family != fm.Name || !known {
+		if fm.Spec != spec || string(fm.Family) != fm.Name || !known {
 			t.Fatalf("Spec, Name, Family: got %q, %q, %q", fm.Spec, fm.Name, fm.Family)
 		}
 		checkScan(t, fm, line)

@@ -131,7 +131,7 @@ func canRun(prev field, next fieldKind) bool {
 	return next == fRequest || next == fPath
 }
 
-func (b *builder) finish(name, family string) (*Format, error) {
+func (b *builder) finish(name string, family Family) (*Format, error) {
 	if len(b.fields) == 0 {
 		return nil, fmt.Errorf("format %q has no fields", b.spec)
 	}

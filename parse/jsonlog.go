@@ -69,7 +69,7 @@ type jsonSpec struct {
 	// sub: every time has sub-second resolution (nginx $msec, or what the
 	// detection sample showed), even a value that happens to be whole.
 	sub    bool
-	family string
+	family Family
 }
 
 // CompileJSON returns the format of JSON-lines access logs whose roles are

@@ -58,7 +58,7 @@ func TestCompileLogFormat(t *testing.T) {
 			if err != nil {
 				t.Fatalf("CompileLogFormat(%q): got error %v, want nil", tt.spec, err)
 			}
-			if f.Family != tt.family || f.Spec != tt.spec {
+			if string(f.Family) != tt.family || f.Spec != tt.spec {
 				t.Errorf("Family, Spec: got %q, %q, want %q, %q", f.Family, f.Spec, tt.family, tt.spec)
 			}
 		})

@@ -216,7 +216,7 @@ func assemble(spec, syntax string, parts []percentPart) (*Format, error) {
 	if syntax == "apache" {
 		promoteWorkerHeader(b.fields)
 	}
-	f, err := b.finish(syntax, syntax)
+	f, err := b.finish(syntax, Family(syntax))
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/parse"
 )
 
 // giniWords says a Gini coefficient over n workers in words. The words
@@ -80,7 +81,7 @@ func Footnotes(rep *aggregate.Report) []string {
 		out = append(out, fmt.Sprintf("%s outside --since/--until", Plural(rep.OutOfRange, "request")))
 	}
 	for _, m := range rep.Masters {
-		out = append(out, fmt.Sprintf("master %d (%s) is not counted as a worker", m.PID, familyName(m.Family)))
+		out = append(out, fmt.Sprintf("master %d (%s) is not counted as a worker", m.PID, parse.Family(m.Family)))
 	}
 	if rep.Restarts != nil && *rep.Restarts > 0 {
 		out = append(out, fmt.Sprintf("%s restarted (the error log names why in the exit column)", Plural(int64(*rep.Restarts), "worker")))
@@ -144,11 +145,4 @@ func cpuSummary(rep *aggregate.Report) string {
 		parts = append(parts, fmt.Sprintf("busiest worker %.1f× its fair share", *s.MaxMean))
 	}
 	return strings.Join(parts, "; ")
-}
-
-func familyName(f string) string {
-	if f == "" {
-		return "unknown server"
-	}
-	return f
 }
