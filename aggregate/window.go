@@ -206,8 +206,24 @@ func (p *Partial) CheckWindows() error {
 	for windowCount(p.First, p.Last, int64(smallest/time.Microsecond)) > MaxWindows {
 		smallest = roundUpSize(smallest + time.Second)
 	}
-	return fmt.Errorf("--window %s makes more than %d windows over the span of %s: the smallest size allowed is %s",
-		time.Duration(p.win.width*int64(time.Microsecond)), MaxWindows, time.Duration(span*int64(time.Microsecond)).Round(time.Second), smallest)
+	return &TooManyWindowsError{
+		Width:    time.Duration(p.win.width * int64(time.Microsecond)),
+		Span:     time.Duration(span * int64(time.Microsecond)).Round(time.Second),
+		Smallest: smallest,
+	}
+}
+
+// TooManyWindowsError is a window size that would make more than
+// MaxWindows windows over the span of a run.
+type TooManyWindowsError struct {
+	Width    time.Duration // the size asked for
+	Span     time.Duration // the span of the run, to the second
+	Smallest time.Duration // the smallest size allowed
+}
+
+func (e *TooManyWindowsError) Error() string {
+	return fmt.Sprintf("window size %s makes more than %d windows over the span of %s: the smallest size allowed is %s",
+		e.Width, MaxWindows, e.Span, e.Smallest)
 }
 
 // windowCount is how many windows of width µs cover first..last (unix µs).

@@ -816,21 +816,21 @@ func TestCheckWindows(t *testing.T) {
 		// 172,800 s / 1 s + 1 = 172,801 windows; 2 s: 86,401
 		{
 			name: "1s over 2 days", width: time.Second, first: winDay, last: winDay.Add(48 * time.Hour),
-			wantErr: "--window 1s makes more than 100000 windows over the span of 48h0m0s: the smallest size allowed is 2s",
+			wantErr: "window size 1s makes more than 100000 windows over the span of 48h0m0s: the smallest size allowed is 2s",
 		},
 		// 129,600 s: 1 s → 129,601 windows; 2 s → 64,801. (129,600 / 100,000
 		// = 1.296 s: rounding to the nearest second would name 1 s, the size
 		// that was refused.)
 		{
 			name: "1s over 36 hours", width: time.Second, first: winDay, last: winDay.Add(36 * time.Hour),
-			wantErr: "--window 1s makes more than 100000 windows over the span of 36h0m0s: the smallest size allowed is 2s",
+			wantErr: "window size 1s makes more than 100000 windows over the span of 36h0m0s: the smallest size allowed is 2s",
 		},
 		// 99,999 s / 1 s + 1 = 100,000 windows: allowed
 		{name: "1s, exactly 100000 windows", width: time.Second, first: winDay, last: winDay.Add(99999 * time.Second)},
 		// 100,000 s → 100,001 windows
 		{
 			name: "1s, 100001 windows", width: time.Second, first: winDay, last: winDay.Add(100000 * time.Second),
-			wantErr: "--window 1s makes more than 100000 windows over the span of 27h46m40s: the smallest size allowed is 2s",
+			wantErr: "window size 1s makes more than 100000 windows over the span of 27h46m40s: the smallest size allowed is 2s",
 		},
 		// From :05, 999,995 s later: 10 s windows from 00:00:00 to the one
 		// starting 1,000,000 s later, 100,001 windows although the span
@@ -839,19 +839,19 @@ func TestCheckWindows(t *testing.T) {
 		{
 			name: "10s, 100001 windows by alignment", width: 10 * time.Second,
 			first: winDay.Add(5 * time.Second), last: winDay.Add(1000000 * time.Second),
-			wantErr: "--window 10s makes more than 100000 windows over the span of 277h46m35s: the smallest size allowed is 11s",
+			wantErr: "window size 10s makes more than 100000 windows over the span of 277h46m35s: the smallest size allowed is 11s",
 		},
 		// 30 days = 2,592,000 s: 10 s → 259,201; 25 s → 103,681; 26 s →
 		// 99,693 + 1 at most
 		{
 			name: "10s over 30 days", width: 10 * time.Second, first: winDay, last: winDay.Add(30 * 24 * time.Hour),
-			wantErr: "--window 10s makes more than 100000 windows over the span of 720h0m0s: the smallest size allowed is 26s",
+			wantErr: "window size 10s makes more than 100000 windows over the span of 720h0m0s: the smallest size allowed is 26s",
 		},
 		// 200 days = 17,280,000 s: 1 m → 288,001 windows. 172.8 s = 2m53s
 		// would do; the size named is rounded up to whole minutes: 3m.
 		{
 			name: "1m over 200 days", width: time.Minute, first: winDay, last: winDay.Add(200 * 24 * time.Hour),
-			wantErr: "--window 1m0s makes more than 100000 windows over the span of 4800h0m0s: the smallest size allowed is 3m0s",
+			wantErr: "window size 1m0s makes more than 100000 windows over the span of 4800h0m0s: the smallest size allowed is 3m0s",
 		},
 		// The automatic size is never refused.
 		{name: "automatic over 200 days", width: 0, first: winDay, last: winDay.Add(200 * 24 * time.Hour)},

@@ -105,18 +105,18 @@ func metricValue(rep *aggregate.Report, metric string, windowSeconds float64) (f
 		return func(win aggregate.Window, k string) float64 { return float64(win.Requests[k]) }, "requests", nil
 	case "busy":
 		if !has(func(win aggregate.Window) int { return len(win.RequestSeconds) }) {
-			return nil, "", fmt.Errorf("--metric busy: the logs carry no request durations (gunicorn %%(D)s or %%(L)s, nginx $request_time)")
+			return nil, "", fmt.Errorf("metric busy: the logs carry no request durations (gunicorn %%(D)s or %%(L)s, nginx $request_time)")
 		}
 		return func(win aggregate.Window, k string) float64 { return finite(win.RequestSeconds[k] / windowSeconds) },
 			"busy (request seconds per second)", nil
 	case "cpu":
 		if !has(func(win aggregate.Window) int { return len(win.CPUSeconds) }) {
-			return nil, "", fmt.Errorf("--metric cpu: no CPU data: give process snapshots with --ps FILE")
+			return nil, "", fmt.Errorf("metric cpu: no CPU data: the run has no process snapshots")
 		}
 		return func(win aggregate.Window, k string) float64 { return finite(win.CPUSeconds[k] / windowSeconds) },
 			"CPU cores (CPU seconds per second)", nil
 	}
-	return nil, "", fmt.Errorf("--metric %q: want %s", metric, strings.Join(ChartMetrics, ", "))
+	return nil, "", fmt.Errorf("metric %q: want %s", metric, strings.Join(ChartMetrics, ", "))
 }
 
 func finite(v float64) float64 {

@@ -208,11 +208,11 @@ func TestChartsErrors(t *testing.T) {
 		want string
 	}{
 		{"busy without durations", crowd, ChartOptions{Metric: "busy"},
-			"--metric busy: the logs carry no request durations (gunicorn %(D)s or %(L)s, nginx $request_time)"},
+			"metric busy: the logs carry no request durations (gunicorn %(D)s or %(L)s, nginx $request_time)"},
 		{"cpu without snapshots", takeover.withoutCPU(), ChartOptions{Metric: "cpu"},
-			"--metric cpu: no CPU data: give process snapshots with --ps FILE"},
+			"metric cpu: no CPU data: the run has no process snapshots"},
 		{"unknown metric", takeover, ChartOptions{Metric: "rss"},
-			`--metric "rss": want requests, busy, cpu`},
+			`metric "rss": want requests, busy, cpu`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
