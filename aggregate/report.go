@@ -58,14 +58,15 @@ type Report struct {
 
 // Input describes one input file of the run.
 type Input struct {
-	Path     string  `json:"path"`
-	Kind     string  `json:"kind"`
-	Format   string  `json:"format"`
-	Note     string  `json:"note,omitempty"`
-	Lines    int64   `json:"lines"`
-	Parsed   int64   `json:"parsed"`
-	Rejected int64   `json:"rejected"`
-	Ignored  *string `json:"ignored"`
+	Path     string     `json:"path"`
+	Kind     parse.Kind `json:"kind"`
+	Format   string     `json:"format"`
+	Note     string     `json:"note,omitempty"`
+	Lines    int64      `json:"lines"`
+	Parsed   int64      `json:"parsed"`
+	Rejected int64      `json:"rejected"`
+	Ignored  *string    `json:"ignored"`
+	Skip     Skip       `json:"-"` // why it was ignored, as a code
 }
 
 // Lines counts the lines of the access logs of a run.

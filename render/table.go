@@ -230,17 +230,17 @@ func (e *errWriter) printf(format string, args ...any) {
 func shortIgnored(in aggregate.Input) string {
 	switch in.Kind {
 	case "access":
-		if strings.Contains(*in.Ignored, "--family") {
+		switch in.Skip {
+		case aggregate.SkipOtherFamily:
 			return "other family"
-		}
-		if strings.Contains(*in.Ignored, "cannot tell") {
+		case aggregate.SkipWorkerUnclear:
 			return "worker field unclear"
 		}
 		return "no worker field"
 	case "unknown":
 		return "not a log"
 	}
-	return in.Kind
+	return string(in.Kind)
 }
 
 // inputLine describes a used input: what it is and what was read of it.
