@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/check"
@@ -80,8 +79,9 @@ func (o *checkOptions) validate() error {
 	if o.EachWindow != "" {
 		o.Inputs.windowFlags.Window = o.EachWindow
 	}
+	o.Inputs.windowFlags.flag = "--each-window"
 	if err := o.Inputs.windowFlags.validate(false); err != nil {
-		return errors.New(strings.Replace(err.Error(), "--window", "--each-window", 1))
+		return err
 	}
 	if o.EachWindow == "auto" {
 		return fmt.Errorf("--each-window: want a window size such as 5m")
@@ -144,14 +144,10 @@ func unwrapPath(err error) error {
 }
 
 func runCheck(ctx context.Context, o *checkOptions) error {
-	ld, err := load(ctx, o.IO, o.Paths, o.Inputs)
+	rep, err := readReport(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--each-window")
 	if err != nil {
 		return err
 	}
-	if err := ld.partial.CheckWindows(); err != nil {
-		return &exitError{code: ExitError, err: errors.New(strings.Replace(err.Error(), "--window", "--each-window", 1))}
-	}
-	rep := finishReport(ld, o.Inputs, o.Workers)
 	res, err := check.Evaluate(rep, o.base, o.thresholds, check.Options{EachWindow: o.EachWindow != "", MinRequests: o.MinRequests, BaselineName: o.Baseline})
 	if err != nil {
 		return &exitError{code: ExitError, err: err}

@@ -20,9 +20,6 @@ type formatChoice struct {
 // formatNames are the values of --format.
 var formatNames = []string{"auto", "gunicorn", "nginx", "combined", "common", "json", "uwsgi", "apache", "phpfpm"}
 
-// familyNames are the values of --family.
-var familyNames = []string{"gunicorn", "nginx", "uwsgi", "apache", "phpfpm"}
-
 // jsonRoles are the roles --field maps.
 var jsonRoles = []string{"worker", "time", "duration", "status", "path", "host"}
 

@@ -4,16 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"runtime"
-	"slices"
-	"sort"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/ingest"
 	"github.com/skewer-dev/skewer/parse"
 	"github.com/skewer-dev/skewer/render"
 )
@@ -36,470 +30,152 @@ type inputFlags struct {
 	windowFlags
 }
 
-// loaded is what reading the inputs of a run gave.
-type loaded struct {
-	partial  *aggregate.Partial
-	inputs   []aggregate.Input
-	family   string
-	warnings []string
-	procs    *aggregate.Procs
-}
-
-// maxShownRejections is how many rejected lines are named on stderr.
-const maxShownRejections = 5
-
 // noWorkerHelp tells how to add a worker PID to each server's log.
 const noWorkerHelp = `add the worker PID to the log: gunicorn --access-logformat '... %(p)s' (prints <pid>), ` +
 	`nginx log_format '... $pid' (nginx's own worker) or '... $upstream_http_x_worker_pid' ` +
 	`(an X-Worker-PID header set by the app behind nginx)`
 
-// candidate is an input file to read: an access log, snapshots or an error
-// log (kind).
-type candidate struct {
-	src    parse.Source
-	kind   parse.Kind
-	format *parse.Format
-	index  int    // position in inputs
-	host   string // --host-from-dir
-	br     io.Reader
-	closer io.Closer
+// readReport reads the inputs of a run and finishes its report; windowFlag
+// is the flag that sets the window size, to name it in errors.
+func readReport(ctx context.Context, s IO, paths []string, fl inputFlags, workers int, windowFlag string) (*aggregate.Report, error) {
+	opt, err := fl.options(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 && s.InTerminal {
+		return nil, errors.New("no input: give access log files or directories, or pipe a log into skewer (see 'skewer report --help')")
+	}
+	run, err := ingest.Read(ctx, paths, s.In, opt)
+	if err != nil {
+		return nil, fl.word(err)
+	}
+	rep, err := run.Report(workers)
+	var many *aggregate.TooManyWindowsError
+	if errors.As(err, &many) {
+		return nil, &wordedError{fmt.Sprintf("%s %s makes more than %d windows over the span of %s: the smallest size allowed is %s",
+			windowFlag, many.Width, aggregate.MaxWindows, many.Span, many.Smallest), err}
+	}
+	return rep, err
 }
 
-// load reads every input of a run into one merged partial.
-func load(ctx context.Context, s IO, paths []string, fl inputFlags) (*loaded, error) {
+// options turns the flags into the options of ingest.Read.
+func (fl *inputFlags) options(s IO) (ingest.Options, error) {
 	fc, err := fl.formats()
 	if err != nil {
-		return nil, err
+		return ingest.Options{}, err
 	}
-	if len(paths) == 0 {
-		if s.InTerminal {
-			return nil, errors.New("no input: give access log files or directories, or pipe a log into skewer (see 'skewer report --help')")
-		}
-		paths = []string{"-"}
+	opt := ingest.Options{
+		Format: fc.fixed, Conf: fc.conf, FormatFamily: parse.Family(fl.Format), Family: parse.Family(fl.Family),
+		Excludes: fl.Excludes, Strict: fl.Strict, MaxRejectRatio: fl.MaxRejectRatio,
+		By: fl.By, HostField: fl.HostField, HostFromDir: fl.HostFromDir,
+		PS: fl.PS, PSTime: fl.psTime, Loc: fl.loc, ZoneDefault: fl.TZ == "UTC", Master: fl.Master, Match: fl.match,
+		Windows: fl.on, Width: fl.width, Since: fl.since.bound(), Until: fl.until.bound(),
+		Rejected: func(r string) { fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(r)) },
+		Explain:  fl.explain,
 	}
-	sources, dups, err := parse.Expand(append(paths, fl.PS...))
-	if err != nil {
-		return nil, err
+	if fl.PSColumns != "" {
+		opt.PSColumns = strings.Split(fl.PSColumns, ",")
 	}
-	ld := &loaded{warnings: dups, partial: fl.newPartial()}
-	var cands, aux []*candidate
-	defer func() {
-		for _, c := range append(cands, aux...) {
-			if c.closer != nil {
-				c.closer.Close()
-			}
-		}
-	}()
-	for _, src := range sources {
-		c, in, err := classify(src, s.In, fc, fl, isPSFile(src, fl.PS))
-		if err != nil {
-			return nil, err
-		}
-		ld.inputs = append(ld.inputs, in)
-		if c == nil {
-			continue
-		}
-		c.index = len(ld.inputs) - 1
-		if c.kind == parse.KindAccess {
-			cands = append(cands, c)
-		} else {
-			aux = append(aux, c)
-		}
-	}
-	cands, err = oneFamily(cands, ld, fl.Family)
-	if err != nil {
-		return nil, err
-	}
-	if len(cands) == 0 && len(aux) == 0 {
-		return nil, fmt.Errorf("no access lines: none of the inputs is an access log with a worker field (%s)", describeIgnored(ld.inputs))
-	}
-	if err := fl.resolveBounds(cands); err != nil {
-		return nil, err
-	}
-	ld.partial = fl.newPartial()
-	if len(cands) > 0 {
-		if err := readAccess(ctx, s, ld, cands, fl); err != nil {
-			return nil, err
-		}
-	}
-	if ld.family == "" {
-		ld.family = fl.Family
-	}
-	if err := readProcs(s, ld, aux, fl); err != nil {
-		return nil, err
-	}
-	return ld, nil
+	return opt, nil
 }
 
-// readAccess reads the access logs into the run's partial.
-func readAccess(ctx context.Context, s IO, ld *loaded, cands []*candidate, fl inputFlags) error {
-	parts, rejections, err := readAll(ctx, cands, fl.newPartial)
-	if err != nil {
+// wordedError says a library error in the words of the command line.
+type wordedError struct {
+	msg string
+	err error
+}
+
+func (e *wordedError) Error() string { return e.msg }
+func (e *wordedError) Unwrap() error { return e.err }
+
+// word says an error of ingest.Read with the flags that change the outcome.
+func (fl *inputFlags) word(err error) error {
+	var (
+		skip     *ingest.SkipError
+		none     *ingest.NoAccessError
+		families *ingest.FamiliesError
+		field    *ingest.FieldError
+		unread   *ingest.NothingParsedError
+		outside  *ingest.OutOfRangeError
+		rejected *ingest.RejectError
+		bound    *ingest.BoundError
+	)
+	var msg string
+	switch {
+	case errors.As(err, &skip):
+		msg = fmt.Sprintf("%s: %s", ingest.Name(skip.Path), fl.explain(skip.Skip))
+	case errors.As(err, &none):
+		msg = fmt.Sprintf("no access lines: none of the inputs is an access log with a worker field (%s)", none.Describe(fl.explain))
+	case errors.As(err, &families):
+		names := make([]string, len(families.Families))
+		for i, f := range families.Families {
+			names[i] = string(f)
+		}
+		msg = fmt.Sprintf("the inputs hold logs of %d server families: %s; a run accounts one: pass --family %s, or fewer files",
+			len(names), families.List(), strings.Join(names, " or --family "))
+	case errors.As(err, &field):
+		flag := "--by"
+		if field.Host {
+			flag = "--host-field"
+		}
+		return fmt.Errorf("%s: %s: %w", field.Path, flag, field.Err)
+	case errors.As(err, &unread) && unread.Path != "":
+		msg = fmt.Sprintf("%s: none of its %d lines was read as a %s access log (%s)%s", unread.Path, unread.Lines, unread.Format, unread.Reason, fl.formatHint())
+	case errors.As(err, &unread):
+		msg = fmt.Sprintf("no access lines: %d lines read, none parsed (%s)%s", unread.Lines, unread.Reason, fl.formatHint())
+	case errors.As(err, &outside):
+		msg = fmt.Sprintf("none of the %d lines read falls between --since and --until", outside.Lines)
+	case errors.As(err, &rejected) && rejected.Strict:
+		msg = fmt.Sprintf("%d of %d lines rejected (--strict); the first are listed above", rejected.Rejected, rejected.Total)
+	case errors.As(err, &rejected):
+		msg = fmt.Sprintf("%d of %d lines rejected (%.4f > --max-reject-ratio %g)", rejected.Rejected, rejected.Total, rejected.Ratio, rejected.Limit)
+	case errors.Is(err, ingest.ErrEmptyRange):
+		msg = "--since is not before --until"
+	case errors.As(err, &bound):
+		switch bound.Code {
+		case ingest.BoundStdin:
+			msg = "a relative --since/--until needs files, not standard input: give an RFC 3339 time"
+		case ingest.BoundCompressed:
+			msg = bound.Path + ": a relative --since/--until needs plain files, not compressed ones: give an RFC 3339 time"
+		default:
+			msg = bound.Path + ": no timed line at the end of the file for a relative --since/--until"
+		}
+	default:
 		return err
 	}
-	for _, r := range rejections {
-		fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(r))
-	}
-	// With hosts inside the lines, two files may hold two hosts' traffic.
-	if fl.HostField == "" {
-		if err := sameTraffic(cands, parts); err != nil {
-			return err
-		}
-	}
-	for i, c := range cands {
-		p := parts[i]
-		in := &ld.inputs[c.index]
-		in.Parsed = p.Parsed
-		in.Rejected = p.Rejected
-		in.Lines = p.Parsed + p.Excluded + p.OutOfRange + p.Rejected
-		if p.Parsed+p.Excluded == 0 && p.Rejected > 0 && !c.src.Walked {
-			return fmt.Errorf("%s: none of its %d lines was read as a %s access log (%s)%s", c.src.Path, p.Rejected, c.format.Name, topReason(p), formatHint(fl))
-		}
-		ld.partial.Merge(p)
-		ld.family = c.format.Family
-	}
-	total := ld.partial.Parsed + ld.partial.Excluded + ld.partial.Rejected
-	if ld.partial.Parsed+ld.partial.Excluded == 0 && ld.partial.OutOfRange > 0 {
-		return fmt.Errorf("none of the %d lines read falls between --since and --until", ld.partial.OutOfRange+total)
-	}
-	if ld.partial.Parsed+ld.partial.Excluded == 0 {
-		return fmt.Errorf("no access lines: %d lines read, none parsed (%s)%s", total, topReason(ld.partial), formatHint(fl))
-	}
-	if rej := ld.partial.Rejected; rej > 0 {
-		if fl.Strict {
-			return fmt.Errorf("%d of %d lines rejected (--strict); the first are listed above", rej, total)
-		}
-		if ratio := float64(rej) / float64(total); fl.MaxRejectRatio >= 0 && ratio > fl.MaxRejectRatio {
-			return fmt.Errorf("%d of %d lines rejected (%.4f > --max-reject-ratio %g)", rej, total, ratio, fl.MaxRejectRatio)
-		}
-	}
-	return nil
+	return &wordedError{msg, err}
 }
 
-func formatHint(fl inputFlags) string {
+// explain says why an input was skipped, naming the flags that would read it.
+func (fl *inputFlags) explain(s ingest.Skip) string {
+	switch s.Code {
+	case aggregate.SkipNotLog:
+		return "no line looks like a known access log (gunicorn, nginx, uWSGI, JSON); pass --log-format with the server's format string (Apache LogFormat and php-fpm access.format too; see skewer formats)"
+	case aggregate.SkipNoWorker:
+		return "access log without a worker field: " + noWorkerHelp
+	case aggregate.SkipWorkerUnclear:
+		return fmt.Sprintf("cannot tell which field is the worker PID; if it is the first bare number after the user agent, pass --log-format '%s', or the server's own format string (Apache: LogFormat with %%P, php-fpm: access.format with %%p)", s.Suggest)
+	case aggregate.SkipOtherFamily:
+		what := "access log"
+		if s.Kind == parse.KindErrorLog {
+			what = "error log"
+		}
+		return fmt.Sprintf("%s %s, not --family %s", string(s.Family), what, s.Want)
+	case aggregate.SkipFormat:
+		switch {
+		case s.Why != "":
+			return s.Why
+		case s.Want != "":
+			return fmt.Sprintf("detected %s format, not --format %s", s.Family.Owner(), s.Want)
+		}
+		return fmt.Sprintf("none of its first %d lines matches --log-format", s.Lines)
+	}
+	return s.String()
+}
+
+func (fl *inputFlags) formatHint() string {
 	if fl.LogFormat != "" {
 		return "; check --log-format against a line of the log, or leave it out to detect the format"
 	}
 	return ""
-}
-
-// classify opens and detects one source. It returns a candidate for access
-// logs with a worker field, and the input's description either way.
-func classify(src parse.Source, stdin io.Reader, fc *formatChoice, fl inputFlags, forcePS bool) (*candidate, aggregate.Input, error) {
-	want := fl.Format
-	in := aggregate.Input{Path: src.Path, Kind: string(parse.KindUnknown)}
-	rc, err := parse.Open(src, stdin)
-	if err != nil {
-		return nil, in, err
-	}
-	br := parse.NewBufferedReader(rc)
-	sample, perr := br.Peek(64 << 10)
-	if perr != nil && perr != io.EOF && !errors.Is(perr, io.ErrUnexpectedEOF) && len(sample) == 0 {
-		rc.Close()
-		return nil, in, fmt.Errorf("%s: %w", src.Path, perr)
-	}
-	d := parse.Detect(sample, perr != nil)
-	if forcePS {
-		d.Kind = parse.KindSnapshots
-	}
-	in.Kind = string(d.Kind)
-	ignore := func(why string) (*candidate, aggregate.Input, error) {
-		rc.Close()
-		if !src.Walked && src.Path != "-" {
-			return nil, in, fmt.Errorf("%s: %s", src.Path, why)
-		}
-		if src.Path == "-" {
-			return nil, in, fmt.Errorf("standard input: %s", why)
-		}
-		in.Ignored = &why
-		return nil, in, nil
-	}
-	f := d.Format
-	fixed, note := fc.fixed, ""
-	if fc.conf != nil && fixed == nil && (d.Kind == parse.KindAccess || d.Kind == parse.KindUnknown) {
-		g, why, err := fc.conf.FormatFor(src.Path)
-		if err != nil {
-			return ignore(err.Error())
-		}
-		fixed, note = g, why
-	}
-	switch {
-	case d.Kind == parse.KindSnapshots || d.Kind == parse.KindErrorLog && d.Server == "gunicorn":
-		if d.Kind == parse.KindErrorLog && fl.Family != "" && fl.Family != "gunicorn" {
-			return ignore(fmt.Sprintf("gunicorn error log, not --family %s", fl.Family))
-		}
-		return &candidate{src: src, kind: d.Kind, br: br, closer: rc}, in, nil
-	case fixed != nil && (d.Kind == parse.KindAccess || d.Kind == parse.KindUnknown):
-		if matched, lines := fixed.Matches(sample, perr != nil); matched == 0 && lines > 0 {
-			return ignore(fmt.Sprintf("none of its first %d lines matches --log-format", lines))
-		}
-		f = fixed
-		in.Kind = string(parse.KindAccess)
-	case d.Kind == parse.KindEmpty:
-		why := "empty file"
-		in.Ignored = &why
-		rc.Close()
-		return nil, in, nil
-	case d.Kind == parse.KindUnknown:
-		return ignore("no line looks like a known access log (gunicorn, nginx, uWSGI, JSON); pass --log-format with the server's format string (Apache LogFormat and php-fpm access.format too; see skewer formats)")
-	case d.Kind != parse.KindAccess:
-		return ignore("not an access log: " + d.Why)
-	case d.Suggest != "":
-		return ignore(fmt.Sprintf("cannot tell which field is the worker PID; if it is the first bare number after the user agent, pass --log-format '%s', or the server's own format string (Apache: LogFormat with %%P, php-fpm: access.format with %%p)", d.Suggest))
-	case !f.HasWorker():
-		return ignore("access log without a worker field: " + noWorkerHelp)
-	}
-	if fixed == nil && slices.Contains(familyNames, want) && f.Family != want {
-		return ignore(fmt.Sprintf("detected %s format, not --format %s", familyName(f.Family), want))
-	}
-	if fl.By != "" {
-		g, err := f.KeyBy(fl.By)
-		if err != nil {
-			rc.Close()
-			return nil, in, fmt.Errorf("%s: --by: %w", src.Path, err)
-		}
-		f = g
-	}
-	if fl.HostField != "" {
-		g, err := f.HostBy(fl.HostField)
-		if err != nil {
-			rc.Close()
-			return nil, in, fmt.Errorf("%s: --host-field: %w", src.Path, err)
-		}
-		f = g
-	}
-	if f.Zoneless() {
-		f = f.In(fl.loc) // uWSGI's date and zone-less strftime times: --tz
-	}
-	host := ""
-	if fl.HostFromDir {
-		host = parse.HostFromDir(src)
-	}
-	in.Format = f.Name
-	in.Note = f.Note
-	if note != "" {
-		in.Note = note
-	}
-	return &candidate{src: src, kind: parse.KindAccess, format: f, host: host, br: br, closer: rc}, in, nil
-}
-
-func familyName(f string) string {
-	if f == "" {
-		return "an unknown server's"
-	}
-	return f
-}
-
-// oneFamily keeps the candidates of one server family: --family, or the only
-// one present.
-func oneFamily(cands []*candidate, ld *loaded, family string) ([]*candidate, error) {
-	byFamily := map[string][]string{}
-	var keep []*candidate
-	for _, c := range cands {
-		if family != "" && c.format.Family != family {
-			why := fmt.Sprintf("%s access log, not --family %s", c.format.Family, family)
-			ld.inputs[c.index].Ignored = &why
-			c.closer.Close()
-			c.closer = nil
-			continue
-		}
-		byFamily[c.format.Family] = append(byFamily[c.format.Family], c.src.Path)
-		keep = append(keep, c)
-	}
-	if len(byFamily) > 1 {
-		var names, parts []string
-		for f := range byFamily {
-			names = append(names, f)
-		}
-		sort.Strings(names)
-		for _, f := range names {
-			parts = append(parts, fmt.Sprintf("%s (%s)", f, strings.Join(byFamily[f], ", ")))
-		}
-		return nil, fmt.Errorf("the inputs hold logs of %d server families: %s; a run accounts one: pass --family %s, or fewer files",
-			len(names), strings.Join(parts, " and "), strings.Join(names, " or --family "))
-	}
-	return keep, nil
-}
-
-// rejection is a rejected line shown on stderr.
-type rejection struct {
-	path   string
-	line   int64
-	reason string
-}
-
-func (r rejection) String() string { return fmt.Sprintf("%s:%d: %s", r.path, r.line, r.reason) }
-
-// job is one stream of lines to parse: a whole input, or one chunk of a
-// large plain file.
-type job struct {
-	cand  int
-	chunk *parse.Chunk
-	part  *aggregate.Partial
-	lines int64
-	shown []rejection
-	err   error
-}
-
-// readAll reads the candidates into one partial each. Inputs are read in
-// parallel, and large plain files in chunks, on every core.
-func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggregate.Partial) ([]*aggregate.Partial, []string, error) {
-	procs := runtime.GOMAXPROCS(0)
-	var jobs []*job
-	for i, c := range cands {
-		var chunks []parse.Chunk
-		if !c.format.SubSecond() {
-			// Peak concurrency (sub-second stamps) needs one stream.
-			var err error
-			if chunks, err = parse.Split(c.src, procs); err != nil {
-				return nil, nil, err
-			}
-		}
-		if len(chunks) < 2 {
-			jobs = append(jobs, &job{cand: i})
-			continue
-		}
-		c.closer.Close()
-		c.closer = nil
-		for k := range chunks {
-			jobs = append(jobs, &job{cand: i, chunk: &chunks[k]})
-		}
-	}
-	sem := make(chan struct{}, procs)
-	var wg sync.WaitGroup
-	for _, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			j.err = j.run(ctx, cands[j.cand], newPartial)
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
-	}
-	parts := make([]*aggregate.Partial, len(cands))
-	before := make([]int64, len(cands)) // lines in earlier chunks of the same input
-	var shown []string
-	for _, j := range jobs {
-		if j.err != nil {
-			return nil, nil, j.err
-		}
-		for _, r := range j.shown {
-			r.line += before[j.cand]
-			if len(shown) < maxShownRejections {
-				shown = append(shown, r.String())
-			}
-		}
-		before[j.cand] += j.lines
-		if parts[j.cand] == nil {
-			parts[j.cand] = j.part
-		} else {
-			parts[j.cand].Merge(j.part)
-		}
-	}
-	return parts, shown, nil
-}
-
-// run parses the job's lines into its own partial.
-func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregate.Partial) error {
-	in := c.br
-	if j.chunk != nil {
-		f, err := os.Open(c.src.Path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in = io.NewSectionReader(f, j.chunk.Offset, j.chunk.Length)
-	}
-	j.part = newPartial()
-	if c.host != "" {
-		j.part.SetHost(c.host)
-	}
-	r := parse.NewReader(in, c.format)
-	for r.Scan() {
-		if reason := r.Reason(); reason != parse.ReasonNone {
-			j.part.Reject(reason)
-			if len(j.shown) < maxShownRejections {
-				j.shown = append(j.shown, rejection{path: c.src.Path, line: r.Line(), reason: string(reason)})
-			}
-			continue
-		}
-		j.part.Add(r.Record())
-		if r.Line()&0xffff == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-	}
-	j.lines = r.Line()
-	if err := r.Err(); err != nil {
-		return fmt.Errorf("%s: line %d: %w", c.src.Path, r.Line()+1, err)
-	}
-	return nil
-}
-
-// sameTraffic refuses two logs of one family that cover the same time: the
-// same requests logged twice (text and JSON, a copy, two formats) would
-// count twice. Rotated files meet at a second or so of out-of-order lines;
-// two copies of one log share their first and last time and line count.
-func sameTraffic(cands []*candidate, parts []*aggregate.Partial) error {
-	const second = int64(time.Second / time.Microsecond)
-	for i := range cands {
-		for j := i + 1; j < len(cands); j++ {
-			a, b := parts[i], parts[j]
-			if !a.Timed || !b.Timed || cands[i].host != cands[j].host {
-				continue // other hosts serve their own traffic at the same time
-			}
-			lo, hi := max(a.First, b.First), min(a.Last, b.Last)
-			overlap := hi - lo
-			shorter := min(a.Last-a.First, b.Last-b.First)
-			copies := a.First == b.First && a.Last == b.Last && a.Parsed+a.Excluded == b.Parsed+b.Excluded
-			if copies || overlap > second && (overlap > 60*second || 2*overlap > shorter) {
-				return fmt.Errorf("%s and %s cover the same time (%s to %s): the same traffic logged twice would be counted twice; pass one of them",
-					cands[i].src.Path, cands[j].src.Path,
-					time.UnixMicro(lo).UTC().Format(time.RFC3339), time.UnixMicro(hi).UTC().Format(time.RFC3339))
-			}
-		}
-	}
-	return nil
-}
-
-func describeIgnored(ins []aggregate.Input) string {
-	var parts []string
-	for _, in := range ins {
-		if in.Ignored != nil {
-			parts = append(parts, fmt.Sprintf("%s: %s", in.Path, *in.Ignored))
-		}
-	}
-	if len(parts) == 0 {
-		return "no files"
-	}
-	if len(parts) > 3 {
-		parts = append(parts[:3], fmt.Sprintf("and %d more", len(parts)-3))
-	}
-	return strings.Join(parts, "; ")
-}
-
-func topReason(p *aggregate.Partial) string {
-	best, n := parse.ReasonNone, int64(0)
-	for r, c := range p.RejectedBy {
-		if c > n || c == n && r < best {
-			best, n = r, c
-		}
-	}
-	if n == 0 {
-		return "the input is empty"
-	}
-	return fmt.Sprintf("most common reason: %s", best)
-}
-
-// finishReport turns what load read into the run's report.
-func finishReport(ld *loaded, fl inputFlags, workers int) *aggregate.Report {
-	rep := aggregate.Finish(ld.partial, ld.inputs, aggregate.Options{
-		Workers: workers, Family: ld.family, Procs: ld.procs,
-		KeyName: fl.By, Hosts: fl.HostField != "" || fl.HostFromDir,
-	})
-	rep.Warnings = append(rep.Warnings, ld.warnings...)
-	return rep
 }

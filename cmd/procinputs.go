@@ -3,12 +3,8 @@ package cmd
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"time"
 
-	"github.com/skewer-dev/skewer/aggregate"
-	"github.com/skewer-dev/skewer/parse"
-	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
 )
 
@@ -22,7 +18,7 @@ type procFlags struct {
 	Match     string
 
 	loc    *time.Location
-	psTime int64
+	psTime time.Time
 	match  *regexp.Regexp
 }
 
@@ -47,7 +43,7 @@ func (fl *procFlags) validate() error {
 		if err != nil {
 			return fmt.Errorf("--ps-time %q: want an RFC 3339 time such as 2026-11-25T17:40:05Z", fl.PSTime)
 		}
-		fl.psTime = t.UnixMicro()
+		fl.psTime = t
 	}
 	if fl.Master < 0 {
 		return fmt.Errorf("--master %d: want a PID", fl.Master)
@@ -62,73 +58,5 @@ func (fl *procFlags) validate() error {
 	if fl.Master > 0 && fl.match != nil {
 		return fmt.Errorf("--master and --match: pass one of them")
 	}
-	return nil
-}
-
-func isPSFile(src parse.Source, ps []string) bool {
-	for _, p := range ps {
-		if p == src.Path {
-			return true
-		}
-	}
-	return false
-}
-
-// readProcs reads snapshots and error logs and finds the workers in them.
-func readProcs(s IO, ld *loaded, aux []*candidate, fl inputFlags) error {
-	var snaps []parse.Snapshot
-	var events []parse.ErrorLogEvent
-	opt := parse.PSOptions{Time: fl.psTime, Loc: fl.loc}
-	if fl.PSColumns != "" {
-		opt.Columns = strings.Split(fl.PSColumns, ",")
-	}
-	shown := 0
-	for _, c := range aux {
-		in := &ld.inputs[c.index]
-		switch c.kind {
-		case parse.KindSnapshots:
-			got, st, err := parse.ReadSnapshots(c.br, c.src.Path, opt)
-			if err != nil {
-				return err
-			}
-			for _, r := range st.Shown {
-				if shown < maxShownRejections {
-					fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(r))
-					shown++
-				}
-			}
-			in.Format = "ps"
-			in.Lines, in.Parsed, in.Rejected = st.Lines, st.Rows, st.Skipped
-			in.Note = render.Plural(int64(len(got)), "snapshot")
-			ld.warnings = append(ld.warnings, st.Warnings...)
-			if st.ZoneGuessed && fl.TZ == "UTC" {
-				ld.warnings = append(ld.warnings, fmt.Sprintf("%s: times without a zone were read as UTC (--tz sets the zone)", c.src.Path))
-			}
-			snaps = append(snaps, got...)
-		case parse.KindErrorLog:
-			got, st, err := parse.ReadErrorLog(c.br, c.src.Path, fl.loc)
-			if err != nil {
-				return err
-			}
-			in.Format = "gunicorn"
-			in.Lines, in.Parsed = st.Lines, st.Events
-			in.Note = render.Plural(int64(len(got)), "lifecycle event")
-			events = append(events, got...)
-		}
-	}
-	if len(snaps) == 0 && len(events) == 0 {
-		return nil
-	}
-	pr, err := aggregate.BuildProcs(snaps, events, aggregate.ProcOptions{Master: fl.Master, Match: fl.match, Family: ld.family})
-	if err != nil {
-		return err
-	}
-	if len(pr.Workers) == 0 && len(snaps) > 0 {
-		ld.warnings = append(ld.warnings, "no worker processes found in the snapshots: workers are gunicorn or nginx worker titles, children of a gunicorn master, or what --master/--match select")
-	}
-	if ld.family == "" {
-		ld.family = pr.Family
-	}
-	ld.procs = pr
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/skewer-dev/skewer/parse"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
 )
@@ -88,8 +89,8 @@ func (fl *inputFlags) validate() error {
 	if !slices.Contains(formatNames, fl.Format) {
 		return fmt.Errorf("--format %q: want one of %s", fl.Format, strings.Join(formatNames, ", "))
 	}
-	if fl.Family != "" && !slices.Contains(familyNames, fl.Family) {
-		return fmt.Errorf("--family %q: want one of %s", fl.Family, strings.Join(familyNames, ", "))
+	if fl.Family != "" && !parse.Family(fl.Family).Known() {
+		return fmt.Errorf("--family %q: want one of %s", fl.Family, strings.Join(parse.FamilyNames(), ", "))
 	}
 	if fl.LogFormatName != "" && fl.NginxConf == "" {
 		return fmt.Errorf("--log-format-name needs --nginx-conf")
@@ -109,14 +110,10 @@ func (fl *inputFlags) validate() error {
 }
 
 func runReport(ctx context.Context, o *reportOptions) error {
-	ld, err := load(ctx, o.IO, o.Paths, o.Inputs)
+	rep, err := readReport(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window")
 	if err != nil {
 		return err
 	}
-	if err := ld.partial.CheckWindows(); err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	rep := finishReport(ld, o.Inputs, o.Workers)
 	// Render to memory first: an interrupted or failed run writes nothing.
 	var buf bytes.Buffer
 	if err := render.Write(&buf, o.Output, rep, render.Options{Top: o.Top, Color: colorAllowed(o.IO)}); err != nil {

@@ -80,14 +80,10 @@ func (o *timelineOptions) validate() error {
 }
 
 func runTimeline(ctx context.Context, o *timelineOptions) error {
-	ld, err := load(ctx, o.IO, o.Paths, o.Inputs)
+	rep, err := readReport(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window")
 	if err != nil {
 		return err
 	}
-	if err := ld.partial.CheckWindows(); err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	rep := finishReport(ld, o.Inputs, o.Workers)
 	if o.Metric == "cpu" && rep.CPUSkew == nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("--metric cpu needs process snapshots with times (--ps FILE, e.g. from skewer sample)")}
 	}

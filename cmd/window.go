@@ -3,14 +3,12 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/ingest"
 	"github.com/spf13/cobra"
 )
 
@@ -20,6 +18,7 @@ type windowFlags struct {
 	Since  string
 	Until  string
 
+	flag         string        // the flag that sets Window: --window unless set
 	on           bool          // per-window accounting wanted
 	width        time.Duration // 0: automatic
 	since, until timeBound
@@ -46,9 +45,12 @@ func addRangeFlags(c *cobra.Command, fl *windowFlags) {
 	f.StringVar(&fl.Until, "until", "", "account lines before `TIME`: RFC 3339, or relative to the last line like -30m")
 }
 
-// parseWindow reads a window size: a Go duration, or a number of days with
-// the d suffix (1d, 7d; 1.5d is 36h, as 1.5h is a Go duration).
-func parseWindow(s string) (time.Duration, error) {
+// parseWindow reads a --window size: a Go duration, or a number of days
+// with the d suffix (1d, 7d; 1.5d is 36h, as 1.5h is a Go duration).
+func parseWindow(s string) (time.Duration, error) { return parseWindowFlag("--window", s) }
+
+// parseWindowFlag reads the window size s given with flag.
+func parseWindowFlag(flag, s string) (time.Duration, error) {
 	var d time.Duration
 	if strings.HasSuffix(s, "d") {
 		n, err := strconv.ParseFloat(strings.TrimSuffix(s, "d"), 64)
@@ -56,20 +58,20 @@ func parseWindow(s string) (time.Duration, error) {
 		// NaN, Inf and sizes past time.Duration would convert to whatever
 		// the platform makes of them.
 		if err != nil || math.IsNaN(ns) || math.Abs(ns) >= math.MaxInt64 {
-			return 0, fmt.Errorf("--window %q: want a duration such as 30s, 10m, 1h or 1d", s)
+			return 0, fmt.Errorf("%s %q: want a duration such as 30s, 10m, 1h or 1d", flag, s)
 		}
 		d = time.Duration(ns)
 	} else {
 		var err error
 		if d, err = time.ParseDuration(s); err != nil {
-			return 0, fmt.Errorf("--window %q: want a duration such as 30s, 10m, 1h or 1d", s)
+			return 0, fmt.Errorf("%s %q: want a duration such as 30s, 10m, 1h or 1d", flag, s)
 		}
 	}
 	if d <= 0 {
-		return 0, fmt.Errorf("--window %q: want a positive duration", s)
+		return 0, fmt.Errorf("%s %q: want a positive duration", flag, s)
 	}
 	if d%time.Second != 0 {
-		return 0, fmt.Errorf("--window %q: want whole seconds (log times have one-second resolution)", s)
+		return 0, fmt.Errorf("%s %q: want whole seconds (log times have one-second resolution)", flag, s)
 	}
 	return d, nil
 }
@@ -95,7 +97,11 @@ func parseBound(flag, s string) (timeBound, error) {
 func (fl *windowFlags) validate(alwaysOn bool) error {
 	fl.on = alwaysOn || fl.Window != ""
 	if fl.Window != "" && fl.Window != "auto" {
-		d, err := parseWindow(fl.Window)
+		flag := fl.flag
+		if flag == "" {
+			flag = "--window"
+		}
+		d, err := parseWindowFlag(flag, fl.Window)
 		if err != nil {
 			return err
 		}
@@ -114,72 +120,13 @@ func (fl *windowFlags) validate(alwaysOn bool) error {
 	return nil
 }
 
-// newPartial makes a partial with the run's filters and windows.
-func (fl *inputFlags) newPartial() *aggregate.Partial {
-	p := aggregate.NewPartial(fl.Excludes)
-	if fl.windowFlags.on {
-		p.SetWindows(fl.windowFlags.width)
+// bound is the flag's value as ingest takes it.
+func (b timeBound) bound() ingest.Bound {
+	if b.isRel {
+		return ingest.Bound{Relative: true, Offset: b.relative}
 	}
-	p.SetRange(fl.windowFlags.since.abs, fl.windowFlags.until.abs)
-	return p
-}
-
-// resolveBounds turns relative --since/--until into times: offsets from
-// the last line of the access logs, read from the end of each file.
-func (fl *inputFlags) resolveBounds(cands []*candidate) error {
-	w := &fl.windowFlags
-	if !w.since.isRel && !w.until.isRel {
-		return nil
+	if !b.set {
+		return ingest.Bound{}
 	}
-	var last int64
-	for _, c := range cands {
-		t, err := fileLastTime(c)
-		if err != nil {
-			return err
-		}
-		last = max(last, t)
-	}
-	if w.since.isRel {
-		w.since.abs = last + int64(w.since.relative/time.Microsecond)
-	}
-	if w.until.isRel {
-		w.until.abs = last + int64(w.until.relative/time.Microsecond)
-	}
-	if w.since.set && w.until.set && w.since.abs >= w.until.abs {
-		return errors.New("--since is not before --until")
-	}
-	return nil
-}
-
-// fileLastTime reads the last line times of a plain access log.
-func fileLastTime(c *candidate) (int64, error) {
-	if c.src.Path == "-" {
-		return 0, errors.New("a relative --since/--until needs files, not standard input: give an RFC 3339 time")
-	}
-	f, err := os.Open(c.src.Path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	head := make([]byte, 4)
-	if _, err := io.ReadFull(f, head); err == nil && (head[0] == 0x1f && head[1] == 0x8b || head[0] == 0x28 && head[1] == 0xb5) {
-		return 0, fmt.Errorf("%s: a relative --since/--until needs plain files, not compressed ones: give an RFC 3339 time", c.src.Path)
-	}
-	info, err := f.Stat()
-	if err != nil {
-		return 0, err
-	}
-	off := max(0, info.Size()-256<<10)
-	tail := make([]byte, info.Size()-off)
-	if _, err := f.ReadAt(tail, off); err != nil && err != io.EOF {
-		return 0, fmt.Errorf("%s: %w", c.src.Path, err)
-	}
-	if off == 0 {
-		tail = append([]byte{'\n'}, tail...) // the first line is whole
-	}
-	t, ok := c.format.LastTime(tail)
-	if !ok {
-		return 0, fmt.Errorf("%s: no timed line at the end of the file for a relative --since/--until", c.src.Path)
-	}
-	return t, nil
+	return ingest.Bound{Time: time.UnixMicro(b.abs).UTC()}
 }

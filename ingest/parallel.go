@@ -1,0 +1,137 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+
+	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/parse"
+)
+
+// rejection is a rejected line shown to the user.
+type rejection struct {
+	path   string
+	line   int64
+	reason string
+}
+
+func (r rejection) String() string { return fmt.Sprintf("%s:%d: %s", r.path, r.line, r.reason) }
+
+// job is one stream of lines to parse: a whole input, or one chunk of a
+// large plain file.
+type job struct {
+	cand  int
+	chunk *parse.Chunk
+	part  *aggregate.Partial
+	lines int64
+	shown []rejection
+	err   error
+}
+
+// readAll reads the candidates into one partial each. Inputs are read in
+// parallel, and large plain files in chunks, on every core. The first
+// rejected lines go to shown, numbered within their file.
+func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggregate.Partial, shown func(string)) ([]*aggregate.Partial, error) {
+	procs := runtime.GOMAXPROCS(0)
+	var jobs []*job
+	for i, c := range cands {
+		var chunks []parse.Chunk
+		if !c.format.SubSecond() {
+			// Peak concurrency (sub-second stamps) needs one stream.
+			var err error
+			if chunks, err = parse.Split(c.src, procs); err != nil {
+				return nil, err
+			}
+		}
+		if len(chunks) < 2 {
+			jobs = append(jobs, &job{cand: i})
+			continue
+		}
+		c.closer.Close()
+		c.closer = nil
+		for k := range chunks {
+			jobs = append(jobs, &job{cand: i, chunk: &chunks[k]})
+		}
+	}
+	sem := make(chan struct{}, procs)
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			j.err = j.run(ctx, cands[j.cand], newPartial)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	parts := make([]*aggregate.Partial, len(cands))
+	before := make([]int64, len(cands)) // lines in earlier chunks of the same input
+	var told []string
+	for _, j := range jobs {
+		if j.err != nil {
+			return nil, j.err
+		}
+		for _, r := range j.shown {
+			r.line += before[j.cand]
+			if len(told) < maxShownRejections {
+				told = append(told, r.String())
+			}
+		}
+		before[j.cand] += j.lines
+		if parts[j.cand] == nil {
+			parts[j.cand] = j.part
+		} else {
+			parts[j.cand].Merge(j.part)
+		}
+	}
+	if shown != nil {
+		for _, r := range told {
+			shown(r)
+		}
+	}
+	return parts, nil
+}
+
+// run parses the job's lines into its own partial.
+func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregate.Partial) error {
+	in := c.br
+	if j.chunk != nil {
+		f, err := os.Open(c.src.Path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = io.NewSectionReader(f, j.chunk.Offset, j.chunk.Length)
+	}
+	j.part = newPartial()
+	if c.host != "" {
+		j.part.SetHost(c.host)
+	}
+	r := parse.NewReader(in, c.format)
+	for r.Scan() {
+		if reason := r.Reason(); reason != parse.ReasonNone {
+			j.part.Reject(reason)
+			if len(j.shown) < maxShownRejections {
+				j.shown = append(j.shown, rejection{path: c.src.Path, line: r.Line(), reason: string(reason)})
+			}
+			continue
+		}
+		j.part.Add(r.Record())
+		if r.Line()&0xffff == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	j.lines = r.Line()
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("%s: line %d: %w", c.src.Path, r.Line()+1, err)
+	}
+	return nil
+}
