@@ -166,7 +166,7 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	github := o.GitHub || os.Getenv("GITHUB_ACTIONS") == "true"
+	github := o.GitHub || o.GitHubActions
 	if github && o.Output != "json" {
 		if err := render.GitHubAnnotations(&out, res, 10); err != nil {
 			return err
@@ -184,7 +184,7 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 			return fmt.Errorf("--junit: %w", err)
 		}
 	}
-	if path := os.Getenv("GITHUB_STEP_SUMMARY"); github && path != "" {
+	if path := o.StepSummary; github && path != "" {
 		var md bytes.Buffer
 		if err := render.GitHubSummary(&md, res); err != nil {
 			return err

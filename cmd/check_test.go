@@ -163,19 +163,28 @@ func chkWindows(lines []chkLine, size time.Duration) []chkWindow {
 	return ws
 }
 
-// chkQuietCI clears the GitHub Actions variables, so that a test run inside
-// a real GitHub Actions job neither annotates nor appends to its summary.
+// chkQuietCI clears the GitHub Actions variables for tests that run
+// cmd.Main, which reads them, so that a test run inside a real GitHub
+// Actions job neither annotates nor appends to its summary.
 func chkQuietCI(t *testing.T) {
 	t.Setenv("GITHUB_ACTIONS", "")
 	t.Setenv("GITHUB_STEP_SUMMARY", "")
 }
 
 // chkRun runs skewer with args through cmd.Run, stdin empty and not a
-// terminal.
+// terminal, outside GitHub Actions.
 func chkRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return chkRunCI(t, false, "", args...)
+}
+
+// chkRunCI runs skewer as chkRun does, in a GitHub Actions job when
+// actions is true, with the step summary file summary.
+func chkRunCI(t *testing.T, actions bool, summary string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	code = cmd.Run(context.Background(), args, cmd.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	s := cmd.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, GitHubActions: actions, StepSummary: summary}
+	code = cmd.Run(context.Background(), args, s)
 	return code, out.String(), errOut.String()
 }
 
@@ -684,9 +693,7 @@ func TestCheckGitHub(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			summary := filepath.Join(t.TempDir(), "step_summary.md")
 			chkWrite(t, summary, summaryBefore)
-			t.Setenv("GITHUB_ACTIONS", tt.env)
-			t.Setenv("GITHUB_STEP_SUMMARY", summary)
-			code, stdout, stderr := chkRun(t, append([]string{"check"}, tt.args...)...)
+			code, stdout, stderr := chkRunCI(t, tt.env == "true", summary, append([]string{"check"}, tt.args...)...)
 			if code != tt.wantCode {
 				t.Errorf("exit code: got %d, want %d (stderr %q)", code, tt.wantCode, stderr)
 			}
@@ -730,15 +737,13 @@ func TestCheckGitHub(t *testing.T) {
 // TestCheckAnnotationLimit: at most 10 ::error annotations, then one
 // ::warning counting the rest; the summary and JUnit report keep them all.
 func TestCheckAnnotationLimit(t *testing.T) {
-	t.Setenv("GITHUB_ACTIONS", "true")
-	t.Setenv("GITHUB_STEP_SUMMARY", "")
 	args := []string{"check"}
 	for k := 1; k <= 12; k++ {
 		args = append(args, "-t", fmt.Sprintf("top%d_share<0.1", k)) // every topK share of the skewed cut is at least 0.695
 	}
 	junit := filepath.Join(t.TempDir(), "junit.xml")
 	args = append(args, "--junit", junit, chkFixture(t, "skewed.log"))
-	code, stdout, stderr := chkRun(t, args...)
+	code, stdout, stderr := chkRunCI(t, true, "", args...)
 	if code != cmd.ExitCheckFailed {
 		t.Fatalf("exit code: got %d, want 1 (stderr %q)", code, stderr)
 	}
@@ -1234,8 +1239,6 @@ func TestCheckREADMEGate(t *testing.T) {
 			}
 			chkWrite(t, filepath.Join(dir, "access.log"), string(data))
 			t.Chdir(dir)
-			t.Setenv("GITHUB_ACTIONS", "true")
-			t.Setenv("GITHUB_STEP_SUMMARY", filepath.Join(dir, "summary.md"))
 
 			xs := chkValues(chkCounts(chkRead(t, "access.log")))
 			var want []string // the annotations, unescaped
@@ -1270,7 +1273,7 @@ func TestCheckREADMEGate(t *testing.T) {
 				t.Fatalf("README.md step %q: fails on the even cut by the independent count: %q", step, want)
 			}
 
-			code, stdout, stderr := chkRun(t, words[1:]...)
+			code, stdout, stderr := chkRunCI(t, true, filepath.Join(dir, "summary.md"), words[1:]...)
 			wantCode := cmd.ExitOK
 			if len(want) > 0 {
 				wantCode = cmd.ExitCheckFailed

@@ -24,7 +24,8 @@ const (
 	ExitInterrupted = 130
 )
 
-// exitError carries an exit code other than ExitError.
+// exitError carries the exit code of an error and says whether Run prints
+// it: a failed check (ExitCheckFailed) has printed its verdicts already.
 type exitError struct {
 	code int
 	err  error
@@ -38,8 +39,19 @@ type IO struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
-	// InTerminal and OutTerminal report whether stdin and stdout are terminals.
-	InTerminal, OutTerminal bool
+	// InTerminal, OutTerminal and ErrTerminal report whether stdin, stdout
+	// and stderr are terminals.
+	InTerminal, OutTerminal, ErrTerminal bool
+	// NoColor forbids colour even on a terminal: NO_COLOR set and not
+	// empty, or TERM=dumb.
+	NoColor bool
+	// Width is the width of the stdout terminal in columns, 0 if unknown.
+	Width int
+	// GitHubActions reports a GitHub Actions job (GITHUB_ACTIONS=true);
+	// StepSummary is the file its step summary is appended to
+	// (GITHUB_STEP_SUMMARY), "" for none.
+	GitHubActions bool
+	StepSummary   string
 }
 
 // Main runs skewer with os.Args and the process's standard streams and

@@ -10,7 +10,6 @@ import (
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 // timelineOptions are the flags and streams of `skewer timeline`.
@@ -124,10 +123,8 @@ func (o *timelineOptions) table(buf *bytes.Buffer, rep *aggregate.Report, color 
 	width := o.Width
 	if width == 0 {
 		width = 80
-		if o.OutTerminal {
-			if w, _, err := term.GetSize(1); err == nil && w >= 40 {
-				width = w
-			}
+		if o.OutTerminal && o.IO.Width >= 40 {
+			width = o.IO.Width
 		}
 	}
 	fmt.Fprintf(buf, "%s\n\n", render.Summary(rep))
