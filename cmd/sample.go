@@ -8,19 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
-	"strconv"
 	"time"
 
+	"github.com/skewer-dev/skewer/parse"
 	"github.com/skewer-dev/skewer/procfs"
 	"github.com/spf13/cobra"
 )
-
-// sampleHeader starts every snapshot that `skewer sample` writes.
-const sampleHeader = "# skewer-sample v1 "
-
-// sampleTime is RFC 3339 with milliseconds: snapshots taken less than a
-// second apart must not share a time.
-const sampleTime = "2006-01-02T15:04:05.000Z07:00"
 
 // sampleOptions are the flags and streams of `skewer sample`.
 type sampleOptions struct {
@@ -253,22 +246,12 @@ func (o *sampleOptions) noteFirst(procs []procfs.Proc, denied int) {
 
 // appendSnapshot appends one snapshot in the skewer-sample v1 layout.
 func appendSnapshot(b []byte, at time.Time, procs []procfs.Proc) []byte {
-	b = append(b, sampleHeader...)
-	b = at.UTC().AppendFormat(b, sampleTime)
-	b = append(b, '\n')
+	b = parse.AppendSampleHeader(b, at)
 	for _, p := range procs {
-		b = strconv.AppendInt(b, int64(p.PID), 10)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, int64(p.PPID), 10)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, p.StartTicks, 10)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, p.CPUMillis, 10)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, p.RSSKiB, 10)
-		b = append(b, ' ')
-		b = append(b, p.Args...)
-		b = append(b, '\n')
+		b = parse.AppendSampleRow(b, parse.SampleRow{
+			PID: int64(p.PID), PPID: int64(p.PPID), StartTicks: p.StartTicks,
+			CPUMillis: p.CPUMillis, RSSKiB: p.RSSKiB, Args: p.Args,
+		})
 	}
 	return b
 }

@@ -73,8 +73,6 @@ func newLayout(cols []psCol, sample bool) *psLayout {
 	return l
 }
 
-var sampleLayout = newLayout([]psCol{cPID, cPPID, cTicks, cMillis, cRSS, cCmd}, true)
-
 const psColumnsExample = "e.g. --ps-columns pid,ppid,rss,etimes,times,args for ps -eo pid=,ppid=,rss=,etimes=,times=,args="
 
 // columnsLayout reads --ps-columns.
