@@ -194,7 +194,7 @@ func classifyProcs(snaps []parse.Snapshot, opt ProcOptions, pr *Procs) (roles, e
 		sort.Strings(names)
 		switch {
 		case len(names) > 1:
-			return nil, fmt.Errorf("the snapshots hold workers of %d server families (%s); pass --family %s", len(names), strings.Join(names, ", "), strings.Join(names, " or --family "))
+			return nil, &FamiliesError{Names: names}
 		case len(names) == 1:
 			pr.Family = names[0]
 		}
@@ -484,4 +484,14 @@ func (pr *Procs) keyAt(pid, t int64) string {
 			best = k
 		}
 	}
+}
+
+// FamiliesError is snapshots that hold the workers of several server
+// families, of which a run accounts one.
+type FamiliesError struct {
+	Names []string // sorted
+}
+
+func (e *FamiliesError) Error() string {
+	return fmt.Sprintf("the snapshots hold workers of %d server families (%s)", len(e.Names), strings.Join(e.Names, ", "))
 }

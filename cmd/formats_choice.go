@@ -31,15 +31,15 @@ func (fl *inputFlags) formats() (*formatChoice, error) {
 	case fl.LogFormat != "":
 		fc.fixed, err = parse.CompileLogFormatAs(fl.LogFormat, fl.Format)
 		if err != nil {
-			return nil, fmt.Errorf("--log-format: %w", err)
+			return nil, fmt.Errorf("--log-format: %w", wordParse(err))
 		}
 	case fl.NginxConf != "":
 		if fc.conf, err = parse.ReadNginxConf(fl.NginxConf); err != nil {
-			return nil, fmt.Errorf("--nginx-conf: %w", err)
+			return nil, fmt.Errorf("--nginx-conf: %w", wordParse(err))
 		}
 		if fl.LogFormatName != "" {
 			if fc.fixed, err = fc.conf.Format(fl.LogFormatName); err != nil {
-				return nil, fmt.Errorf("--log-format-name: %w", err)
+				return nil, fmt.Errorf("--log-format-name: %w", wordParse(err))
 			}
 		}
 	case len(fl.Fields) > 0 || fl.Format == "json":

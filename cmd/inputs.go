@@ -141,6 +141,43 @@ func (fl *inputFlags) word(err error) error {
 			msg = bound.Path + ": no timed line at the end of the file for a relative --since/--until"
 		}
 	default:
+		return wordParse(err)
+	}
+	return &wordedError{msg, err}
+}
+
+// wordParse says an error of parse or aggregate with the flags that fix it.
+func wordParse(err error) error {
+	var (
+		cols     *parse.ColumnsError
+		headless *parse.HeaderlessError
+		psTime   *parse.PSTimeError
+		syntax   *parse.AmbiguousSyntaxError
+		conf     *parse.ConfError
+		families *aggregate.FamiliesError
+	)
+	var msg string
+	switch {
+	case errors.As(err, &cols) && cols.Unknown == "":
+		msg = "--ps-columns: no pid column (e.g. --ps-columns " + parse.PSColumnsExample + ")"
+	case errors.As(err, &cols):
+		msg = fmt.Sprintf("--ps-columns: unknown column %q: want %s", cols.Unknown, parse.PSColumnNames)
+	case errors.As(err, &headless):
+		msg = fmt.Sprintf("%s:%d: ps output without a header line: name its columns with --ps-columns (e.g. --ps-columns %s)", headless.Name, headless.Line, parse.PSColumnsExample)
+	case errors.As(err, &psTime) && psTime.OutRange:
+		msg = fmt.Sprintf("--ps-time: %d µs is not a time between 1970 and 9999", psTime.Time)
+	case errors.As(err, &psTime):
+		msg = fmt.Sprintf("%s: --ps-time gives the time of a single snapshot, but the file holds %d snapshots without a timestamp line", psTime.Name, psTime.Untimed)
+	case errors.As(err, &syntax):
+		msg = fmt.Sprintf("format %q is valid in apache and phpfpm syntax, where %s: pass --format apache or --format phpfpm", syntax.Spec, syntax.Diff)
+	case errors.As(err, &conf) && conf.Fix == parse.FixNoConf:
+		msg = conf.Msg + conf.Sep + "read its log without --nginx-conf; JSON logs are recognised by their content"
+	case errors.As(err, &conf):
+		msg = conf.Msg + conf.Sep + "name the format with --log-format-name"
+	case errors.As(err, &families):
+		msg = fmt.Sprintf("the snapshots hold workers of %d server families (%s); pass --family %s",
+			len(families.Names), strings.Join(families.Names, ", "), strings.Join(families.Names, " or --family "))
+	default:
 		return err
 	}
 	return &wordedError{msg, err}
@@ -163,8 +200,8 @@ func (fl *inputFlags) explain(s ingest.Skip) string {
 		return fmt.Sprintf("%s %s, not --family %s", string(s.Family), what, s.Want)
 	case aggregate.SkipFormat:
 		switch {
-		case s.Why != "":
-			return s.Why
+		case s.Err != nil:
+			return wordParse(s.Err).Error()
 		case s.Want != "":
 			return fmt.Sprintf("detected %s format, not --format %s", s.Family.Owner(), s.Want)
 		}

@@ -119,7 +119,7 @@ func classify(src parse.Source, stdin io.Reader, opt *Options, forcePS bool) (*c
 			if p.fixed == nil {
 				f, why, err := opt.Conf.FormatFor(src.Path)
 				if err != nil {
-					return skip(Skip{Code: aggregate.SkipFormat, Why: err.Error()})
+					return skip(Skip{Code: aggregate.SkipFormat, Err: err})
 				}
 				p.fixed, p.note = f, why
 			}

@@ -22,9 +22,11 @@ type Skip struct {
 	// Suggest is a format string that would read the log
 	// (SkipWorkerUnclear).
 	Suggest string
-	// Why says more: what the input is (SkipOther), or why its format is
-	// unknown (SkipFormat with an nginx configuration).
+	// Why says what the input is (SkipOther).
 	Why string
+	// Err is why an nginx configuration gives no format for it
+	// (SkipFormat).
+	Err error
 }
 
 // String says why in words that name no option.
@@ -42,8 +44,8 @@ func (s Skip) String() string {
 		return fmt.Sprintf("%s %s, not of family %s", s.Family, s.kindName(), s.Want)
 	case aggregate.SkipFormat:
 		switch {
-		case s.Why != "":
-			return s.Why
+		case s.Err != nil:
+			return s.Err.Error()
 		case s.Want != "":
 			return fmt.Sprintf("detected %s format, not %s", s.Family.Owner(), s.Want)
 		}

@@ -250,7 +250,7 @@ func TestApacheCompileErrors(t *testing.T) {
 // string valid in both whose directives mean different things there.
 func TestCompilePercentSyntax(t *testing.T) {
 	const both = "is valid in apache and phpfpm syntax, where "
-	const pass = ": pass --format apache or --format phpfpm"
+	const pass = ": name the syntax, apache or phpfpm"
 	tests := []struct {
 		name, spec, syntax, family, err string
 	}{

@@ -99,7 +99,7 @@ func CompileJSON(fields map[string]string) (*Format, error) {
 func (f *Format) WithFields(fields map[string]string) (*Format, error) {
 	m, isJSON := f.custom.(*jsonMatcher)
 	if !isJSON {
-		return nil, fmt.Errorf("%s format: --field applies to JSON logs only", f.Name)
+		return nil, fmt.Errorf("%s format: field roles apply to JSON logs only", f.Name)
 	}
 	s := m.spec
 	if err := s.apply(fields); err != nil {
@@ -124,7 +124,7 @@ func (s *jsonSpec) apply(fields map[string]string) error {
 	for _, role := range roles {
 		r := jsonRoleOf(role)
 		if r == jsonRoles {
-			return fmt.Errorf("--field %s=%s: unknown role %q (roles: %s)", role, fields[role], role, strings.Join(jsonRoleNames[:], ", "))
+			return fmt.Errorf("field %s=%s: unknown role %q (roles: %s)", role, fields[role], role, strings.Join(jsonRoleNames[:], ", "))
 		}
 		name := fields[role]
 		s.mode[r], s.names[r] = jsonNamed, name

@@ -273,7 +273,7 @@ func TestCompileJSONErrors(t *testing.T) {
 		fields map[string]string
 		want   string
 	}{
-		{"unknown role", map[string]string{"pid": "x"}, `--field pid=x: unknown role "pid" (roles: worker, time, duration, status, request, path, host)`},
+		{"unknown role", map[string]string{"pid": "x"}, `field pid=x: unknown role "pid" (roles: worker, time, duration, status, request, path, host)`},
 		{"nothing read", map[string]string{"worker": "", "time": "", "duration": "", "status": "", "request": "", "path": ""}, "json format reads no field"},
 	}
 	for _, tt := range tests {
@@ -285,8 +285,8 @@ func TestCompileJSONErrors(t *testing.T) {
 		})
 	}
 	if _, err := mustNginx(t, NginxCombined+" $pid").WithFields(map[string]string{"worker": "x"}); err == nil ||
-		err.Error() != "nginx format: --field applies to JSON logs only" {
-		t.Errorf("WithFields on nginx: got error %v, want nginx format: --field applies to JSON logs only", err)
+		err.Error() != "nginx format: field roles apply to JSON logs only" {
+		t.Errorf("WithFields on nginx: got error %v, want nginx format: field roles apply to JSON logs only", err)
 	}
 }
 

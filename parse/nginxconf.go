@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -94,7 +95,7 @@ func (c *NginxConf) Format(name string) (*Format, error) {
 		return nil, fmt.Errorf("%s defines no log_format %q (defined: %s)", c.name(), name, strings.Join(names, ", "))
 	}
 	if strings.HasPrefix(strings.TrimLeft(lf.Spec, " \t\r\n"), "{") {
-		return nil, fmt.Errorf("log_format %s (%s) writes JSON objects: read its log without --nginx-conf; JSON logs are recognised by their content", name, lf.where())
+		return nil, &ConfError{Msg: fmt.Sprintf("log_format %s (%s) writes JSON objects", name, lf.where()), Sep: ": ", Fix: FixNoConf}
 	}
 	f, err := CompileNginx(lf.Spec)
 	if err != nil {
@@ -134,6 +135,11 @@ func (c *NginxConf) FormatFor(logPath string) (f *Format, why string, err error)
 		return nil, "", err
 	}
 	f, err = c.Format(al.Format)
+	var ce *ConfError
+	if errors.As(err, &ce) {
+		where := fmt.Sprintf("%s:%d: access_log %s: ", al.File, al.Line, al.Path)
+		return nil, "", &ConfError{Msg: where + ce.Msg, Sep: ce.Sep, Fix: ce.Fix}
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("%s:%d: access_log %s: %w", al.File, al.Line, al.Path, err)
 	}
@@ -149,7 +155,7 @@ func (c *NginxConf) accessLogFor(logPath string) (NginxAccessLog, string, error)
 		}
 	}
 	if len(listed) == 0 {
-		return NginxAccessLog{}, "", fmt.Errorf("%s has no access_log directive to match %s against: name the format with --log-format-name", c.name(), logPath)
+		return NginxAccessLog{}, "", &ConfError{Msg: fmt.Sprintf("%s has no access_log directive to match %s against", c.name(), logPath), Sep: ": "}
 	}
 	for i, name := range liveNames(logPath) {
 		best, score := c.bestAccessLogs(name)
@@ -162,7 +168,7 @@ func (c *NginxConf) accessLogFor(logPath string) (NginxAccessLog, string, error)
 				for _, al := range best {
 					amb = append(amb, al.describe())
 				}
-				return NginxAccessLog{}, "", fmt.Errorf("%s matches access_log directives of different formats: %s; name the format with --log-format-name", logPath, strings.Join(amb, ", "))
+				return NginxAccessLog{}, "", &ConfError{Msg: fmt.Sprintf("%s matches access_log directives of different formats: %s", logPath, strings.Join(amb, ", ")), Sep: "; "}
 			}
 		}
 		how := "same path"
@@ -178,7 +184,7 @@ func (c *NginxConf) accessLogFor(logPath string) (NginxAccessLog, string, error)
 		}
 		return best[0], how, nil
 	}
-	return NginxAccessLog{}, "", fmt.Errorf("no access_log in %s writes %s (by path or file name); its access_log directives: %s; name the format with --log-format-name", c.name(), logPath, strings.Join(listed, ", "))
+	return NginxAccessLog{}, "", &ConfError{Msg: fmt.Sprintf("no access_log in %s writes %s (by path or file name); its access_log directives: %s", c.name(), logPath, strings.Join(listed, ", ")), Sep: "; "}
 }
 
 func (al NginxAccessLog) describe() string {

@@ -402,7 +402,7 @@ func TestNginxConfFormat(t *testing.T) {
 	tests := []struct{ name, want string }{
 		{"nope", `nginx.conf defines no log_format "nope" (defined: combined, obj, run, textjson)`},
 		{"run", `log_format run (nginx.conf:1): format "$remote_addr$pid": remote_addr is directly followed by pid with nothing between them, so their values cannot be told apart`},
-		{"obj", `log_format obj (nginx.conf:2) writes JSON objects: read its log without --nginx-conf; JSON logs are recognised by their content`},
+		{"obj", `log_format obj (nginx.conf:2) writes JSON objects: read its log without the configuration; JSON logs are recognised by their content`},
 		{"textjson", ""},
 		{"combined", ""},
 	}
@@ -467,18 +467,18 @@ func TestNginxConfFormatFor(t *testing.T) {
 		{name: "rotated with a date", conf: corpus, path: "/home/me/access-pid.log-20261125", spec: corpusNginxPID,
 			why: "log_format withpid of access_log /srv/logs/nginx-proxy/access-pid.log" + atLine("50") + " (same file name as access-pid.log, the name of this rotated log before rotation)"},
 		{name: "a JSON format", conf: corpus, path: "/home/me/access.json.log.gz",
-			err: proxyConf + ":52: access_log /srv/logs/nginx-proxy/access.json.log: log_format jsonlog (" + proxyConf + ":32) writes JSON objects: read its log without --nginx-conf; JSON logs are recognised by their content"},
+			err: proxyConf + ":52: access_log /srv/logs/nginx-proxy/access.json.log: log_format jsonlog (" + proxyConf + ":32) writes JSON objects: read its log without the configuration; JSON logs are recognised by their content"},
 		{name: "no match", conf: corpus, path: "/home/me/error.log",
 			err: "no access_log in " + proxyConf + " writes /home/me/error.log (by path or file name); its access_log directives: " +
 				proxyConf + ":50 access_log /srv/logs/nginx-proxy/access-pid.log withpid, " +
 				proxyConf + ":51 access_log /srv/logs/nginx-proxy/access-combined.log combined, " +
-				proxyConf + ":52 access_log /srv/logs/nginx-proxy/access.json.log jsonlog; name the format with --log-format-name"},
+				proxyConf + ":52 access_log /srv/logs/nginx-proxy/access.json.log jsonlog; name the log_format to use"},
 		{name: "more path elements win", conf: c, path: "/copy/site1/access.log", spec: "$pid $request_time",
 			why: "log_format a of access_log /var/log/nginx/site1/access.log at nginx.conf:4 (same last 2 path elements)"},
 		{name: "same path wins over a base name", conf: c, path: "/var/log/nginx/site2/access.log", spec: "$pid $msec",
 			why: "log_format b of access_log /var/log/nginx/site2/access.log at nginx.conf:5 (same path)"},
 		{name: "tie between formats", conf: c, path: "/copy/access.log",
-			err: "/copy/access.log matches access_log directives of different formats: nginx.conf:4 access_log /var/log/nginx/site1/access.log a, nginx.conf:5 access_log /var/log/nginx/site2/access.log b; name the format with --log-format-name"},
+			err: "/copy/access.log matches access_log directives of different formats: nginx.conf:4 access_log /var/log/nginx/site1/access.log a, nginx.conf:5 access_log /var/log/nginx/site2/access.log b; name the log_format to use"},
 		{name: "tie within one format", conf: c, path: "/copy/same.log", spec: "$pid $request_time",
 			why: "log_format a of access_log /var/log/nginx/same.log at nginx.conf:8 (same file name)"},
 		{name: "variable in the path", conf: c, path: "/copy/example.com.log", spec: "$pid $msec",
@@ -486,7 +486,7 @@ func TestNginxConfFormatFor(t *testing.T) {
 		{name: "relative access_log path", conf: c, path: "/x/logs/rel.log", spec: "$pid $msec",
 			why: "log_format b of access_log logs/rel.log at nginx.conf:10 (same last 2 path elements)"},
 		{name: "no access_log at all", conf: none, path: "access.log",
-			err: "nginx.conf has no access_log directive to match access.log against: name the format with --log-format-name"},
+			err: "nginx.conf has no access_log directive to match access.log against: name the log_format to use"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

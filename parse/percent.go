@@ -55,7 +55,7 @@ func compilePercent(spec, syntax string) (*Format, error) {
 	switch {
 	case aerr == nil && perr == nil:
 		if diff := differing(ad, pd); diff != "" {
-			return nil, fmt.Errorf("format %q is valid in apache and phpfpm syntax, where %s: pass --format apache or --format phpfpm", spec, diff)
+			return nil, &AmbiguousSyntaxError{Spec: spec, Diff: diff}
 		}
 		af.Note = "read as Apache syntax; php-fpm reads it the same way"
 		return af, nil

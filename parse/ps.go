@@ -85,7 +85,7 @@ func ReadSnapshots(r io.Reader, name string, opt PSOptions) ([]Snapshot, PSStats
 		p.loc = time.UTC
 	}
 	if opt.Time < 0 || opt.Time > maxPSTime {
-		return nil, PSStats{}, fmt.Errorf("--ps-time: %d µs is not a time between 1970 and 9999", opt.Time)
+		return nil, PSStats{}, &PSTimeError{Time: opt.Time, OutRange: true}
 	}
 	if len(opt.Columns) > 0 {
 		lay, err := columnsLayout(opt.Columns)
@@ -113,7 +113,7 @@ func ReadSnapshots(r io.Reader, name string, opt PSOptions) ([]Snapshot, PSStats
 	case len(p.snaps) == 0:
 		return nil, p.stats, fmt.Errorf("%s: no process snapshot: want the output of ps -ef, ps -eF, ps aux, ps -eo or skewer sample", name)
 	case opt.Time != 0 && p.untimed > 1:
-		return nil, p.stats, fmt.Errorf("%s: --ps-time gives the time of a single snapshot, but the file holds %d snapshots without a timestamp line", name, p.untimed)
+		return nil, p.stats, &PSTimeError{Time: opt.Time, Name: name, Untimed: p.untimed}
 	}
 	return p.snaps, p.stats, nil
 }
@@ -309,7 +309,7 @@ func (p *psParser) rowLine(line []byte) error {
 		}
 		if lay == nil {
 			if looksLikeRow(line, p.toks) {
-				return fmt.Errorf("%s:%d: ps output without a header line: name its columns with --ps-columns (%s)", p.name, p.line, psColumnsExample)
+				return &HeaderlessError{Name: p.name, Line: p.line}
 			}
 			p.skip("not a ps header, row or timestamp line")
 			return nil

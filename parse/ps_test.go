@@ -463,8 +463,8 @@ func TestReadSnapshotsBadTimestamps(t *testing.T) {
 	}
 }
 
-const headerlessError = "ps.txt:2: ps output without a header line: name its columns with --ps-columns " +
-	"(e.g. --ps-columns pid,ppid,rss,etimes,times,args for ps -eo pid=,ppid=,rss=,etimes=,times=,args=)"
+const headerlessError = "ps.txt:2: ps output without a header line: name its columns " +
+	"(e.g. pid,ppid,rss,etimes,times,args for ps -eo pid=,ppid=,rss=,etimes=,times=,args=)"
 
 func TestReadSnapshotsHeaderless(t *testing.T) {
 	input := `# 2026-11-25T17:52:15Z
@@ -496,9 +496,9 @@ func TestReadSnapshotsHeaderless(t *testing.T) {
 		{"no --ps-columns", input, nil, headerlessError},
 		{"ps -ef --no-headers", "\nroot 1 0 0 Oct04 ? 00:00:04 /sbin/init\n", nil, headerlessError},
 		{"unknown column", input, []string{"pid,rsss"},
-			`--ps-columns: unknown column "rsss": want ps -o names such as pid, ppid, rss, vsz, etimes, etime, times, time, pcpu, stime, lstart, psr, args`},
+			`ps columns: unknown column "rsss": want ps -o names such as pid, ppid, rss, vsz, etimes, etime, times, time, pcpu, stime, lstart, psr, args`},
 		{"no pid", input, []string{"ppid,args"},
-			"--ps-columns: no pid column (e.g. --ps-columns pid,ppid,rss,etimes,times,args for ps -eo pid=,ppid=,rss=,etimes=,times=,args=)"},
+			"ps columns: no pid column"},
 	}
 	for _, tt := range errs {
 		t.Run(tt.name, func(t *testing.T) {
@@ -670,7 +670,7 @@ func TestReadSnapshotsTime(t *testing.T) {
 		t.Errorf("two tables without --ps-time: got %+v, want two snapshots without a time", got)
 	}
 	_, _, err := ReadSnapshots(strings.NewReader(table+table), "ps.txt", opt)
-	wantErr := "ps.txt: --ps-time gives the time of a single snapshot, but the file holds 2 snapshots without a timestamp line"
+	wantErr := "ps.txt: a snapshot time is the time of a single snapshot, but the file holds 2 snapshots without a timestamp line"
 	if err == nil || err.Error() != wantErr {
 		t.Errorf("two tables with --ps-time: got error %v, want %s", err, wantErr)
 	}

@@ -73,8 +73,6 @@ func newLayout(cols []psCol, sample bool) *psLayout {
 	return l
 }
 
-const psColumnsExample = "e.g. --ps-columns pid,ppid,rss,etimes,times,args for ps -eo pid=,ppid=,rss=,etimes=,times=,args="
-
 // columnsLayout reads --ps-columns.
 func columnsLayout(names []string) (*psLayout, error) {
 	var cols []psCol
@@ -86,14 +84,14 @@ func columnsLayout(names []string) (*psLayout, error) {
 			}
 			c, ok := psNames[strings.ToLower(n)]
 			if !ok {
-				return nil, fmt.Errorf("--ps-columns: unknown column %q: want ps -o names such as pid, ppid, rss, vsz, etimes, etime, times, time, pcpu, stime, lstart, psr, args", n)
+				return nil, &ColumnsError{Unknown: n}
 			}
 			pid = pid || c == cPID
 			cols = append(cols, c)
 		}
 	}
 	if !pid {
-		return nil, fmt.Errorf("--ps-columns: no pid column (%s)", psColumnsExample)
+		return nil, &ColumnsError{}
 	}
 	return newLayout(cols, false), nil
 }
