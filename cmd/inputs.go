@@ -50,12 +50,20 @@ func readReport(ctx context.Context, s IO, paths []string, fl inputFlags, worker
 		return nil, fl.word(err)
 	}
 	rep, err := run.Report(workers)
-	var many *aggregate.TooManyWindowsError
-	if errors.As(err, &many) {
-		return nil, &wordedError{fmt.Sprintf("%s %s makes more than %d windows over the span of %s: the smallest size allowed is %s",
-			windowFlag, many.Width, aggregate.MaxWindows, many.Span, many.Smallest), err}
+	if err != nil {
+		return nil, wordWindows(err, windowFlag)
 	}
-	return rep, err
+	return rep, nil
+}
+
+// wordWindows names the flag that set a window size too small for the span.
+func wordWindows(err error, flag string) error {
+	var many *aggregate.TooManyWindowsError
+	if !errors.As(err, &many) {
+		return err
+	}
+	return &wordedError{fmt.Sprintf("%s %s makes more than %d windows over the span of %s: the smallest size allowed is %s",
+		flag, many.Width, aggregate.MaxWindows, many.Span, many.Smallest), err}
 }
 
 // options turns the flags into the options of ingest.Read.
@@ -118,7 +126,7 @@ func (fl *inputFlags) word(err error) error {
 		if field.Host {
 			flag = "--host-field"
 		}
-		return fmt.Errorf("%s: %s: %w", field.Path, flag, field.Err)
+		msg = fmt.Sprintf("%s: %s: %v", field.Path, flag, field.Err)
 	case errors.As(err, &unread) && unread.Path != "":
 		msg = fmt.Sprintf("%s: none of its %d lines was read as a %s access log (%s)%s", unread.Path, unread.Lines, unread.Format, unread.Reason, fl.formatHint())
 	case errors.As(err, &unread):
