@@ -35,12 +35,13 @@ type sampleOptions struct {
 	Now  func() time.Time
 }
 
-func newSampleCmd(s IO) *cobra.Command {
-	return newSampleCmdWith(s, runSample)
-}
-
-// newSampleCmdWith runs run once the flags are valid; tests pass their own.
-func newSampleCmdWith(s IO, run func(context.Context, *sampleOptions) error) *cobra.Command {
+// newSampleCmd runs runF once the flags are valid, when a test gives one,
+// else runSample.
+func newSampleCmd(s IO, runF func(context.Context, *sampleOptions) error) *cobra.Command {
+	run := runSample
+	if runF != nil {
+		run = runF
+	}
 	opts := &sampleOptions{IO: s, Proc: procfs.New(procfs.DefaultRoot), Self: os.Getpid(), Now: time.Now}
 	c := &cobra.Command{
 		Use:   "sample --master PID | --match REGEX",

@@ -142,7 +142,7 @@ func (w *writeLog) String() string {
 // validation) against a fake machine.
 func sampleFake(ctx context.Context, fsys procfs.FS, self int, now func() time.Time, out io.Writer, args ...string) (stderr string, err error) {
 	var errBuf bytes.Buffer
-	c := newSampleCmdWith(IO{Out: out, ErrOut: &errBuf}, func(ctx context.Context, o *sampleOptions) error {
+	c := newSampleCmd(IO{Out: out, ErrOut: &errBuf}, func(ctx context.Context, o *sampleOptions) error {
 		o.Proc, o.Self, o.Now = fsys, self, now
 		return runSample(ctx, o)
 	})
@@ -363,7 +363,7 @@ func TestSampleFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *sampleOptions
-			c := newSampleCmdWith(IO{}, func(_ context.Context, o *sampleOptions) error {
+			c := newSampleCmd(IO{}, func(_ context.Context, o *sampleOptions) error {
 				got = o
 				return nil
 			})
