@@ -137,102 +137,62 @@ func (o *sampleOptions) validate() error {
 	return nil
 }
 
-// runSample writes a snapshot at once and then one per tick until --count or
-// --duration is reached or ctx is done; ctx is checked between snapshots only,
-// so that what was written is whole.
+// runSample records snapshots into --out or stdout until --count or
+// --duration is reached or ctx is done.
 func runSample(ctx context.Context, o *sampleOptions) error {
-	sel := procfs.Selector{Master: o.Master, Match: o.match, Self: o.Self}
-	start := time.Now()
-	ticker := time.NewTicker(o.Interval)
-	defer ticker.Stop()
 	var (
-		out  *sampleOut
-		buf  []byte
-		base procfs.Proc // the --master process as first seen
+		out *sampleOut
+		buf []byte
 	)
 	defer func() {
 		if out != nil {
 			out.close()
 		}
 	}()
-	for n := 1; ; n++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		at := o.Now()
-		procs, denied, err := o.Proc.ReadAll()
-		if err != nil {
-			return err
-		}
-		if n == 1 {
-			if base, err = o.checkMaster(procs); err != nil {
-				return err
-			}
+	rec := procfs.Recording{
+		FS:       o.Proc,
+		Select:   procfs.Selector{Master: o.Master, Match: o.match, Self: o.Self},
+		Interval: o.Interval,
+		Now:      o.Now,
+		Start: func(procs []procfs.Proc, denied int) (err error) {
 			if out, err = o.openOut(); err != nil {
 				return err
 			}
 			o.noteFirst(procs, denied)
-		} else if o.Master != 0 && !alive(procs, base) {
-			return fmt.Errorf("--master %d exited (or its PID now names another process): sampling stopped", o.Master)
-		}
-		buf = appendSnapshot(buf[:0], at, sel.Select(procs))
-		if err := out.write(buf); err != nil {
-			return err
-		}
-		if o.countSet && n >= o.Count {
-			return out.close()
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case t := <-ticker.C:
-			if o.durationSet && !onTime(t.Sub(start), o.Interval, o.Duration) {
-				return out.close()
-			}
-		}
+			return nil
+		},
+		Write: func(at time.Time, procs []procfs.Proc) error {
+			buf = appendSnapshot(buf[:0], at, procs)
+			return out.write(buf)
+		},
 	}
+	if o.countSet {
+		rec.Count = o.Count
+	}
+	if o.durationSet {
+		rec.Duration = o.Duration
+	}
+	if err := procfs.Record(ctx, rec); err != nil {
+		return wordMaster(err)
+	}
+	return out.close()
 }
 
-// onTime reports whether a tick that came age after the start is due within
-// d. A ticker keeps its phase, so the tick is due at the multiple of the
-// interval nearest to age, whatever the delay in delivering it; a tick
-// missed because a snapshot was slow is skipped, so that --duration ends on
-// time.
-func onTime(age, interval, d time.Duration) bool {
-	k := (age + interval/2) / interval
-	return k*interval <= d
-}
-
-// checkMaster finds the --master process in the first snapshot.
-func (o *sampleOptions) checkMaster(procs []procfs.Proc) (procfs.Proc, error) {
-	if o.Master == 0 {
-		return procfs.Proc{}, nil
+// wordMaster says a problem with the --master process.
+func wordMaster(err error) error {
+	var me *procfs.MasterError
+	if !errors.As(err, &me) {
+		return err
 	}
-	for _, p := range procs {
-		if p.PID == o.Master {
-			if procfs.Lineage(procs, o.Self)[o.Master] {
-				return p, fmt.Errorf("--master %d: that is skewer itself or one of its parents, which are never recorded", o.Master)
-			}
-			return p, nil
-		}
+	switch me.Problem {
+	case procfs.MasterMissing:
+		return &wordedError{fmt.Sprintf("--master %d: no such process", me.PID), err}
+	case procfs.MasterIsSelf:
+		return &wordedError{fmt.Sprintf("--master %d: that is skewer itself or one of its parents, which are never recorded", me.PID), err}
+	case procfs.MasterExited:
+		return &wordedError{fmt.Sprintf("--master %d exited (or its PID now names another process): sampling stopped", me.PID), err}
 	}
-	// Not in the listing: say why (gone, or hidden from this user).
-	_, err := o.Proc.Read(o.Master)
-	if err == nil || procfs.Vanished(err) {
-		return procfs.Proc{}, fmt.Errorf("--master %d: no such process", o.Master)
-	}
-	return procfs.Proc{}, fmt.Errorf("--master %d: %w", o.Master, err)
-}
-
-// alive reports whether the process first seen as base is still in procs:
-// same PID and start time (a reused PID is another process).
-func alive(procs []procfs.Proc, base procfs.Proc) bool {
-	for _, p := range procs {
-		if p.PID == base.PID {
-			return p.StartTicks == base.StartTicks
-		}
-	}
-	return false
+	return fmt.Errorf("--master %d: %w", me.PID, me.Err)
 }
 
 // noteFirst says on stderr, once, what would otherwise go unnoticed.
