@@ -129,10 +129,7 @@ func (r *Result) count() {
 // thresholdError names the threshold, and its file line when it came from
 // one, in an evaluation error.
 func thresholdError(t Threshold, err error) error {
-	if t.Source != "" && t.Source != "-t" {
-		return fmt.Errorf("%s: threshold %q: %w", t.Source, t.Text, err)
-	}
-	return fmt.Errorf("threshold %q: %w", t.Text, err)
+	return &ThresholdError{Source: t.Source, Text: t.Text, Err: err}
 }
 
 // baselineValue is the baseline's whole-run value of t's metric: nil
@@ -145,14 +142,14 @@ func baselineValue(base *aggregate.Report, t Threshold, name string) (*float64, 
 	}
 	if base == nil {
 		if t.Value.Baseline {
-			return nil, errors.New("the limit uses baseline, but no baseline report was given (--baseline FILE)")
+			return nil, &NeedError{Need: NeedBaseline}
 		}
 		return nil, nil
 	}
 	v, err := Value(base, t.Metric)
 	if err != nil && t.Value.Baseline {
 		if base.CPUSkew == nil && strings.HasPrefix(t.Metric, "cpu_") {
-			return nil, fmt.Errorf("%s has no cpu_skew (it was made without process snapshots, --ps FILE)", in)
+			return nil, &NeedError{Need: NeedBaselineCPU, In: in}
 		}
 		return nil, fmt.Errorf("%s: %w", in, err)
 	}

@@ -169,7 +169,7 @@ func distance(a, b string) int {
 
 // errNoSnapshots is why a cpu_ metric has no value.
 func errNoSnapshots(name string) error {
-	return fmt.Errorf("metric %q needs process snapshots (--ps FILE)", name)
+	return &NeedError{Need: NeedSnapshots, Metric: name}
 }
 
 // errUnknown is Value's error for a name Known refuses.

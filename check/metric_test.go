@@ -161,9 +161,9 @@ func TestValueErrors(t *testing.T) {
 		name string
 		want string
 	}{
-		{"cpu_gini", `metric "cpu_gini" needs process snapshots (--ps FILE)`},
-		{"cpu_top2_share", `metric "cpu_top2_share" needs process snapshots (--ps FILE)`},
-		{"cpu_workers", `metric "cpu_workers" needs process snapshots (--ps FILE)`},
+		{"cpu_gini", `metric "cpu_gini" needs process snapshots`},
+		{"cpu_top2_share", `metric "cpu_top2_share" needs process snapshots`},
+		{"cpu_workers", `metric "cpu_workers" needs process snapshots`},
 		{"gnii", `unknown metric "gnii"`},
 		{"top0_share", `unknown metric "top0_share"`},
 	}
@@ -399,7 +399,7 @@ func TestValueDemoLog(t *testing.T) {
 			})
 		}
 		t.Run(r.name+"/cpu_gini", func(t *testing.T) {
-			const msg = `metric "cpu_gini" needs process snapshots (--ps FILE)`
+			const msg = `metric "cpu_gini" needs process snapshots`
 			if _, err := Value(r.rep, "cpu_gini"); err == nil || err.Error() != msg {
 				t.Errorf("got error %v, want %s", err, msg)
 			}

@@ -150,7 +150,7 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	}
 	res, err := check.Evaluate(rep, o.base, o.thresholds, check.Options{EachWindow: o.EachWindow != "", MinRequests: o.MinRequests, BaselineName: o.Baseline})
 	if err != nil {
-		return &exitError{code: ExitError, err: err}
+		return &exitError{code: ExitError, err: wordCheck(err)}
 	}
 	res.MinRequests = o.MinRequests
 	if o.EachWindow != "" && len(res.Verdicts) == 0 {
@@ -243,4 +243,26 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return nil
+}
+
+// wordCheck names the flag that gives what a threshold needs.
+func wordCheck(err error) error {
+	var te *check.ThresholdError
+	if !errors.As(err, &te) {
+		return err
+	}
+	need, ok := te.Err.(*check.NeedError)
+	if !ok {
+		return err
+	}
+	var msg string
+	switch need.Need {
+	case check.NeedBaseline:
+		msg = "the limit uses baseline, but no baseline report was given (--baseline FILE)"
+	case check.NeedBaselineCPU:
+		msg = need.In + " has no cpu_skew (it was made without process snapshots, --ps FILE)"
+	default:
+		msg = fmt.Sprintf("metric %q needs process snapshots (--ps FILE)", need.Metric)
+	}
+	return &wordedError{te.Prefix() + msg, err}
 }
