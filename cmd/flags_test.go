@@ -42,7 +42,7 @@ func TestInputFlags(t *testing.T) {
 		t.Errorf("format and accounting options: got %+v", opt)
 	}
 	if len(opt.PS) != 1 || opt.PS[0] != "ps.log" || len(opt.PSColumns) != 3 || opt.Master != 7 ||
-		!opt.PSTime.Equal(time.Date(2026, 11, 25, 17, 40, 5, 0, time.UTC)) || opt.Loc.String() != "Europe/Paris" || opt.ZoneDefault {
+		opt.PSTime == nil || !opt.PSTime.Equal(time.Date(2026, 11, 25, 17, 40, 5, 0, time.UTC)) || opt.Loc.String() != "Europe/Paris" || opt.ZoneDefault {
 		t.Errorf("snapshot options: got PS %q columns %q master %d time %v zone %v (default %v)", opt.PS, opt.PSColumns, opt.Master, opt.PSTime, opt.Loc, opt.ZoneDefault)
 	}
 	if !opt.Windows || opt.Width != 24*time.Hour || opt.Since != (ingest.Bound{Relative: true, Offset: -2 * time.Hour}) ||

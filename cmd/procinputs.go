@@ -18,7 +18,7 @@ type procFlags struct {
 	Match     string
 
 	loc    *time.Location
-	psTime time.Time
+	psTime *time.Time
 	match  *regexp.Regexp
 }
 
@@ -43,7 +43,7 @@ func (fl *procFlags) validate() error {
 		if err != nil {
 			return fmt.Errorf("--ps-time %q: want an RFC 3339 time such as 2026-11-25T17:40:05Z", fl.PSTime)
 		}
-		fl.psTime = t
+		fl.psTime = &t
 	}
 	if fl.Master < 0 {
 		return fmt.Errorf("--master %d: want a PID", fl.Master)

@@ -43,8 +43,9 @@ type Options struct {
 	PS []string
 	// PSColumns name the columns of ps output without a header line.
 	PSColumns []string
-	// PSTime is when a single snapshot without a time line was taken.
-	PSTime time.Time
+	// PSTime is when a single snapshot without a time line was taken, nil
+	// when unknown.
+	PSTime *time.Time
 	// Loc is the zone of times printed without one; ZoneDefault says it was
 	// not chosen, so that times read in it are noted.
 	Loc         *time.Location

@@ -13,7 +13,7 @@ func (run *Run) readProcs(aux []*candidate) error {
 	var snaps []parse.Snapshot
 	var events []parse.ErrorLogEvent
 	ps := parse.PSOptions{Loc: opt.Loc, Columns: opt.PSColumns}
-	if !opt.PSTime.IsZero() {
+	if opt.PSTime != nil {
 		ps.Time = opt.PSTime.UnixMicro()
 	}
 	shown := 0

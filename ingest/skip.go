@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -186,7 +187,7 @@ func (e *RejectError) Error() string {
 }
 
 // ErrEmptyRange is a start bound that is not before the end bound.
-var ErrEmptyRange = fmt.Errorf("the start bound is not before the end bound")
+var ErrEmptyRange = errors.New("the start bound is not before the end bound")
 
 // BoundError is a relative bound that cannot be resolved from an input.
 type BoundError struct {
