@@ -29,7 +29,13 @@ type Report struct {
 	RequestSecondsSkew *Skew    `json:"request_seconds_skew"`
 	CPUSkew            *Skew    `json:"cpu_skew,omitempty"`
 	Windows            []Window `json:"windows"`
-	Warnings           []string `json:"warnings"`
+	// WindowSkew is the typical window: the per-window skews summarised,
+	// computed whether or not --window was given; null without times.
+	WindowSkew *WindowSkew `json:"window_skew"`
+	// RateSkew is the skew of requests per alive-second over the workers
+	// whose alive time is known: restart generations do not count as skew.
+	RateSkew *Skew    `json:"rate_skew"`
+	Warnings []string `json:"warnings"`
 	// Dominance is who was busiest per window (by requests) and when that
 	// changed; set whenever windows are.
 	Dominance *Dominance `json:"dominance,omitempty"`
@@ -48,6 +54,10 @@ type Report struct {
 	// Populations is who was alive when and what each served per window,
 	// for per-window figures at any width.
 	Populations *Populations `json:"-"`
+	// InferredRestarts is how many restarts the restart generations inferred
+	// from an access log alone imply (workers beyond the slots); 0 when none
+	// were inferred. Restarts is what an error log or snapshots observed.
+	InferredRestarts int `json:"-"`
 	// Configured is the --workers value, 0 when not given.
 	Configured int `json:"-"`
 	// Durations reports whether the logs carried request times.
@@ -269,6 +279,9 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		rep.CPUSkew = &s
 	}
 	rep.HostSkew = pop.hostSkews(p)
+	rep.WindowSkew = pop.windowSkew(p.win.auto)
+	rep.RateSkew = pop.rateSkew(p)
+	rep.InferredRestarts = pop.inferredRestarts()
 	if p.win.publish {
 		width := pop.auto
 		secs := float64(width) / 1e6

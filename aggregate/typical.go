@@ -1,0 +1,88 @@
+package aggregate
+
+import "time"
+
+// windowSkew summarises the run's windows over the workers alive in each:
+// at the --window size, or from the automatic size up while fewer than half
+// the windows are counted. With several hosts each host's window is one
+// window of the summary (the kernel balances per host). It is nil when the
+// run has no times.
+func (ps *Populations) windowSkew(auto bool) *WindowSkew {
+	if !ps.seen || ps.auto <= 0 {
+		return nil
+	}
+	failed := false
+	ws := PickWindowSkew(ps.AutoWidth(), auto, func(d time.Duration) []WindowLoad {
+		pops, err := ps.WindowPopulations(d)
+		if err != nil {
+			failed = true
+			return nil
+		}
+		loads := make([]WindowLoad, len(pops))
+		for i, wp := range pops {
+			loads[i] = WindowLoad{Start: wp.Start, End: wp.End, Requests: wp.Values()}
+		}
+		return loads
+	})
+	if failed {
+		return nil
+	}
+	return &ws
+}
+
+// rateSkew is the skew of requests per alive-second over the workers whose
+// alive interval is known, and each host's idle slots as workers alive for
+// as long as the host's workers were, serving nothing.
+func (ps *Populations) rateSkew(p *Partial) *Skew {
+	var requests, alive []float64
+	for _, h := range ps.hosts {
+		var from, to int64
+		seen := false
+		for _, pw := range h.workers {
+			if !pw.timed {
+				continue
+			}
+			var n int64
+			if w := p.workers[pw.key]; w != nil {
+				n = w.requests
+			}
+			requests = append(requests, float64(n))
+			alive = append(alive, float64(pw.alive.To-pw.alive.From)/1e6)
+			if !seen || pw.alive.From < from {
+				from = pw.alive.From
+			}
+			if !seen || pw.alive.To > to {
+				to = pw.alive.To
+			}
+			seen = true
+		}
+		if !seen {
+			continue
+		}
+		for range ps.hostIdle(h) {
+			requests = append(requests, 0)
+			alive = append(alive, float64(to-from)/1e6)
+		}
+	}
+	return RateSkew(requests, alive)
+}
+
+// inferredRestarts is how many restarts the inferred generations imply: per
+// host, the workers with a known alive interval beyond its slots. It is 0
+// when no generation was inferred.
+func (ps *Populations) inferredRestarts() int {
+	n := 0
+	for _, h := range ps.hosts {
+		timed, inferred := 0, false
+		for _, pw := range h.workers {
+			if pw.timed {
+				timed++
+				inferred = inferred || pw.alive.Source == AliveInferred
+			}
+		}
+		if inferred {
+			n += max(0, timed-h.slots)
+		}
+	}
+	return n
+}
