@@ -1,0 +1,284 @@
+package cmd_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/skewer-dev/skewer/cmd"
+	"github.com/skewer-dev/skewer/internal/testutil"
+)
+
+// wsDoc is the part of the report the window-skew tests read.
+type wsDoc struct {
+	WindowSeconds *float64 `json:"window_seconds"`
+	Windows       []any    `json:"windows"`
+	WindowSkew    *struct {
+		WindowSeconds           float64  `json:"window_seconds"`
+		Windows                 int      `json:"windows"`
+		Counted                 int      `json:"counted"`
+		MedianGini              *float64 `json:"median_gini"`
+		MedianTop1Share         *float64 `json:"median_top1_share"`
+		BusiestThirdMedianGini  *float64 `json:"busiest_third_median_gini"`
+		QuietestThirdMedianGini *float64 `json:"quietest_third_median_gini"`
+		NoiseGini               *float64 `json:"noise_gini"`
+		TypicalRequests         *int64   `json:"typical_requests"`
+		TypicalLiveWorkers      *int     `json:"typical_live_workers"`
+	} `json:"window_skew"`
+	Skew     struct{ Gini float64 } `json:"skew"`
+	RateSkew *struct {
+		Workers int     `json:"workers"`
+		Gini    float64 `json:"gini"`
+	} `json:"rate_skew"`
+}
+
+// wsLine is one access line as this test reads it: its end second and PID.
+type wsLine struct {
+	sec int64
+	pid string
+}
+
+// wsScan reads the time ([dd/Mon/yyyy:hh:mm:ss +0000]) and the pid=<N> of
+// every line of a gunicorn access log, with its own plain string search.
+func wsScan(t *testing.T, path string) []wsLine {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []wsLine
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		l := sc.Text()
+		a, b := strings.IndexByte(l, '['), strings.IndexByte(l, ']')
+		p := strings.Index(l, "pid=<")
+		if a < 0 || b < a || p < 0 {
+			t.Fatalf("%s: unexpected line %q", path, l)
+		}
+		ts, err := time.Parse("02/Jan/2006:15:04:05 -0700", l[a+1:b])
+		if err != nil {
+			t.Fatal(err)
+		}
+		rest := l[p+len("pid=<"):]
+		out = append(out, wsLine{sec: ts.Unix(), pid: rest[:strings.IndexByte(rest, '>')]})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// wsGini is the Gini coefficient by its definition over pairs.
+func wsGini(xs []float64) float64 {
+	var total, d float64
+	for _, a := range xs {
+		total += a
+		for _, b := range xs {
+			d += math.Abs(a - b)
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return d / (2 * float64(len(xs)) * total)
+}
+
+func wsMedian(xs []float64) float64 {
+	ys := append([]float64(nil), xs...)
+	sort.Float64s(ys)
+	if len(ys)%2 == 1 {
+		return ys[len(ys)/2]
+	}
+	return (ys[len(ys)/2-1] + ys[len(ys)/2]) / 2
+}
+
+// wsWindow is one window's figures as the test computes them.
+type wsWindow struct {
+	requests   float64
+	live       int
+	gini, top1 float64
+}
+
+// wsWindows splits the lines into windows of width seconds aligned to UTC and
+// counts each window over the PIDs alive(pid, start, end) says were alive.
+func wsWindows(lines []wsLine, width int64, alive func(pid string, start, end int64) bool) (all int, counted []wsWindow) {
+	lo, hi := lines[0].sec, lines[0].sec
+	pids := map[string]bool{}
+	for _, l := range lines {
+		lo, hi = min(lo, l.sec), max(hi, l.sec)
+		pids[l.pid] = true
+	}
+	per := map[int64]map[string]float64{}
+	for _, l := range lines {
+		i := l.sec / width
+		if per[i] == nil {
+			per[i] = map[string]float64{}
+		}
+		per[i][l.pid]++
+	}
+	for i := lo / width; i <= hi/width; i++ {
+		var xs []float64
+		var total, top float64
+		for pid := range pids {
+			if alive(pid, i*width, (i+1)*width) {
+				x := per[i][pid]
+				xs = append(xs, x)
+				total += x
+				top = max(top, x)
+			}
+		}
+		if len(xs) == 0 {
+			continue
+		}
+		all++
+		if total >= 10*float64(len(xs)) {
+			counted = append(counted, wsWindow{requests: total, live: len(xs), gini: wsGini(xs), top1: top / total})
+		}
+	}
+	return all, counted
+}
+
+// wsNoise is the mean Gini of load requests dealt at random to n workers,
+// by a fixed-seed simulation, with its standard error.
+func wsNoise(load, n int) (mean, se float64) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	const runs = 3000
+	var sum, sq float64
+	xs := make([]float64, n)
+	for range runs {
+		clear(xs)
+		for range load {
+			xs[rng.IntN(n)]++
+		}
+		g := wsGini(xs)
+		sum += g
+		sq += g * g
+	}
+	mean = sum / runs
+	return mean, math.Sqrt((sq/runs - mean*mean) / runs)
+}
+
+// TestCorpusWindowSkew checks window_skew and rate_skew on the corpus logs
+// against this test's own scan, windows and Gini. The automatic size is
+// 5 s for both: their spans are 395 s and 396 s, 1 s windows would be about
+// 400 (over 60 × 1.5) and 5 s windows are 80; most 5 s windows count, so
+// the size does not move up.
+func TestCorpusWindowSkew(t *testing.T) {
+	corpus := testutil.Corpus(t)
+	tests := []struct {
+		name string
+		log  string
+		// alive builds the test's own alive rule from the lines.
+		alive func(lines []wsLine) func(pid string, start, end int64) bool
+		check func(t *testing.T, doc wsDoc)
+	}{
+		{
+			// 34 PIDs for 17 slots: every PID lived from its first line to
+			// its last (gunicorn restarts under --max-requests).
+			name: "gunicorn-sync-17/access.log",
+			log:  filepath.Join(corpus, "gunicorn-sync-17", "access.log"),
+			alive: func(lines []wsLine) func(string, int64, int64) bool {
+				first, last := map[string]int64{}, map[string]int64{}
+				for _, l := range lines {
+					if f, ok := first[l.pid]; !ok || l.sec < f {
+						first[l.pid] = l.sec
+					}
+					last[l.pid] = max(last[l.pid], l.sec)
+				}
+				return func(pid string, start, end int64) bool { return first[pid] < end && last[pid] >= start }
+			},
+			check: func(t *testing.T, doc wsDoc) {
+				if g := *doc.WindowSkew.MedianGini; g >= 0.05 {
+					t.Errorf("median_gini: got %.4f, want < 0.05 (sync workers share each window evenly)", g)
+				}
+				// Per alive-second the two generations are alike: far below
+				// the span's 0.158.
+				if doc.RateSkew == nil || doc.RateSkew.Workers != 34 || doc.RateSkew.Gini >= doc.Skew.Gini/2 {
+					t.Errorf("rate_skew: got %+v, want 34 workers and a gini under half the span's %.3f", doc.RateSkew, doc.Skew.Gini)
+				}
+			},
+		},
+		{
+			// 5 workers alive throughout; keep-alive pins most requests on one.
+			name: "nginx-proxy/gunicorn-access.log",
+			log:  filepath.Join(corpus, "nginx-proxy", "gunicorn-access.log"),
+			alive: func([]wsLine) func(string, int64, int64) bool {
+				return func(string, int64, int64) bool { return true }
+			},
+			check: func(t *testing.T, doc wsDoc) {
+				if g := *doc.WindowSkew.MedianGini; g < 0.5 {
+					t.Errorf("median_gini: got %.4f, want ≥ 0.5 (one worker serves most of a typical window)", g)
+				}
+				// Nobody restarted: per alive-second is the span figure.
+				if doc.RateSkew == nil || math.Abs(doc.RateSkew.Gini-doc.Skew.Gini) > 1e-9 {
+					t.Errorf("rate_skew: got %+v, want the span gini %.6f", doc.RateSkew, doc.Skew.Gini)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lines := wsScan(t, tt.log)
+			all, counted := wsWindows(lines, 5, tt.alive(lines))
+			var ginis, top1 []float64
+			for _, w := range counted {
+				ginis = append(ginis, w.gini)
+				top1 = append(top1, w.top1)
+			}
+			byLoad := append([]wsWindow(nil), counted...)
+			sort.SliceStable(byLoad, func(i, j int) bool { return byLoad[i].requests < byLoad[j].requests })
+			third := (len(byLoad) + 2) / 3
+			thirdMedian := func(ws []wsWindow) float64 {
+				var gs []float64
+				for _, w := range ws {
+					gs = append(gs, w.gini)
+				}
+				return wsMedian(gs)
+			}
+			typical := byLoad[(len(byLoad)-1)/2]
+
+			var stdout, stderr bytes.Buffer
+			code := cmd.Run(context.Background(), []string{"report", "-o", "json", tt.log}, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+			if code != cmd.ExitOK {
+				t.Fatalf("exit code %d, want 0 (stderr %q)", code, stderr.String())
+			}
+			var doc wsDoc
+			if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if doc.WindowSeconds != nil || len(doc.Windows) != 0 {
+				t.Errorf("without --window: got window_seconds %v and %d windows, want null and none", doc.WindowSeconds, len(doc.Windows))
+			}
+			ws := doc.WindowSkew
+			if ws == nil {
+				t.Fatal("window_skew: got null")
+			}
+			if ws.WindowSeconds != 5 || ws.Windows != all || ws.Counted != len(counted) {
+				t.Errorf("got %v s, %d windows, %d counted; want 5 s, %d, %d", ws.WindowSeconds, ws.Windows, ws.Counted, all, len(counted))
+			}
+			near(t, "median_gini", *ws.MedianGini, wsMedian(ginis), 1e-9)
+			near(t, "median_top1_share", *ws.MedianTop1Share, wsMedian(top1), 1e-9)
+			near(t, "quietest_third_median_gini", *ws.QuietestThirdMedianGini, thirdMedian(byLoad[:third]), 1e-9)
+			near(t, "busiest_third_median_gini", *ws.BusiestThirdMedianGini, thirdMedian(byLoad[len(byLoad)-third:]), 1e-9)
+			if *ws.TypicalRequests != int64(typical.requests) || *ws.TypicalLiveWorkers != typical.live {
+				t.Errorf("typical window: got %d requests over %d, want %.0f over %d", *ws.TypicalRequests, *ws.TypicalLiveWorkers, typical.requests, typical.live)
+			}
+			mean, se := wsNoise(int(typical.requests), typical.live)
+			if math.Abs(*ws.NoiseGini-mean) > 4*se {
+				t.Errorf("noise_gini: got %.5f, simulation %.5f ± %.5f", *ws.NoiseGini, mean, se)
+			}
+			tt.check(t, doc)
+		})
+	}
+}
