@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -182,6 +183,8 @@ func TestCorpusWindowSkew(t *testing.T) {
 		// alive builds the test's own alive rule from the lines.
 		alive func(lines []wsLine) func(pid string, start, end int64) bool
 		check func(t *testing.T, doc wsDoc)
+		// words are in the table's headline, with the test's own N and G.
+		words []string
 	}{
 		{
 			// 34 PIDs for 17 slots: every PID lived from its first line to
@@ -208,6 +211,8 @@ func TestCorpusWindowSkew(t *testing.T) {
 					t.Errorf("rate_skew: got %+v, want 34 workers and a gini under half the span's %.3f", doc.RateSkew, doc.Skew.Gini)
 				}
 			},
+			// 44,055 lines, 34 PIDs: 0.158 over the span (truth.json).
+			words: []string{"load is even in a typical 5 s window: the busiest of 17 live workers served %N", "(median gini %G;", "over the whole 6m35s: gini 0.158 comes from 17 restarts; per alive-second"},
 		},
 		{
 			// 5 workers alive throughout; keep-alive pins most requests on one.
@@ -225,6 +230,8 @@ func TestCorpusWindowSkew(t *testing.T) {
 					t.Errorf("rate_skew: got %+v, want the span gini %.6f", doc.RateSkew, doc.Skew.Gini)
 				}
 			},
+			// Gini 0.430 and top 1 53.6% over the span (truth.json).
+			words: []string{"load is concentrated on few workers in a typical 5 s window: 1 of 5 live workers served %N", "(median gini %G;", "over the whole 6m36s: gini 0.430, top 1 served 53.6%"},
 		},
 	}
 	for _, tt := range tests {
@@ -279,6 +286,35 @@ func TestCorpusWindowSkew(t *testing.T) {
 				t.Errorf("noise_gini: got %.5f, simulation %.5f ± %.5f", *ws.NoiseGini, mean, se)
 			}
 			tt.check(t, doc)
+
+			stdout.Reset()
+			if code := cmd.Run(context.Background(), []string{"report", tt.log}, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr}); code != cmd.ExitOK {
+				t.Fatalf("table: exit code %d, want 0 (stderr %q)", code, stderr.String())
+			}
+			head := wsHeadline(t, stdout.String())
+			for _, w := range tt.words {
+				w = strings.ReplaceAll(w, "%N", fmt.Sprintf("%.1f%%", 100*wsMedian(top1)))
+				w = strings.ReplaceAll(w, "%G", fmt.Sprintf("%.3f", wsMedian(ginis)))
+				if !strings.Contains(head, w) {
+					t.Errorf("headline: got %q, want it to contain %q", head, w)
+				}
+			}
 		})
 	}
+}
+
+// wsHeadline returns the table's headline (the paragraph after the span
+// line) joined into one line, and checks that it fits 80 columns.
+func wsHeadline(t *testing.T, out string) string {
+	t.Helper()
+	paras := strings.Split(out, "\n\n")
+	if len(paras) < 2 {
+		t.Fatalf("table: no headline paragraph in %q", out)
+	}
+	for _, l := range strings.Split(paras[1], "\n") {
+		if n := len([]rune(l)); n > 80 {
+			t.Errorf("headline line of %d columns, want at most 80: %q", n, l)
+		}
+	}
+	return strings.ReplaceAll(paras[1], "\n", " ")
 }

@@ -27,9 +27,11 @@ func giniWords(g float64, n int) string {
 	return "concentrated on few workers"
 }
 
-// Summary says the skew of requests in plain words, e.g. "5 of 17 workers
-// served 99.2% of requests; effective workers 3.9 of 17; busiest worker 4.8×
-// its fair share".
+// Summary says the skew of requests in plain words: the typical window and
+// then the whole span (see headline), or, when no window could be judged,
+// the whole span alone, e.g. "load is uneven (gini 0.337); 19 of 28 workers
+// served 91.6% of requests; effective workers 20.7 of 28; busiest worker
+// 1.9× its fair share".
 func Summary(rep *aggregate.Report) string {
 	s := rep.Skew
 	var attributed int64
@@ -42,7 +44,14 @@ func Summary(rep *aggregate.Report) string {
 	if attributed == 0 || s.Workers == 0 {
 		return "no requests were attributed to a worker"
 	}
-	// The fewest workers that together served at least 90% of requests.
+	if h, ok := headline(rep); ok {
+		return h
+	}
+	words := giniWords(s.Gini, s.Workers)
+	parts := []string{fmt.Sprintf("load is %s (gini %.3f)", words, s.Gini)}
+	// The fewest workers that together served at least 90% of requests:
+	// said only when they are at most half of the workers, since "16 of 17
+	// workers served 94.7%" or "2 of 2 served 100%" would read as skew.
 	k, cum := 0, int64(0)
 	for _, w := range rep.Workers {
 		k++
@@ -51,9 +60,10 @@ func Summary(rep *aggregate.Report) string {
 			break
 		}
 	}
-	parts := []string{
-		fmt.Sprintf("load is %s (gini %.3f)", giniWords(s.Gini, s.Workers), s.Gini),
-		fmt.Sprintf("%d of %d workers served %s of requests", k, s.Workers, percent(float64(cum)/float64(attributed))),
+	if words != "even" && 2*k <= s.Workers {
+		parts = append(parts, fmt.Sprintf("%d of %d workers served %s of requests", k, s.Workers, percent(float64(cum)/float64(attributed))))
+	} else {
+		parts = append(parts, fmt.Sprintf("the busiest of %d workers served %s of requests", s.Workers, percent(s.TopShare["1"])))
 	}
 	if s.EffectiveWorkers != nil {
 		parts = append(parts, fmt.Sprintf("effective workers %.1f of %d", *s.EffectiveWorkers, s.Workers))

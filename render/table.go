@@ -17,7 +17,7 @@ import (
 func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 	ew := &errWriter{w: w}
 	writeInputs(ew, rep)
-	ew.printf("\n%s\n\n", Summary(rep))
+	ew.printf("\n%s\n\n", wrap(Summary(rep), headlineWidth, ""))
 	if err := workerTable(ew, rep, opt); err != nil {
 		return err
 	}
