@@ -38,7 +38,7 @@ gzip and zstd files are read transparently.`,
 		RunE: runCommand(opts, &opts.Paths, runF, runReport),
 	}
 	addInputFlags(c, &opts.Inputs)
-	addWindowFlags(c, &opts.Inputs.windowFlags, "account per time window of `SIZE` (30s, 10m, 1h, 1d, or auto) into windows[] of -o json")
+	addWindowFlags(c, &opts.Inputs.windowFlags, "account per time window of `SIZE` (30s, 10m, 1h, 1d, or auto): windows[] in -o json, a section of the window skew and the most skewed windows in table and markdown output")
 	f := c.Flags()
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N`: slots that never appear in the log count as idle workers")
 	f.IntVar(&opts.Top, "top", 20, "show the `K` busiest workers in table and markdown output; the rest fold into one 'others' row (0: all; json and csv list every worker)")

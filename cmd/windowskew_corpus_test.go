@@ -292,6 +292,17 @@ func TestCorpusWindowSkew(t *testing.T) {
 				t.Fatalf("table: exit code %d, want 0 (stderr %q)", code, stderr.String())
 			}
 			head := wsHeadline(t, stdout.String())
+			if strings.Contains(stdout.String(), "windows of ") {
+				t.Errorf("table without --window: got a window section")
+			}
+			var windowed bytes.Buffer
+			if code := cmd.Run(context.Background(), []string{"report", "--window", "5s", tt.log}, cmd.IO{In: strings.NewReader(""), Out: &windowed, ErrOut: &stderr}); code != cmd.ExitOK {
+				t.Fatalf("--window 5s: exit code %d, want 0 (stderr %q)", code, stderr.String())
+			}
+			section := fmt.Sprintf("\nwindows of 5 s: %d, %d with at least 10 requests per live worker\n  median gini %.3f", all, len(counted), wsMedian(ginis))
+			if !strings.Contains(windowed.String(), section) {
+				t.Errorf("--window 5s: got\n%s\nwant it to contain %q", windowed.String(), section)
+			}
 			for _, w := range tt.words {
 				w = strings.ReplaceAll(w, "%N", fmt.Sprintf("%.1f%%", 100*wsMedian(top1)))
 				w = strings.ReplaceAll(w, "%G", fmt.Sprintf("%.3f", wsMedian(ginis)))

@@ -114,3 +114,41 @@ func wrap(s string, width int, indent string) string {
 	}
 	return b.String()
 }
+
+// windowLines are the compact per-window section of report --window: the
+// window skew summary and the most skewed windows. None without --window.
+func windowLines(rep *aggregate.Report) []string {
+	ws := rep.WindowSkew
+	if rep.WindowSeconds == nil || ws == nil {
+		return nil
+	}
+	size := windowSize(ws.WindowSeconds)
+	out := []string{fmt.Sprintf("windows of %s: %d, %d with at least 10 requests per live worker", size, ws.Windows, ws.Counted)}
+	if ws.Counted == 0 {
+		return out
+	}
+	noise := "-"
+	if ws.NoiseGini != nil {
+		noise = fmt.Sprintf("%.3f", *ws.NoiseGini)
+	}
+	out = append(out,
+		fmt.Sprintf("  median gini %.3f (busiest third %.3f, quietest third %.3f; chance alone %s), median top1 %s",
+			*ws.MedianGini, *ws.BusiestThirdMedianGini, *ws.QuietestThirdMedianGini, noise, percent(*ws.MedianTop1Share)),
+		"  most skewed:")
+	oneDay := spanOneDay(rep)
+	for _, w := range ws.MostSkewed {
+		out = append(out, fmt.Sprintf("    %s  %d requests  %d live  gini %.3f  top1 %s",
+			windowSpan(w, oneDay), w.Requests, w.LiveWorkers, w.Gini, percent(w.Top1Share)))
+	}
+	return out
+}
+
+// windowSpan writes a window's start and end, as times of day when the
+// span is one UTC day.
+func windowSpan(w aggregate.SkewedWindow, oneDay bool) string {
+	layout := "2006-01-02T15:04:05Z"
+	if oneDay {
+		layout = "15:04:05"
+	}
+	return w.Start.UTC().Format(layout) + " to " + w.End.UTC().Format(layout)
+}

@@ -19,6 +19,12 @@ func Markdown(w io.Writer, rep *aggregate.Report, opt Options) error {
 	mdWorkers(ew, rep, opt)
 	ew.printf("\n## Skew\n\n")
 	mdSkew(ew, rep)
+	if lines := windowLines(rep); len(lines) > 0 {
+		ew.printf("\n## Windows\n\n%s\n", mdText(lines[0]))
+		for _, l := range lines[1:] {
+			ew.printf("%s- %s\n", strings.Repeat("  ", (len(l)-len(strings.TrimLeft(l, " ")))/4), mdText(strings.TrimSpace(l)))
+		}
+	}
 	if notes := Footnotes(rep); len(notes) > 0 {
 		ew.printf("\n## Notes\n\n")
 		for _, n := range notes {

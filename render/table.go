@@ -31,6 +31,12 @@ func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 	if rep.CPUSkew != nil {
 		ew.printf("cpu seconds:      %s\n", skewLine(*rep.CPUSkew))
 	}
+	if lines := windowLines(rep); len(lines) > 0 {
+		ew.printf("\n")
+		for _, l := range lines {
+			ew.printf("%s\n", l)
+		}
+	}
 	if notes := Footnotes(rep); len(notes) > 0 {
 		ew.printf("\n")
 		for _, n := range notes {
