@@ -143,7 +143,7 @@ func TestFinishExcluded(t *testing.T) {
 		t.Errorf("got workers %q, want %q", got, want)
 	}
 	// The span ends at the last counted line (+5 s), not the excluded one (+9 s).
-	if got, want := *rep.Span.End, "2026-11-25T17:00:05Z"; got != want {
+	if got, want := rep.Span.End.String(), "2026-11-25T17:00:05Z"; got != want {
 		t.Errorf("got span end %s, want %s", got, want)
 	}
 }

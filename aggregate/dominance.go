@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"time"
 )
 
 // Dominance says which worker was busiest in each window and when that changed.
@@ -35,7 +34,7 @@ type Dominance struct {
 
 // Takeover is one change of the busiest worker.
 type Takeover struct {
-	At   string `json:"at"` // start of the first window To was on top
+	At   Stamp  `json:"at"` // start of the first window To was on top
 	From string `json:"from"`
 	To   string `json:"to"`
 	// FromShare is From's share in the last window it was on top before At
@@ -50,8 +49,8 @@ type Takeover struct {
 // between Start and End.
 type Stretch struct {
 	Key     string `json:"key"`
-	Start   string `json:"start"` // start of the first window of the run
-	End     string `json:"end"`   // end of the last window of the run
+	Start   Stamp  `json:"start"` // start of the first window of the run
+	End     Stamp  `json:"end"`   // end of the last window of the run
 	Windows int    `json:"windows"`
 }
 
@@ -129,8 +128,8 @@ func ComputeDominance(ws []Window, metric func(Window) map[string]float64) Domin
 		if a.Windows != b.Windows {
 			return a.Windows > b.Windows
 		}
-		if a.Start != b.Start {
-			return a.Start < b.Start
+		if !a.Start.Equal(b.Start) {
+			return a.Start.Before(b.Start)
 		}
 		return keyLess(a.Key, b.Key)
 	})
@@ -177,23 +176,8 @@ func KeyLess(a, b string) bool { return keyLess(a, b) }
 // (windows shorter than a minute) or when At is not on a whole minute.
 func (t Takeover) Sentence(seconds bool) string {
 	return fmt.Sprintf("%s took over from %s at %s, %.0f%% → %.0f%%",
-		t.To, t.From, ShortStamp(t.At, seconds), t.FromShare*100, t.ToShare*100)
+		t.To, t.From, t.At.Short(seconds), t.FromShare*100, t.ToShare*100)
 }
 
 // String is the takeover's Sentence.
 func (t Takeover) String() string { return t.Sentence(false) }
-
-// ShortStamp writes an RFC 3339 UTC stamp as "2006-01-02 15:04", with
-// seconds when seconds is set or the stamp is not on a whole minute. A
-// string that is not RFC 3339 comes back unchanged.
-func ShortStamp(s string, seconds bool) string {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return s
-	}
-	t = t.UTC()
-	if seconds || t.Second() != 0 || t.Nanosecond() != 0 {
-		return t.Format("2006-01-02 15:04:05")
-	}
-	return t.Format("2006-01-02 15:04")
-}

@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/skewer-dev/skewer/parse"
 )
@@ -87,10 +86,10 @@ type Lines struct {
 	RejectedByReason map[string]int64 `json:"rejected_by_reason"`
 }
 
-// Span is the time covered by the parsed lines, RFC 3339 UTC.
+// Span is the time covered by the parsed lines; null without times.
 type Span struct {
-	Start *string `json:"start"`
-	End   *string `json:"end"`
+	Start Stamp `json:"start"`
+	End   Stamp `json:"end"`
 }
 
 // Worker is one worker's row.
@@ -107,10 +106,10 @@ type Worker struct {
 	P95Seconds      *float64         `json:"p95_seconds"`
 	P99Seconds      *float64         `json:"p99_seconds"`
 	Status          map[string]int64 `json:"status"`
-	FirstSeen       *string          `json:"first_seen"`
-	LastSeen        *string          `json:"last_seen"`
-	Born            *string          `json:"born"`
-	Exited          *string          `json:"exited"`
+	FirstSeen       Stamp            `json:"first_seen"`
+	LastSeen        Stamp            `json:"last_seen"`
+	Born            Stamp            `json:"born"`
+	Exited          Stamp            `json:"exited"`
 	ExitReason      *string          `json:"exit_reason"`
 	CPUSeconds      *float64         `json:"cpu_seconds"`
 	CPUShare        *float64         `json:"cpu_share"`
@@ -121,15 +120,15 @@ type Worker struct {
 	CPUSecondsPerRequest *float64 `json:"cpu_seconds_per_request"`
 	// AliveFrom and AliveTo are when the worker was alive, from the
 	// strongest source (AliveSource); null when the run has no times.
-	AliveFrom   *string `json:"alive_from"`
-	AliveTo     *string `json:"alive_to"`
+	AliveFrom   Stamp   `json:"alive_from"`
+	AliveTo     Stamp   `json:"alive_to"`
 	AliveSource *string `json:"alive_source"`
 }
 
 // Window is one time window of a timeline.
 type Window struct {
-	Start          string             `json:"start"`
-	End            string             `json:"end"`
+	Start          Stamp              `json:"start"`
+	End            Stamp              `json:"end"`
 	Requests       map[string]int64   `json:"requests"`
 	RequestSeconds map[string]float64 `json:"request_seconds"`
 	CPUSeconds     map[string]float64 `json:"cpu_seconds"`
@@ -192,7 +191,7 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 	}
 	subSecond := p.Timed && p.SubSecond
 	if p.Timed {
-		rep.Span = Span{Start: stamp(p.First, subSecond), End: stamp(p.Last, subSecond)}
+		rep.Span = Span{Start: StampMicros(p.First, subSecond), End: StampMicros(p.Last, subSecond)}
 	}
 
 	var attributed int64
@@ -235,7 +234,7 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 			}
 		}
 		if a, ok := pop.alive(k); ok {
-			row.AliveFrom, row.AliveTo = stamp(a.From, subSecond), stamp(a.To, subSecond)
+			row.AliveFrom, row.AliveTo = StampMicros(a.From, subSecond), StampMicros(a.To, subSecond)
 			src := string(a.Source)
 			row.AliveSource = &src
 		}
@@ -346,18 +345,18 @@ func (pw *ProcWorker) fill(r *Worker, requests int64) {
 		r.RSSLastBytes = &b
 	}
 	if pw.Born > 0 {
-		r.Born = stamp(pw.Born, false)
+		r.Born = StampMicros(pw.Born, false)
 	}
 	if pw.Exited > 0 {
-		r.Exited = stamp(pw.Exited, false)
+		r.Exited = StampMicros(pw.Exited, false)
 	}
 	if pw.ExitReason != "" {
 		reason := pw.ExitReason
 		r.ExitReason = &reason
 	}
-	if r.FirstSeen == nil && pw.First > 0 {
-		r.FirstSeen = stamp(pw.First, false)
-		r.LastSeen = stamp(pw.Last, false)
+	if r.FirstSeen.IsZero() && pw.First > 0 {
+		r.FirstSeen = StampMicros(pw.First, false)
+		r.LastSeen = StampMicros(pw.Last, false)
 	}
 }
 
@@ -371,8 +370,8 @@ func (w *workerAcc) row(key string, total int64, durations, subSecond bool) Work
 	}
 	r.Status = map[string]int64{"2xx": w.status[0], "3xx": w.status[1], "4xx": w.status[2], "5xx": w.status[3], "other": w.status[4]}
 	if w.timed {
-		r.FirstSeen = stamp(w.first, subSecond)
-		r.LastSeen = stamp(w.last, subSecond)
+		r.FirstSeen = StampMicros(w.first, subSecond)
+		r.LastSeen = StampMicros(w.last, subSecond)
 	}
 	if durations && w.durN > 0 {
 		secs := float64(w.durSum) / 1e6
@@ -429,18 +428,6 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// stamp formats unix microseconds as RFC 3339 UTC, with milliseconds when the
-// source had sub-second resolution.
-func stamp(us int64, subSecond bool) *string {
-	t := time.UnixMicro(us).UTC()
-	layout := "2006-01-02T15:04:05Z"
-	if subSecond {
-		layout = "2006-01-02T15:04:05.000Z"
-	}
-	s := t.Format(layout)
-	return &s
 }
 
 // ReasonCounts returns the rejected-line counts by reason, for callers that

@@ -87,11 +87,21 @@ func checkFloat(t *testing.T, name string, got, want *float64) {
 	}
 }
 
-func str(s *string) string {
-	if s == nil {
+// str is a stamp as JSON writes it, unquoted.
+func str(s Stamp) string {
+	if s.IsZero() {
 		return "null"
 	}
-	return *s
+	return s.String()
+}
+
+// stampAt reads an RFC 3339 stamp as a baseline report would.
+func stampAt(text string) Stamp {
+	var s Stamp
+	if err := s.UnmarshalJSON([]byte(`"` + text + `"`)); err != nil {
+		panic(err)
+	}
+	return s
 }
 
 func f(x float64) *float64 { return &x }
@@ -230,7 +240,7 @@ func TestFinishUntimed(t *testing.T) {
 		key: "101", pid: 101, requests: 1, share: 0.5, seconds: f(2),
 		status: [5]int64{1, 0, 0, 0, 0}, first: "null", last: "null",
 	})
-	if rep.Span.Start != nil || rep.Span.End != nil {
+	if !rep.Span.Start.IsZero() || !rep.Span.End.IsZero() {
 		t.Errorf("got span %s to %s, want null", str(rep.Span.Start), str(rep.Span.End))
 	}
 	// Untimed workers count as alive at once: 3 slots − 2 = 1 idle.

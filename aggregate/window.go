@@ -281,8 +281,8 @@ func buildWindows(pop *Populations, pr *Procs, width int64) []Window {
 	for i := int64(0); i < n; i++ {
 		start, end := (lo+i)*width, (lo+i+1)*width
 		win := Window{
-			Start:          *stamp(start, false),
-			End:            *stamp(end, false),
+			Start:          StampMicros(start, false),
+			End:            StampMicros(end, false),
 			Requests:       map[string]int64{},
 			RequestSeconds: map[string]float64{},
 			CPUSeconds:     map[string]float64{},

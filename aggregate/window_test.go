@@ -72,7 +72,7 @@ func winLines(ws []Window) []string {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		line := w.Start + " " + w.End
+		line := w.Start.String() + " " + w.End.String()
 		for _, k := range keys {
 			line += fmt.Sprintf(" %s:%d", k, w.Requests[k])
 		}
@@ -253,18 +253,14 @@ func TestAutoWindowSize(t *testing.T) {
 func winContiguous(t *testing.T, ws []Window, size time.Duration) {
 	t.Helper()
 	for i, w := range ws {
-		start, err1 := time.Parse(time.RFC3339, w.Start)
-		end, err2 := time.Parse(time.RFC3339, w.End)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("window %d: unreadable bounds %q %q", i, w.Start, w.End)
-		}
+		start, end := w.Start.Time(), w.End.Time()
 		if end.Sub(start) != size {
 			t.Errorf("window %d: got %s to %s, want %s long", i, w.Start, w.End, size)
 		}
 		if start.Unix()%int64(size/time.Second) != 0 {
 			t.Errorf("window %d: start %s is not a multiple of %s since the epoch", i, w.Start, size)
 		}
-		if i > 0 && ws[i-1].End != w.Start {
+		if i > 0 && !ws[i-1].End.Equal(w.Start) {
 			t.Errorf("window %d: starts at %s, want the previous end %s", i, w.Start, ws[i-1].End)
 		}
 	}
@@ -336,7 +332,7 @@ func TestRebinWhileReading(t *testing.T) {
 	}
 	for _, w := range rep.Windows {
 		for k, n := range w.Requests {
-			want := direct[w.Start][k]
+			want := direct[w.Start.String()][k]
 			if n != want.n {
 				t.Errorf("%s worker %s: got %d requests, want %d", w.Start, k, n, want.n)
 			}
@@ -344,12 +340,12 @@ func TestRebinWhileReading(t *testing.T) {
 				t.Errorf("%s worker %s: got %g request seconds, want %g", w.Start, k, got, float64(want.us)/1e6)
 			}
 		}
-		for k, c := range direct[w.Start] {
+		for k, c := range direct[w.Start.String()] {
 			if _, ok := w.Requests[k]; !ok {
 				t.Errorf("%s worker %s: missing, want %d requests", w.Start, k, c.n)
 			}
 		}
-		delete(direct, w.Start)
+		delete(direct, w.Start.String())
 	}
 	if len(direct) > 0 {
 		t.Errorf("windows with lines that the report lacks: %v", direct)

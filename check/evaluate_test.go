@@ -215,7 +215,7 @@ func TestEvaluateResult(t *testing.T) {
 		t.Errorf("got windows %d, skipped %d, baseline %q; want none", res.Windows, res.SkippedWindows, res.Baseline)
 	}
 	v := res.Verdicts[0]
-	if v.Threshold != "gini<0.35" || v.Metric != "gini" || v.Op != "<" || v.Limit != 0.35 || v.WindowStart != "" || v.Requests != 0 {
+	if v.Threshold != "gini<0.35" || v.Metric != "gini" || v.Op != "<" || v.Limit != 0.35 || !v.WindowStart.IsZero() || v.Requests != 0 {
 		t.Errorf("got verdict %+v", v)
 	}
 	res, err = Evaluate(rep, nil, mustParse(t, "gini<0.7"), Options{})
@@ -240,7 +240,7 @@ func windowedReport() *aggregate.Report {
 			xs = append(xs, float64(n))
 		}
 		return aggregate.Window{
-			Start: "2026-11-25T17:0" + minute + ":00Z", End: "2026-11-25T17:0" + string(minute[0]+1) + ":00Z",
+			Start: stamp("2026-11-25T17:0" + minute + ":00Z"), End: stamp("2026-11-25T17:0" + string(minute[0]+1) + ":00Z"),
 			Requests: reqs, CPUSeconds: map[string]float64{}, Skew: aggregate.ComputeSkew(xs),
 		}
 	}
@@ -327,7 +327,7 @@ func TestEvaluateEachWindow(t *testing.T) {
 			for i, r := range tt.rows {
 				v := res.Verdicts[i]
 				start := "2026-11-25T" + r.start + ":00Z"
-				if v.WindowStart != start || v.Threshold != r.cond || v.Requests != r.requests || v.Pass != r.pass ||
+				if v.WindowStart.String() != start || v.Threshold != r.cond || v.Requests != r.requests || v.Pass != r.pass ||
 					v.Observed == nil || !near(*v.Observed, r.observed) {
 					t.Errorf("verdict %d: got %s %s requests %d observed %s pass %v; want %s %s requests %d observed %v pass %v",
 						i, v.WindowStart, v.Threshold, v.Requests, show(v.Observed), v.Pass, start, r.cond, r.requests, r.observed, r.pass)
@@ -384,7 +384,7 @@ func TestEvaluateEachWindowDemoLog(t *testing.T) {
 			break
 		}
 		v := res.Verdicts[i]
-		if v.WindowStart != w.start || v.Requests != w.n || v.Observed == nil || *v.Observed != float64(w.n) || v.Pass != w.pass {
+		if v.WindowStart.String() != w.start || v.Requests != w.n || v.Observed == nil || *v.Observed != float64(w.n) || v.Pass != w.pass {
 			t.Errorf("verdict %d: got %s requests %d observed %s pass %v; want %s %d %v", i, v.WindowStart, v.Requests, show(v.Observed), v.Pass, w.start, w.n, w.pass)
 		}
 	}

@@ -185,8 +185,8 @@ func TestValueErrors(t *testing.T) {
 // and 102 used 1.5 and 0.5 CPU seconds.
 func handWindow() aggregate.Window {
 	return aggregate.Window{
-		Start:      "2026-11-25T17:00:00Z",
-		End:        "2026-11-25T17:01:00Z",
+		Start:      stamp("2026-11-25T17:00:00Z"),
+		End:        stamp("2026-11-25T17:01:00Z"),
 		Requests:   map[string]int64{"101": 4, "102": 0, "103": 1},
 		CPUSeconds: map[string]float64{"101": 1.5, "102": 0.5},
 		Skew:       aggregate.ComputeSkew([]float64{4, 0, 1}),
@@ -415,7 +415,7 @@ func TestWindowValueDemoLog(t *testing.T) {
 		t.Fatalf("got %d windows, %d counted by hand, want 4", len(rep.Windows), len(windows))
 	}
 	for _, w := range rep.Windows {
-		counts := windows[w.Start]
+		counts := windows[w.Start.String()]
 		if counts == nil {
 			t.Fatalf("window %s: not in the hand count", w.Start)
 		}
@@ -435,7 +435,7 @@ func TestWindowValueDemoLog(t *testing.T) {
 			"active_workers": float64(len(counts)),
 		}
 		for _, name := range slices.Sorted(maps.Keys(want)) {
-			t.Run(w.Start+"/"+name, func(t *testing.T) {
+			t.Run(w.Start.String()+"/"+name, func(t *testing.T) {
 				got, err := WindowValue(rep, w, name)
 				if err != nil {
 					t.Fatal(err)

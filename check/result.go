@@ -3,6 +3,8 @@
 // time window, for a CI gate.
 package check
 
+import "github.com/skewer-dev/skewer/aggregate"
+
 // Schema is the JSON verdict document's schema name and version.
 const Schema = "skewer.check/v1"
 
@@ -42,9 +44,9 @@ type Verdict struct {
 	// were served"); empty otherwise.
 	Reason string `json:"reason,omitempty"`
 	// Window is set for --each-window verdicts: the window's start and end.
-	WindowStart string `json:"window_start,omitempty"`
-	WindowEnd   string `json:"window_end,omitempty"`
-	Requests    int64  `json:"requests,omitempty"` // requests in the window
+	WindowStart aggregate.Stamp `json:"window_start,omitzero"`
+	WindowEnd   aggregate.Stamp `json:"window_end,omitzero"`
+	Requests    int64           `json:"requests,omitempty"` // requests in the window
 }
 
 // Result is the verdict document (-o json).

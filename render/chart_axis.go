@@ -99,15 +99,12 @@ type timeAxis struct {
 
 func newTimeAxis(rep *aggregate.Report) (timeAxis, error) {
 	first := rep.Windows[0]
-	start, err := time.Parse(time.RFC3339, first.Start)
-	if err != nil {
-		return timeAxis{}, fmt.Errorf("window start %q: %w", first.Start, err)
-	}
+	start := first.Start.Time()
 	var step time.Duration
 	if rep.WindowSeconds != nil {
 		step = time.Duration(math.Round(*rep.WindowSeconds * 1e9))
-	} else if end, err := time.Parse(time.RFC3339, first.End); err == nil {
-		step = end.Sub(start)
+	} else {
+		step = first.End.Time().Sub(start)
 	}
 	if step <= 0 {
 		return timeAxis{}, fmt.Errorf("window %s to %s: no window size", first.Start, first.End)
@@ -117,7 +114,7 @@ func newTimeAxis(rep *aggregate.Report) (timeAxis, error) {
 		ax.layout, ax.prec = "15:04:05", time.Second
 	}
 	last := ax.start.Add(time.Duration(max(len(rep.Windows)-1, 1)) * step)
-	if last.Format("2006-01-02") != ax.start.Format("2006-01-02") {
+	if !sameDate(last, ax.start) {
 		ax.layout = "01-02 " + ax.layout
 	}
 	return ax, nil
@@ -148,19 +145,15 @@ func (ax timeAxis) size() string {
 func (ax timeAxis) span(rep *aggregate.Report) string {
 	from := ax.start
 	to := ax.start.Add(time.Duration(len(rep.Windows)) * ax.step)
-	if rep.Span.Start != nil && rep.Span.End != nil {
-		a, err1 := time.Parse(time.RFC3339, *rep.Span.Start)
-		b, err2 := time.Parse(time.RFC3339, *rep.Span.End)
-		if err1 == nil && err2 == nil {
-			from, to = a.UTC(), b.UTC()
-		}
+	if !rep.Span.Start.IsZero() && !rep.Span.End.IsZero() {
+		from, to = rep.Span.Start.Time(), rep.Span.End.Time()
 	}
 	clock := "15:04"
 	if ax.prec < time.Minute {
 		clock = "15:04:05"
 	}
 	end := to.Format(clock)
-	if to.Format("2006-01-02") != from.Format("2006-01-02") {
+	if !sameDate(to, from) {
 		end = to.Format("2006-01-02 " + clock)
 	}
 	return fmt.Sprintf("%s to %s UTC", from.Format("2006-01-02 "+clock), end)

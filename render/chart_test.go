@@ -33,8 +33,8 @@ func (tl timeline) report(t *testing.T) *aggregate.Report {
 	totals := map[string]int64{}
 	for i, reqs := range tl.reqs {
 		win := aggregate.Window{
-			Start:          start.Add(time.Duration(i) * tl.size).Format(time.RFC3339),
-			End:            start.Add(time.Duration(i+1) * tl.size).Format(time.RFC3339),
+			Start:          stampOf(start.Add(time.Duration(i) * tl.size)),
+			End:            stampOf(start.Add(time.Duration(i+1) * tl.size)),
 			Requests:       reqs,
 			RequestSeconds: map[string]float64{},
 			CPUSeconds:     map[string]float64{},
@@ -65,9 +65,9 @@ func (tl timeline) report(t *testing.T) *aggregate.Report {
 	})
 	if n := len(tl.reqs); n > 0 {
 		// The span starts and ends inside the first and last windows.
-		first := start.Add(tl.size / 5).Format(time.RFC3339)
-		last := start.Add(time.Duration(n)*tl.size - tl.size/4).Format(time.RFC3339)
-		rep.Span = aggregate.Span{Start: &first, End: &last}
+		first := stampOf(start.Add(tl.size / 5))
+		last := stampOf(start.Add(time.Duration(n)*tl.size - tl.size/4))
+		rep.Span = aggregate.Span{Start: first, End: last}
 	}
 	return rep
 }

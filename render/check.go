@@ -34,10 +34,10 @@ func checkGroups(r check.Result) []checkGroup {
 	byThreshold := map[string]int{}
 	for _, v := range r.Verdicts {
 		i, ok := byThreshold[v.Threshold]
-		if v.WindowStart == "" || !ok {
+		if v.WindowStart.IsZero() || !ok {
 			i = len(gs)
-			gs = append(gs, checkGroup{windowed: v.WindowStart != ""})
-			if v.WindowStart != "" {
+			gs = append(gs, checkGroup{windowed: !v.WindowStart.IsZero()})
+			if !v.WindowStart.IsZero() {
 				byThreshold[v.Threshold] = i
 			}
 		}
@@ -229,11 +229,11 @@ func (g checkGroup) windowCount() string {
 // windowRange writes a window's span, the end as a time of day when it is
 // on the same UTC day.
 func windowRange(v check.Verdict) string {
-	end := v.WindowEnd
-	if len(end) > 11 && len(v.WindowStart) > 11 && end[:11] == v.WindowStart[:11] {
-		end = end[11:]
+	end := v.WindowEnd.String()
+	if sameDay(v.WindowStart, v.WindowEnd) {
+		end = timeOfDay(v.WindowEnd) + "Z"
 	}
-	return v.WindowStart + " to " + end
+	return v.WindowStart.String() + " to " + end
 }
 
 // windowLine describes one failing window: "2026-11-25T17:05:00Z to

@@ -30,8 +30,8 @@ func withBaseline(v check.Verdict, baseline, delta float64) check.Verdict {
 // inWindow makes v the verdict of the 5-minute window starting at
 // 2026-11-25T17:MM:00Z, with requests requests.
 func inWindow(v check.Verdict, minute int, requests int64) check.Verdict {
-	v.WindowStart = fmt.Sprintf("2026-11-25T17:%02d:00Z", minute)
-	v.WindowEnd = fmt.Sprintf("2026-11-25T17:%02d:00Z", minute+5)
+	v.WindowStart = stamp(fmt.Sprintf("2026-11-25T17:%02d:00Z", minute))
+	v.WindowEnd = stamp(fmt.Sprintf("2026-11-25T17:%02d:00Z", minute+5))
 	v.Requests = requests
 	return v
 }

@@ -52,8 +52,8 @@ func csvRow(w aggregate.Worker) []string {
 		strconv.FormatInt(w.Status["4xx"], 10),
 		strconv.FormatInt(w.Status["5xx"], 10),
 		strconv.FormatInt(w.Status["other"], 10),
-		csvString(w.FirstSeen),
-		csvString(w.LastSeen),
+		w.FirstSeen.String(),
+		w.LastSeen.String(),
 	}
 }
 
@@ -78,11 +78,4 @@ func csvIntP(v *int) string {
 		return ""
 	}
 	return strconv.Itoa(*v)
-}
-
-func csvString(v *string) string {
-	if v == nil {
-		return ""
-	}
-	return Clean(*v)
 }

@@ -17,7 +17,7 @@ func typicalReport(median, top1, noise float64, live int, span aggregate.Skew, r
 	start, end := "2026-11-25T17:00:00Z", "2026-11-25T17:06:36Z"
 	req := int64(500)
 	return &aggregate.Report{
-		Span:    aggregate.Span{Start: &start, End: &end},
+		Span:    aggregate.Span{Start: stamp(start), End: stamp(end)},
 		Workers: []aggregate.Worker{{Key: "1", Requests: 100}},
 		Skew:    span,
 		WindowSkew: &aggregate.WindowSkew{WindowSeconds: 5, Windows: 80, Counted: 69,

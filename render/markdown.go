@@ -61,8 +61,8 @@ func mdInputs(ew *errWriter, rep *aggregate.Report) {
 	if len(rep.Inputs) > 0 {
 		ew.printf("\n")
 	}
-	if rep.Span.Start != nil && rep.Span.End != nil {
-		ew.printf("Span: %s to %s (%s)\n\n", *rep.Span.Start, *rep.Span.End, spanDuration(rep))
+	if !rep.Span.Start.IsZero() && !rep.Span.End.IsZero() {
+		ew.printf("Span: %s to %s (%s)\n\n", rep.Span.Start, rep.Span.End, spanDuration(rep))
 	}
 }
 

@@ -102,15 +102,15 @@ func rows(rep *aggregate.Report, top int) (shown []aggregate.Worker, others *agg
 	return shown, &o, len(rep.Workers) - top
 }
 
-func earliest(a, b *string) *string {
-	if a == nil || b != nil && *b < *a {
+func earliest(a, b aggregate.Stamp) aggregate.Stamp {
+	if a.IsZero() || !b.IsZero() && b.Before(a) {
 		return b
 	}
 	return a
 }
 
-func latest(a, b *string) *string {
-	if a == nil || b != nil && *b > *a {
+func latest(a, b aggregate.Stamp) aggregate.Stamp {
+	if a.IsZero() || !b.IsZero() && b.After(a) {
 		return b
 	}
 	return a
@@ -127,33 +127,48 @@ func percent(v float64) string {
 	return fmt.Sprintf("%.1f%%", v*100)
 }
 
-// clock shortens an RFC 3339 stamp to the time of day when the whole span
-// is one UTC day.
-func clock(s *string, oneDay bool) string {
-	if s == nil {
+// clock writes a stamp as RFC 3339, or as the time of day when the whole
+// span is one UTC day.
+func clock(s aggregate.Stamp, oneDay bool) string {
+	switch {
+	case s.IsZero():
 		return "-"
+	case oneDay:
+		return timeOfDay(s)
 	}
-	if oneDay && len(*s) > 11 {
-		return strings.TrimSuffix((*s)[11:], "Z")
+	return s.String()
+}
+
+// timeOfDay is the stamp's UTC time of day, with milliseconds when it has
+// them.
+func timeOfDay(s aggregate.Stamp) string {
+	if s.SubSecond() {
+		return s.Time().Format("15:04:05.000")
 	}
-	return *s
+	return s.Time().Format("15:04:05")
+}
+
+// sameDay reports whether two stamps fall on the same UTC day.
+func sameDay(a, b aggregate.Stamp) bool { return sameDate(a.Time(), b.Time()) }
+
+// sameDate reports whether two times fall on the same calendar day of
+// their locations (UTC for the report's times).
+func sameDate(a, b time.Time) bool {
+	ya, ma, da := a.Date()
+	yb, mb, db := b.Date()
+	return ya == yb && ma == mb && da == db
 }
 
 func spanOneDay(rep *aggregate.Report) bool {
-	if rep.Span.Start == nil || rep.Span.End == nil {
+	if rep.Span.Start.IsZero() || rep.Span.End.IsZero() {
 		return true
 	}
-	return len(*rep.Span.Start) >= 10 && len(*rep.Span.End) >= 10 && (*rep.Span.Start)[:10] == (*rep.Span.End)[:10]
+	return sameDay(rep.Span.Start, rep.Span.End)
 }
 
 func spanDuration(rep *aggregate.Report) string {
-	if rep.Span.Start == nil || rep.Span.End == nil {
+	if rep.Span.Start.IsZero() || rep.Span.End.IsZero() {
 		return ""
 	}
-	a, err1 := time.Parse(time.RFC3339, *rep.Span.Start)
-	b, err2 := time.Parse(time.RFC3339, *rep.Span.End)
-	if err1 != nil || err2 != nil {
-		return ""
-	}
-	return b.Sub(a).String()
+	return rep.Span.End.Time().Sub(rep.Span.Start.Time()).String()
 }

@@ -400,3 +400,15 @@ func TestCSVFloat(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// stamp reads an RFC 3339 time as a report's JSON holds it.
+func stamp(text string) aggregate.Stamp {
+	var s aggregate.Stamp
+	if err := json.Unmarshal([]byte(`"`+text+`"`), &s); err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// stampOf is the whole-second stamp of t.
+func stampOf(t time.Time) aggregate.Stamp { return aggregate.StampMicros(t.UnixMicro(), false) }

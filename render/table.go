@@ -74,8 +74,8 @@ func writeInputs(ew *errWriter, rep *aggregate.Report) {
 	if len(skipped) > 0 {
 		ew.printf("  skipped %d: %s\n", len(skipped), strings.Join(skipped, ", "))
 	}
-	if rep.Span.Start != nil {
-		ew.printf("span: %s to %s (%s)\n", *rep.Span.Start, *rep.Span.End, spanDuration(rep))
+	if !rep.Span.Start.IsZero() {
+		ew.printf("span: %s to %s (%s)\n", rep.Span.Start, rep.Span.End, spanDuration(rep))
 	}
 }
 
@@ -167,7 +167,7 @@ func columns(rep *aggregate.Report) []column {
 				return fixed(&mib, 1)
 			}})
 	}
-	if anyWorker(rep, func(w aggregate.Worker) bool { return w.FirstSeen != nil }) {
+	if anyWorker(rep, func(w aggregate.Worker) bool { return !w.FirstSeen.IsZero() }) {
 		cs = append(cs,
 			column{"first seen", func(w aggregate.Worker) string { return clock(w.FirstSeen, oneDay) }},
 			column{"last seen", func(w aggregate.Worker) string { return clock(w.LastSeen, oneDay) }})

@@ -47,14 +47,14 @@ func WindowsCSV(w io.Writer, rep *aggregate.Report) error {
 		tail := []string{csvFloat(&gini), csvFloat(&top1)}
 		keys := tlWindowKeys(win)
 		if len(keys) == 0 {
-			row := append([]string{win.Start, win.End, "", "", "", "", ""}, tail...)
+			row := append([]string{win.Start.String(), win.End.String(), "", "", "", "", ""}, tail...)
 			if err := cw.Write(row); err != nil {
 				return err
 			}
 			continue
 		}
 		for _, k := range keys {
-			row := []string{win.Start, win.End, Clean(k), "", "", "", ""}
+			row := []string{win.Start.String(), win.End.String(), Clean(k), "", "", "", ""}
 			if n, ok := win.Requests[k]; ok {
 				row[3] = strconv.FormatInt(n, 10)
 				if total > 0 {
@@ -129,7 +129,7 @@ func DominanceTable(w io.Writer, rep *aggregate.Report, color bool) error {
 	t.Header([]string{"at", "from → to", "before", "after"})
 	for _, c := range d.Changes {
 		row := []string{
-			aggregate.ShortStamp(c.At, secs),
+			c.At.Short(secs),
 			Clean(c.From) + " → " + Clean(c.To),
 			percent(c.FromShare),
 			percent(c.ToShare),
@@ -145,7 +145,7 @@ func DominanceTable(w io.Writer, rep *aggregate.Report, color bool) error {
 	t = tlTable(ew, []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignRight})
 	t.Header([]string{"worker", "from", "to", "windows"})
 	for _, s := range d.Longest {
-		row := []string{Clean(s.Key), aggregate.ShortStamp(s.Start, secs), aggregate.ShortStamp(s.End, secs), strconv.Itoa(s.Windows)}
+		row := []string{Clean(s.Key), s.Start.Short(secs), s.End.Short(secs), strconv.Itoa(s.Windows)}
 		if err := t.Append(row); err != nil {
 			return err
 		}
@@ -279,7 +279,7 @@ func tlMarkdownWindows(ew *errWriter, rep *aggregate.Report, top int) {
 	ew.printf("| :---%s |\n", strings.Repeat(" | ---:", len(head)-1))
 	secs := tlSeconds(rep)
 	for _, win := range rep.Windows {
-		cells := []string{aggregate.ShortStamp(win.Start, secs)}
+		cells := []string{win.Start.Short(secs)}
 		for _, wk := range shown {
 			cells = append(cells, tlCount(win.Requests, wk.Key))
 		}
@@ -322,7 +322,7 @@ func tlMarkdownDominance(ew *errWriter, d *aggregate.Dominance, secs bool) {
 	mdRow(ew, []string{"at", "from", "to", "share before", "share after"})
 	ew.printf("| :--- | :--- | :--- | ---: | ---: |\n")
 	for _, c := range d.Changes {
-		mdRow(ew, []string{aggregate.ShortStamp(c.At, secs), c.From, c.To, percent(c.FromShare), percent(c.ToShare)})
+		mdRow(ew, []string{c.At.Short(secs), c.From, c.To, percent(c.FromShare), percent(c.ToShare)})
 	}
 	ew.printf("\n")
 	for _, c := range d.Changes {
@@ -332,7 +332,7 @@ func tlMarkdownDominance(ew *errWriter, d *aggregate.Dominance, secs bool) {
 	mdRow(ew, []string{"worker", "from", "to", "windows"})
 	ew.printf("| :--- | :--- | :--- | ---: |\n")
 	for _, s := range d.Longest {
-		mdRow(ew, []string{s.Key, aggregate.ShortStamp(s.Start, secs), aggregate.ShortStamp(s.End, secs), strconv.Itoa(s.Windows)})
+		mdRow(ew, []string{s.Key, s.Start.Short(secs), s.End.Short(secs), strconv.Itoa(s.Windows)})
 	}
 }
 

@@ -34,8 +34,8 @@ func tlWin(start string, width time.Duration, reqs map[string]int64, secs, cpu m
 		xs = append(xs, float64(n))
 	}
 	return aggregate.Window{
-		Start:          start,
-		End:            t.Add(width).UTC().Format(time.RFC3339),
+		Start:          stampOf(t),
+		End:            stampOf(t.Add(width)),
 		Requests:       reqs,
 		RequestSeconds: secs,
 		CPUSeconds:     cpu,
@@ -52,7 +52,7 @@ func tlReport(width time.Duration, keys []string, ws ...aggregate.Window) *aggre
 		rep.Workers = append(rep.Workers, aggregate.Worker{Key: k})
 	}
 	if len(ws) > 0 {
-		rep.Span = aggregate.Span{Start: &ws[0].Start, End: &ws[len(ws)-1].End}
+		rep.Span = aggregate.Span{Start: ws[0].Start, End: ws[len(ws)-1].End}
 	}
 	d := aggregate.ComputeDominance(ws, nil)
 	rep.Dominance = &d
@@ -180,10 +180,10 @@ func TestWindowsCSVReadsBack(t *testing.T) {
 			want := map[cell]int64{}
 			for _, w := range c.rep.Windows {
 				if len(w.Requests) == 0 {
-					want[cell{w.Start, ""}] = -1
+					want[cell{w.Start.String(), ""}] = -1
 				}
 				for k, n := range w.Requests {
-					want[cell{w.Start, Clean(k)}] = n
+					want[cell{w.Start.String(), Clean(k)}] = n
 				}
 			}
 			body := recs[1:]
@@ -286,7 +286,7 @@ func TestDominanceTableNone(t *testing.T) {
 		{"nobody on top", &aggregate.Dominance{}, "no change of the busiest worker: no window had a worker clearly on top (1.25 times the next)\n"},
 		{
 			"one worker on top",
-			&aggregate.Dominance{Longest: []aggregate.Stretch{{Key: "7\x1b", Start: "2026-10-07T00:00:00Z", End: "2026-10-07T01:00:00Z", Windows: 1}}},
+			&aggregate.Dominance{Longest: []aggregate.Stretch{{Key: "7\x1b", Start: stamp("2026-10-07T00:00:00Z"), End: stamp("2026-10-07T01:00:00Z"), Windows: 1}}},
 			"no change of the busiest worker: only 7? was ever on top (longest run 1 window)\n",
 		},
 	}
