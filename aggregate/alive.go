@@ -37,7 +37,7 @@ func (a Alive) covers(start, end int64) bool {
 
 // lifeFacts is what the inputs tell of one worker's life.
 type lifeFacts struct {
-	key  string
+	key  WorkerKey
 	host string
 	// lines says the worker served timed lines, logged from first to last
 	// (end times, as the log stamps them).
@@ -62,7 +62,7 @@ const handoffSlack = int64(1e6)
 
 // lifetimes is the outcome of aliveIntervals for one host.
 type lifetimes struct {
-	alive map[string]Alive
+	alive map[WorkerKey]Alive
 	// slots is the most workers alive at once, each inferred generation
 	// chain counting as one slot.
 	slots int
@@ -79,7 +79,7 @@ type lifetimes struct {
 // generations are inferred, a PID whose lines stop being replaced by one
 // whose lines start.
 func aliveIntervals(facts []lifeFacts, run runBounds, workers int) lifetimes {
-	out := lifetimes{alive: map[string]Alive{}}
+	out := lifetimes{alive: map[WorkerKey]Alive{}}
 	var access []lifeFacts
 	for _, f := range facts {
 		if a, ok := procAlive(f, run); ok {
@@ -252,7 +252,7 @@ func generations(fs []lifeFacts) [][]lifeFacts {
 		if sorted[i].first != sorted[j].first {
 			return sorted[i].first < sorted[j].first
 		}
-		return keyLess(sorted[i].key, sorted[j].key)
+		return sorted[i].key.less(sorted[j].key)
 	})
 	var chains [][]lifeFacts
 	for _, f := range sorted {
@@ -280,9 +280,9 @@ func generations(fs []lifeFacts) [][]lifeFacts {
 
 // mostAlive is the most workers alive at one time, both ends of an interval
 // included; a chain of inferred generations counts as one slot.
-func mostAlive(alive map[string]Alive, chains [][]lifeFacts) int {
+func mostAlive(alive map[WorkerKey]Alive, chains [][]lifeFacts) int {
 	type span struct{ from, to int64 }
-	inChain := map[string]bool{}
+	inChain := map[WorkerKey]bool{}
 	var spans []span
 	for _, ch := range chains {
 		if len(ch) < 2 {

@@ -10,7 +10,7 @@ func s(t int64) int64 { return t0 + t*sec }
 
 // lines is a worker known from access lines logged from first to last s.
 func lines(key string, first, last int64) lifeFacts {
-	return lifeFacts{key: key, lines: true, first: s(first), last: s(last)}
+	return lifeFacts{key: WorkerKey{Key: key}, lines: true, first: s(first), last: s(last)}
 }
 
 // withProc adds what snapshots or an error log know to f.
@@ -116,9 +116,9 @@ func TestAliveIntervals(t *testing.T) {
 			name: "snapshots with start times",
 			run:  snapRun,
 			facts: []lifeFacts{
-				withProc(lifeFacts{key: "1"}, ProcWorker{First: s(10), Last: s(90), fromSnapshots: true}),
+				withProc(lifeFacts{key: WorkerKey{Key: "1"}}, ProcWorker{First: s(10), Last: s(90), fromSnapshots: true}),
 				withProc(lines("2", 30, 55), ProcWorker{First: s(30), Last: s(60), Born: s(25), fromSnapshots: true}),
-				withProc(lifeFacts{key: "3"}, ProcWorker{First: s(30), Last: s(90), fromSnapshots: true}),
+				withProc(lifeFacts{key: WorkerKey{Key: "3"}}, ProcWorker{First: s(30), Last: s(90), fromSnapshots: true}),
 				withProc(lines("4", 20, 95), ProcWorker{First: s(10), Last: s(80), Born: s(5), fromSnapshots: true}),
 			},
 			want: map[string]want{
@@ -147,7 +147,7 @@ func TestAliveIntervals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got := aliveIntervals(tt.facts, tt.run, tt.workers)
 			for k, w := range tt.want {
-				a, ok := got.alive[k]
+				a, ok := got.alive[WorkerKey{Key: k}]
 				if !ok {
 					t.Errorf("%s: no interval, want %d..%d s %s", k, w.from, w.to, w.src)
 					continue

@@ -20,7 +20,7 @@ const sketchAccuracy = 0.01
 // memory grows with the number of workers, not lines. Partials merge.
 type Partial struct {
 	win          windowing
-	workers      map[string]*workerAcc
+	workers      map[WorkerKey]*workerAcc
 	recent       [64]recentWorker
 	excludes     []string
 	Parsed       int64
@@ -32,7 +32,6 @@ type Partial struct {
 	OutOfRange   int64
 	since, until int64  // unix µs; 0: open
 	host         []byte // the host of every line (--host-from-dir), or nil
-	keyBuf       []byte
 	// First and Last are the earliest and latest end times (unix µs) of
 	// parsed lines; valid when Timed.
 	First, Last int64
@@ -43,33 +42,66 @@ type Partial struct {
 	Durations bool
 }
 
+// WorkerKey identifies a worker of a run: the host it ran on ("" when the
+// run does not key by host) and its key there, the PID or the value of the
+// --by field ("PID#2" for a PID that snapshots show reused by a new
+// process). It is comparable, so it is the map key of every per-worker
+// table.
+type WorkerKey struct {
+	Host string
+	Key  string
+}
+
+// String is the key as reports write it: Key, or host/key.
+func (k WorkerKey) String() string {
+	if k.Host == "" {
+		return k.Key
+	}
+	return k.Host + "/" + k.Key
+}
+
+// less orders keys as reports order them: by their text, numerically when
+// both are numbers (see keyLess).
+func (k WorkerKey) less(o WorkerKey) bool {
+	if k.Host == "" && o.Host == "" {
+		return keyLess(k.Key, o.Key)
+	}
+	return keyLess(k.String(), o.String())
+}
+
 // recentWorker caches a map entry: a worker's key is compared in place,
 // which is cheaper than hashing it on every line.
 type recentWorker struct {
-	key [24]byte
-	n   uint8
-	acc *workerAcc
+	key  [24]byte
+	n    uint8 // length of the key; 0: empty slot
+	host uint8 // length of the host at the start of key
+	acc  *workerAcc
 }
 
-// lookup returns the accumulator of worker key k, creating it.
-func (p *Partial) lookup(k []byte) *workerAcc {
+// lookup returns the accumulator of the worker k on host, creating it.
+func (p *Partial) lookup(host, k []byte) *workerAcc {
 	// PIDs differ most in their last digits: hash the last three bytes.
 	h := uint(len(k))
 	for _, c := range k[max(0, len(k)-3):] {
 		h = h*37 + uint(c)
 	}
+	if len(host) > 0 {
+		h = h*37 + uint(host[len(host)-1])
+	}
 	slot := &p.recent[h&63]
-	if int(slot.n) == len(k) && string(slot.key[:slot.n]) == string(k) {
+	if n := len(host) + len(k); int(slot.n) == n && int(slot.host) == len(host) &&
+		string(slot.key[:len(host)]) == string(host) && string(slot.key[len(host):n]) == string(k) {
 		return slot.acc
 	}
-	w := p.workers[string(k)]
+	w := p.workers[WorkerKey{Host: string(host), Key: string(k)}]
 	if w == nil {
 		w = newWorkerAcc()
-		p.workers[string(k)] = w
+		p.workers[WorkerKey{Host: string(host), Key: string(k)}] = w
 	}
-	if len(k) <= len(slot.key) {
-		slot.n = uint8(copy(slot.key[:], k))
-		slot.acc = w
+	if n := len(host) + len(k); n > 0 && n <= len(slot.key) {
+		copy(slot.key[:], host)
+		copy(slot.key[len(host):], k)
+		slot.n, slot.host, slot.acc = uint8(n), uint8(len(host)), w
 	}
 	return w
 }
@@ -93,7 +125,7 @@ type workerAcc struct {
 // NewPartial returns an empty Partial that drops requests whose path matches
 // one of the excludes globs (path.Match syntax).
 func NewPartial(excludes []string) *Partial {
-	p := &Partial{workers: map[string]*workerAcc{}, excludes: excludes, RejectedBy: map[parse.Reason]int64{}, SubSecond: true}
+	p := &Partial{workers: map[WorkerKey]*workerAcc{}, excludes: excludes, RejectedBy: map[parse.Reason]int64{}, SubSecond: true}
 	p.win = windowing{on: true, auto: true, width: int64(WindowSizes[0] / time.Microsecond)}
 	return p
 }
@@ -144,16 +176,12 @@ func (p *Partial) Add(rec *parse.Record) {
 		p.Unattributed++
 		return
 	}
-	key := rec.Worker
-	if h := rec.Host; len(h) > 0 || len(p.host) > 0 {
-		if len(h) == 0 {
-			h = p.host
-		}
-		// host/worker: a host never merges into another.
-		p.keyBuf = append(append(append(p.keyBuf[:0], h...), '/'), rec.Worker...)
-		key = p.keyBuf
+	// A host never merges into another.
+	host := rec.Host
+	if len(host) == 0 {
+		host = p.host
 	}
-	w := p.lookup(key)
+	w := p.lookup(host, rec.Worker)
 	w.add(rec)
 	if p.win.on && rec.HasTime {
 		p.addWindow(w, rec.Time, rec.Duration)
@@ -322,8 +350,8 @@ func (w *workerAcc) merge(q *workerAcc) {
 }
 
 // Workers returns the worker keys seen so far, in no order.
-func (p *Partial) Workers() []string {
-	out := make([]string, 0, len(p.workers))
+func (p *Partial) Workers() []WorkerKey {
+	out := make([]WorkerKey, 0, len(p.workers))
 	for k := range p.workers {
 		out = append(out, k)
 	}

@@ -3,7 +3,6 @@ package aggregate
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -21,7 +20,7 @@ type Populations struct {
 	seen       bool
 	durations  bool
 	notes      []string
-	byKey      map[string]popWorker
+	byKey      map[WorkerKey]popWorker
 }
 
 // hostPopulation is the workers of one host.
@@ -33,7 +32,7 @@ type hostPopulation struct {
 
 // popWorker is one worker's alive interval and windows.
 type popWorker struct {
-	key   string
+	key   WorkerKey
 	alive Alive
 	timed bool // alive is known; else the worker counts in every window
 	cells map[int64]*winCell
@@ -48,7 +47,7 @@ type WindowPopulation struct {
 	Host string
 	// Keys are the workers counted, in key order; Requests[i] and
 	// RequestMicros[i] are what Keys[i] served in the window.
-	Keys          []string
+	Keys          []WorkerKey
 	Requests      []int64
 	RequestMicros []int64
 	// IdleSlots is how many zeros were added so that at least --workers
@@ -159,31 +158,23 @@ func (ps *Populations) hostIdle(h hostPopulation) int {
 }
 
 // alive returns the alive interval of worker key, if known.
-func (ps *Populations) alive(key string) (Alive, bool) {
+func (ps *Populations) alive(key WorkerKey) (Alive, bool) {
 	pw, ok := ps.byKey[key]
 	return pw.alive, ok && pw.timed
 }
 
-// hostOf is the host part of a host/worker key ("" without hosts).
-func hostOf(key string, hosts bool) string {
-	if !hosts {
-		return ""
-	}
-	if i := strings.IndexByte(key, '/'); i >= 0 {
-		return key[:i]
-	}
-	return ""
-}
-
 // buildPopulations works out every worker's alive interval, per host, and
 // keeps the windows each served in.
-func buildPopulations(p *Partial, pr *Procs, keys []string, opt Options) *Populations {
-	ps := &Populations{Configured: opt.Workers, width: p.win.width, durations: p.Durations, byKey: map[string]popWorker{}}
+func buildPopulations(p *Partial, pr *Procs, keys []WorkerKey, opt Options) *Populations {
+	ps := &Populations{Configured: opt.Workers, width: p.win.width, durations: p.Durations, byKey: map[WorkerKey]popWorker{}}
 	ps.auto = p.finalWidth()
 	run, timed := runOf(p, pr)
 	byHost := map[string][]lifeFacts{}
 	for _, k := range keys {
-		f := lifeFacts{key: k, host: hostOf(k, opt.Hosts), proc: pr.worker(k)}
+		f := lifeFacts{key: k, proc: pr.worker(k)}
+		if opt.Hosts {
+			f.host = k.Host
+		}
 		if w := p.workers[k]; w != nil && w.timed {
 			f.lines, f.first, f.last = true, w.first, w.last
 		}
@@ -199,7 +190,7 @@ func buildPopulations(p *Partial, pr *Procs, keys []string, opt Options) *Popula
 	sort.Strings(hosts)
 	for _, h := range hosts {
 		facts := byHost[h]
-		sort.Slice(facts, func(i, j int) bool { return keyLess(facts[i].key, facts[j].key) })
+		sort.Slice(facts, func(i, j int) bool { return facts[i].key.less(facts[j].key) })
 		hp := hostPopulation{host: h}
 		var lt lifetimes
 		if timed {

@@ -3,7 +3,6 @@ package aggregate
 import (
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/skewer-dev/skewer/parse"
 )
@@ -94,6 +93,8 @@ type Span struct {
 
 // Worker is one worker's row.
 type Worker struct {
+	// ID is the worker's identity; Key is its text.
+	ID              WorkerKey        `json:"-"`
 	Key             string           `json:"key"`
 	Host            *string          `json:"host"`
 	PID             *int64           `json:"pid"`
@@ -205,13 +206,13 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		rep.Masters = pr.Masters
 		rep.Warnings = append(rep.Warnings, pr.Notes...)
 		for k := range pr.Workers {
-			if p.workers[k] == nil {
-				keys = append(keys, k)
+			if key := (WorkerKey{Key: k}); p.workers[key] == nil {
+				keys = append(keys, key)
 			}
 		}
 	}
 	empty := newWorkerAcc()
-	acc := func(k string) *workerAcc {
+	acc := func(k WorkerKey) *workerAcc {
 		if w := p.workers[k]; w != nil {
 			return w
 		}
@@ -253,7 +254,7 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 	}
 	if opt.Hosts || opt.KeyName != "" {
 		for i := range rep.Workers {
-			splitKey(&rep.Workers[i], opt.Hosts)
+			identify(&rep.Workers[i], opt.Hosts)
 		}
 	}
 	sortWorkers(rep.Workers)
@@ -313,11 +314,13 @@ func sortWorkers(ws []Worker) {
 	})
 }
 
-func (pr *Procs) worker(k string) *ProcWorker {
-	if pr == nil {
+// worker is what snapshots and the error log know of worker k. They are of
+// one host and keyed without one.
+func (pr *Procs) worker(k WorkerKey) *ProcWorker {
+	if pr == nil || k.Host != "" {
 		return nil
 	}
-	return pr.Workers[k]
+	return pr.Workers[k.Key]
 }
 
 // fill copies what the snapshots and error log know into a row.
@@ -360,9 +363,9 @@ func (pw *ProcWorker) fill(r *Worker, requests int64) {
 	}
 }
 
-func (w *workerAcc) row(key string, total int64, durations, subSecond bool) Worker {
-	r := Worker{Key: key, Requests: w.requests}
-	if pid, err := strconv.ParseInt(key, 10, 64); err == nil {
+func (w *workerAcc) row(key WorkerKey, total int64, durations, subSecond bool) Worker {
+	r := Worker{ID: key, Key: key.String(), Requests: w.requests}
+	if pid, err := strconv.ParseInt(key.Key, 10, 64); err == nil && key.Host == "" {
 		r.PID = &pid
 	}
 	if total > 0 {
@@ -434,18 +437,15 @@ func isDigits(s string) bool {
 // need them typed.
 func (p *Partial) ReasonCounts() map[parse.Reason]int64 { return p.RejectedBy }
 
-// splitKey fills host and pid from a host/worker key, and keeps pid only
-// for numeric worker keys.
-func splitKey(w *Worker, hosts bool) {
-	rest := w.Key
-	if hosts {
-		if i := strings.IndexByte(rest, '/'); i >= 0 {
-			h := rest[:i]
-			w.Host, rest = &h, rest[i+1:]
-		}
+// identify fills host and pid from the worker's key when workers are keyed
+// by host or by a field: pid only for a numeric key (not "PID#2").
+func identify(w *Worker, hosts bool) {
+	if hosts && w.ID.Host != "" {
+		h := w.ID.Host
+		w.Host = &h
 	}
 	w.PID = nil
-	if pid, err := strconv.ParseInt(rest, 10, 64); err == nil {
+	if pid, err := strconv.ParseInt(w.ID.Key, 10, 64); err == nil {
 		w.PID = &pid
 	}
 }

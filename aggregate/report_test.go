@@ -1,8 +1,10 @@
 package aggregate
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -419,5 +421,56 @@ func TestQuantiles(t *testing.T) {
 		if want := exact(c.q); !relNear(*c.got, want, sketchAccuracy) {
 			t.Errorf("%s: got %v, want %v within %v", c.name, *c.got, want, sketchAccuracy)
 		}
+	}
+}
+
+// TestFinishHostKeys checks that workers keyed by host keep host and key
+// apart: the same PID on two hosts is two workers, a worker value with a
+// slash is not read as a host, and the line's host wins over the
+// partial's.
+func TestFinishHostKeys(t *testing.T) {
+	withHost := func(r parse.Record, host string) parse.Record {
+		r.Host = []byte(host)
+		return r
+	}
+	p := NewPartial(nil)
+	p.SetHost("web1")
+	recs := []parse.Record{
+		line("101", 0, sec, 200),
+		line("101", 1, sec, 200),
+		withHost(line("101", 2, sec, 200), "web2"),
+		line("unix:/run/app.sock", 3, sec, 200),
+		withHost(line("101", 4, sec, 200), "web2"),
+		line("101", 5, sec, 200),
+	}
+	for i := range recs {
+		p.Add(&recs[i])
+	}
+	rep := Finish(p, nil, Options{Hosts: true})
+	type row struct {
+		key, host, pid string
+		requests       int64
+	}
+	var got []row
+	for _, w := range rep.Workers {
+		r := row{key: w.Key, host: "null", pid: "null", requests: w.Requests}
+		if w.Host != nil {
+			r.host = *w.Host
+		}
+		if w.PID != nil {
+			r.pid = fmt.Sprint(*w.PID)
+		}
+		if w.ID.String() != w.Key {
+			t.Errorf("%s: ID %+v writes %q", w.Key, w.ID, w.ID.String())
+		}
+		got = append(got, r)
+	}
+	want := []row{
+		{"web1/101", "web1", "101", 3},
+		{"web2/101", "web2", "101", 2},
+		{"web1/unix:/run/app.sock", "web1", "null", 1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
 	}
 }

@@ -263,7 +263,7 @@ func buildWindows(pop *Populations, pr *Procs, width int64) []Window {
 	}
 	lo := floorDiv(wps[0].Start.UnixMicro(), width)
 	n := floorDiv(wps[len(wps)-1].Start.UnixMicro(), width) - lo + 1
-	cpu := map[string][]float64{}
+	cpu := map[WorkerKey][]float64{}
 	if pr != nil {
 		for k, w := range pr.Workers {
 			if len(w.cpu) == 0 {
@@ -273,7 +273,7 @@ func buildWindows(pop *Populations, pr *Procs, width int64) []Window {
 			for _, c := range w.cpu {
 				spread(per, c, lo, width)
 			}
-			cpu[k] = per
+			cpu[WorkerKey{Key: k}] = per
 		}
 	}
 	hosts := len(pop.hosts)
@@ -290,12 +290,13 @@ func buildWindows(pop *Populations, pr *Procs, width int64) []Window {
 		var xs []float64
 		for _, wp := range wps[i*int64(hosts) : (i+1)*int64(hosts)] {
 			for j, k := range wp.Keys {
-				win.Requests[k] = wp.Requests[j]
+				key := k.String()
+				win.Requests[key] = wp.Requests[j]
 				if pop.durations {
-					win.RequestSeconds[k] = float64(wp.RequestMicros[j]) / 1e6
+					win.RequestSeconds[key] = float64(wp.RequestMicros[j]) / 1e6
 				}
 				if per := cpu[k]; per != nil {
-					win.CPUSeconds[k] = per[i]
+					win.CPUSeconds[key] = per[i]
 				}
 			}
 			vs := wp.Values()
