@@ -24,11 +24,6 @@ type Options struct {
 	BaselineName string
 }
 
-// tolerance is the relative difference under which two values count as
-// equal, so that a limit such as baseline+0.2 over a baseline of 0.1
-// (0.30000000000000004) holds for an observed 0.3 under >= and <=.
-const tolerance = 1e-9
-
 // Evaluate checks the thresholds ts on rep, against the baseline report
 // base when an expression uses it, and returns the verdicts. An error is a
 // usage or input problem, never a failed threshold: a metric the input
@@ -170,11 +165,11 @@ func verdict(t Threshold, obs, base *float64) Verdict {
 		v.Delta = num(*obs - *base)
 	}
 	if obs == nil {
-		v.Pass = t.Op == "!="
+		v.Pass = t.Op.HoldsForNull()
 		v.Reason = fmt.Sprintf("%s is null: %s", t.Metric, nullReason(t.Metric))
 		return v
 	}
-	v.Pass = compare(*obs, t.Op, v.Limit)
+	v.Pass = t.Op.Holds(*obs, v.Limit)
 	return v
 }
 
@@ -191,27 +186,6 @@ func limit(b float64, e Expr) float64 {
 		return b / e.Num
 	}
 	return b
-}
-
-// compare reports whether a op b holds, a and b within tolerance counting
-// as equal.
-func compare(a float64, op string, b float64) bool {
-	eq := a == b || math.Abs(a-b) <= tolerance*max(math.Abs(a), math.Abs(b))
-	switch op {
-	case "<":
-		return a < b && !eq
-	case "<=":
-		return a < b || eq
-	case ">":
-		return a > b && !eq
-	case ">=":
-		return a > b || eq
-	case "==":
-		return eq
-	case "!=":
-		return !eq
-	}
-	panic("check: no operator " + op)
 }
 
 // ReadBaseline decodes a skewer.report/v1 document (skewer report -o json)

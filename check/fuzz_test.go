@@ -26,7 +26,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if !Known(th.Metric) || !validOp(th.Op) || strings.ContainsFunc(th.Text, func(r rune) bool { return r == ' ' || r == '\t' }) {
+		if !Known(th.Metric) || !th.Op.Valid() || strings.ContainsFunc(th.Text, func(r rune) bool { return r == ' ' || r == '\t' }) {
 			t.Errorf("Parse(%q) = %+v: not well-formed", s, th)
 		}
 		again, err := Parse(th.Text, "-t")

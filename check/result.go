@@ -13,7 +13,7 @@ type Threshold struct {
 	// Text is the condition as written, spaces removed.
 	Text   string `json:"threshold"`
 	Metric string `json:"metric"`
-	Op     string `json:"op"` // < <= > >= == !=
+	Op     Op     `json:"op"` // < <= > >= == !=
 	// Value is the right side: a number, or an expression over the
 	// baseline's value of the same metric: baseline, baseline+c,
 	// baseline-c, baseline*c, baseline/c.
@@ -33,7 +33,7 @@ type Expr struct {
 type Verdict struct {
 	Threshold string `json:"threshold"`
 	Metric    string `json:"metric"`
-	Op        string `json:"op"`
+	Op        Op     `json:"op"`
 	// Limit is the value compared with (the baseline expression worked out).
 	Limit    float64  `json:"limit"`
 	Observed *float64 `json:"observed"` // nil when the metric is undefined for the input (e.g. max_mean with no requests)

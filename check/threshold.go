@@ -11,9 +11,6 @@ import (
 	"unicode/utf8"
 )
 
-// ops are the comparison operators a threshold may use.
-var ops = []string{"<", "<=", ">", ">=", "==", "!="}
-
 // misspelt maps operators people write by habit to the one meant.
 var misspelt = map[string]string{
 	"=": "==", "=<": "<=", "=>": ">=", "<>": "!=", "!": "!=", "=!": "!=",
@@ -44,7 +41,7 @@ func Parse(s, source string) (Threshold, error) {
 	}
 	at := strings.IndexFunc(text, isOpRune)
 	if at < 0 {
-		return fail("no operator (want METRIC OP VALUE with OP one of %s)", strings.Join(ops, " "))
+		return fail("no operator (want METRIC OP VALUE with OP one of %s)", opList())
 	}
 	metric := text[:at]
 	end := at
@@ -62,11 +59,11 @@ func Parse(s, source string) (Threshold, error) {
 	if err := knownError(metric); err != nil {
 		return fail("%v", err)
 	}
-	if !validOp(op) {
+	if !Op(op).Valid() {
 		if want, ok := misspelt[op]; ok {
 			return fail("unknown operator %q (use %q)", op, want)
 		}
-		return fail("unknown operator %q (known: %s)", op, strings.Join(ops, " "))
+		return fail("unknown operator %q (known: %s)", op, opList())
 	}
 	if value == "" {
 		return fail("no value after %q", op)
@@ -75,20 +72,20 @@ func Parse(s, source string) (Threshold, error) {
 	if err != nil {
 		return fail("%v", err)
 	}
-	return Threshold{Text: text, Metric: metric, Op: op, Value: e, Source: source}, nil
+	return Threshold{Text: text, Metric: metric, Op: Op(op), Value: e, Source: source}, nil
 }
 
 func isOpRune(r rune) bool {
 	return strings.ContainsRune("<>=!≤≥≠", r)
 }
 
-func validOp(op string) bool {
-	for _, o := range ops {
-		if op == o {
-			return true
-		}
+// opList names the operators for errors: "< <= > >= == !=".
+func opList() string {
+	names := make([]string, len(Ops))
+	for i, o := range Ops {
+		names[i] = string(o)
 	}
-	return false
+	return strings.Join(names, " ")
 }
 
 const baselineWord = "baseline"

@@ -54,7 +54,7 @@ func TestParse(t *testing.T) {
 			if err != nil {
 				t.Fatalf("got error %v", err)
 			}
-			want := Threshold{Text: tt.text, Metric: tt.metric, Op: tt.op, Value: tt.value, Source: "-t"}
+			want := Threshold{Text: tt.text, Metric: tt.metric, Op: Op(tt.op), Value: tt.value, Source: "-t"}
 			if got != want {
 				t.Errorf("got %+v, want %+v", got, want)
 			}

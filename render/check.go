@@ -113,26 +113,7 @@ func (f numFormat) consistent(v check.Verdict) bool {
 	if err1 != nil || err2 != nil {
 		return true
 	}
-	holds, known := compare(obs, v.Op, lim)
-	return !known || holds == v.Pass
-}
-
-func compare(a float64, op string, b float64) (holds, known bool) {
-	switch op {
-	case "<":
-		return a < b, true
-	case "<=":
-		return a <= b, true
-	case ">":
-		return a > b, true
-	case ">=":
-		return a >= b, true
-	case "==":
-		return a == b, true
-	case "!=":
-		return a != b, true
-	}
-	return false, false
+	return !v.Op.Valid() || v.Op.Holds(obs, lim) == v.Pass
 }
 
 // fixed writes v with the format's decimals, never as -0.
@@ -176,14 +157,14 @@ func (f numFormat) limit(v float64) string {
 // condition is the threshold's right side as written, with the worked-out
 // limit after a baseline expression: "< 0.35", "<= baseline+0.05 = 0.351".
 func (f numFormat) condition(v check.Verdict) string {
-	rhs, ok := strings.CutPrefix(v.Threshold, v.Metric+v.Op)
+	rhs, ok := strings.CutPrefix(v.Threshold, v.Metric+string(v.Op))
 	if !ok {
-		return v.Op + " " + f.limit(v.Limit)
+		return string(v.Op) + " " + f.limit(v.Limit)
 	}
 	if strings.Contains(rhs, "baseline") {
-		return v.Op + " " + rhs + " = " + f.limit(v.Limit)
+		return string(v.Op) + " " + rhs + " = " + f.limit(v.Limit)
 	}
-	return v.Op + " " + rhs
+	return string(v.Op) + " " + rhs
 }
 
 // comparison puts the observed value between metric and condition:

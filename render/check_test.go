@@ -18,7 +18,7 @@ func f64(v float64) *float64 { return &v }
 // verdict is a whole-run verdict of threshold text (metric, op and the
 // rest split by hand).
 func verdict(text, metric, op string, limit, observed float64, pass bool) check.Verdict {
-	return check.Verdict{Threshold: text, Metric: metric, Op: op, Limit: limit, Observed: f64(observed), Pass: pass}
+	return check.Verdict{Threshold: text, Metric: metric, Op: check.Op(op), Limit: limit, Observed: f64(observed), Pass: pass}
 }
 
 // withBaseline adds a baseline value and the delta, worked out by hand.
