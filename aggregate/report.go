@@ -1,6 +1,8 @@
 package aggregate
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -62,6 +64,15 @@ type Report struct {
 	Durations bool `json:"-"`
 	// OutOfRange is the part of Excluded outside --since/--until.
 	OutOfRange int64 `json:"-"`
+	// Attributed is how many requests had a worker key: the sum of the
+	// rows' requests.
+	Attributed int64 `json:"-"`
+	// MostRequests is how few workers served 90% of the attributed
+	// requests.
+	MostRequests Concentration `json:"-"`
+	// MostCPU is how few workers used 90% of the CPU time, over the
+	// workers whose CPU time is known; nil when none is.
+	MostCPU *Concentration `json:"-"`
 }
 
 // Input describes one input file of the run.
@@ -269,6 +280,8 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 			seconds = append(seconds, 0)
 		}
 	}
+	rep.Attributed = attributed
+	rep.MostRequests, rep.MostCPU = concentrations(rep.Workers)
 	rep.Skew = ComputeSkew(requests)
 	if p.Durations {
 		s := ComputeSkew(seconds)
@@ -292,6 +305,28 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		rep.Dominance = &d
 	}
 	return rep
+}
+
+// concentrations are the Concentration of the rows' requests and of their
+// known CPU seconds (nil when none is known).
+func concentrations(rows []Worker) (requests Concentration, cpu *Concentration) {
+	reqs := make([]float64, 0, len(rows))
+	var cpus []float64
+	for _, w := range rows {
+		reqs = append(reqs, float64(w.Requests))
+		if w.CPUSeconds != nil {
+			cpus = append(cpus, *w.CPUSeconds)
+		}
+	}
+	desc := func(a, b float64) int { return cmp.Compare(b, a) }
+	slices.SortFunc(reqs, desc)
+	requests = concentration(reqs)
+	if cpus != nil {
+		slices.SortFunc(cpus, desc)
+		c := concentration(cpus)
+		cpu = &c
+	}
+	return requests, cpu
 }
 
 // sortWorkers orders rows by requests, then CPU, then key.

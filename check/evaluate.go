@@ -76,7 +76,7 @@ func Evaluate(rep, base *aggregate.Report, ts []Threshold, opt Options) (Result,
 	}
 	minReq := max(opt.MinRequests, 1)
 	for _, w := range rep.Windows {
-		n := windowRequests(w)
+		n := w.RequestTotal()
 		if n < minReq {
 			res.SkippedWindows++
 			continue

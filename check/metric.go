@@ -199,6 +199,7 @@ func Value(rep *aggregate.Report, name string) (*float64, error) {
 		}
 		return num(float64(rep.Lines.Rejected) / float64(rep.Lines.Total)), nil
 	case "requests":
+		// Summed from the rows: a baseline read from JSON has only them.
 		var n int64
 		for _, w := range rep.Workers {
 			n += w.Requests
@@ -236,7 +237,7 @@ func WindowValue(rep *aggregate.Report, w aggregate.Window, name string) (*float
 	case "rejected_ratio":
 		return nil, fmt.Errorf("metric %q is not available per window: rejected lines are counted over the whole run", name)
 	case "requests":
-		return num(float64(windowRequests(w))), nil
+		return num(float64(w.RequestTotal())), nil
 	}
 	if m.cpu {
 		if rep.CPUSkew == nil {
@@ -255,15 +256,6 @@ func WindowValue(rep *aggregate.Report, w aggregate.Window, name string) (*float
 		}
 		return xs
 	}), nil
-}
-
-// windowRequests is the total of a window's requests.
-func windowRequests(w aggregate.Window) int64 {
-	var n int64
-	for _, r := range w.Requests {
-		n += r
-	}
-	return n
 }
 
 // skewValue reads m from s; xs gives the values topK_share is worked out

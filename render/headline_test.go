@@ -18,8 +18,8 @@ func typicalReport(median, top1, noise float64, live int, span aggregate.Skew, r
 	req := int64(500)
 	return &aggregate.Report{
 		Span:    aggregate.Span{Start: stamp(start), End: stamp(end)},
-		Workers: []aggregate.Worker{{Key: "1", Requests: 100}},
-		Skew:    span,
+		Workers: []aggregate.Worker{{Key: "1", Requests: 100}}, Attributed: 100,
+		Skew: span,
 		WindowSkew: &aggregate.WindowSkew{WindowSeconds: 5, Windows: 80, Counted: 69,
 			MedianGini: f(median), MedianTop1Share: f(top1), NoiseGini: f(noise),
 			BusiestThirdMedianGini: f(median), QuietestThirdMedianGini: f(median),

@@ -76,7 +76,7 @@ func mdWorkers(ew *errWriter, rep *aggregate.Report, opt Options) {
 		align[i] = "---:"
 	}
 	ew.printf("| %s |\n", strings.Join(align, " | "))
-	shown, others, folded := rows(rep, opt.Top)
+	shown, others, folded := rep.Fold(opt.Top)
 	for _, w := range shown {
 		mdRow(ew, tableRow(cs, w, w.Key))
 	}

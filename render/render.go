@@ -1,5 +1,13 @@
 // Package render writes a finished aggregate.Report as a terminal table,
-// JSON, CSV or markdown. Renderers compute nothing; output is deterministic.
+// JSON, CSV or markdown, its windows as a timeline (charts, dominance
+// tables), and check's verdicts as text, JSON, GitHub annotations and
+// JUnit. Renderers compute no figure of the accounting: counts, shares,
+// skew, the --top "others" row (Report.Fold) and how few workers did most
+// of the work (Report.MostRequests) come from aggregate. What a renderer
+// adds up is only what it draws: a chart's series per window for its top
+// workers and the rest, and a window's share per worker in the timeline's
+// markdown and CSV. Times are formatted here and never parsed back; output
+// is deterministic.
 package render
 
 import (
@@ -61,59 +69,6 @@ func Clean(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// rows returns the rows to show: the top workers and, when some are folded,
-// an "others" row summing the rest.
-func rows(rep *aggregate.Report, top int) (shown []aggregate.Worker, others *aggregate.Worker, folded int) {
-	if top <= 0 || len(rep.Workers) <= top+1 {
-		return rep.Workers, nil, 0
-	}
-	shown = rep.Workers[:top]
-	o := aggregate.Worker{Key: "others", Status: map[string]int64{}}
-	var secs, cpu, cpuShare float64
-	hasSecs, hasCPU := false, false
-	for _, w := range rep.Workers[top:] {
-		if w.CPUSeconds != nil {
-			cpu += *w.CPUSeconds
-			hasCPU = true
-		}
-		if w.CPUShare != nil {
-			cpuShare += *w.CPUShare
-		}
-		o.Requests += w.Requests
-		o.Share += w.Share
-		if w.RequestSeconds != nil {
-			secs += *w.RequestSeconds
-			hasSecs = true
-		}
-		for k, v := range w.Status {
-			o.Status[k] += v
-		}
-		o.FirstSeen = earliest(o.FirstSeen, w.FirstSeen)
-		o.LastSeen = latest(o.LastSeen, w.LastSeen)
-	}
-	if hasSecs {
-		o.RequestSeconds = &secs
-	}
-	if hasCPU {
-		o.CPUSeconds, o.CPUShare = &cpu, &cpuShare
-	}
-	return shown, &o, len(rep.Workers) - top
-}
-
-func earliest(a, b aggregate.Stamp) aggregate.Stamp {
-	if a.IsZero() || !b.IsZero() && b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func latest(a, b aggregate.Stamp) aggregate.Stamp {
-	if a.IsZero() || !b.IsZero() && b.After(a) {
-		return b
-	}
-	return a
 }
 
 func fixed(v *float64, digits int) string {

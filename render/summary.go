@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/skewer-dev/skewer/aggregate"
@@ -34,14 +33,10 @@ func giniWords(g float64, n int) string {
 // 1.9× its fair share".
 func Summary(rep *aggregate.Report) string {
 	s := rep.Skew
-	var attributed int64
-	for _, w := range rep.Workers {
-		attributed += w.Requests
-	}
-	if attributed == 0 && rep.CPUSkew != nil {
+	if rep.Attributed == 0 && rep.CPUSkew != nil && rep.MostCPU != nil {
 		return cpuSummary(rep)
 	}
-	if attributed == 0 || s.Workers == 0 {
+	if rep.Attributed == 0 || s.Workers == 0 {
 		return "no requests were attributed to a worker"
 	}
 	if h, ok := headline(rep); ok {
@@ -49,19 +44,11 @@ func Summary(rep *aggregate.Report) string {
 	}
 	words := giniWords(s.Gini, s.Workers)
 	parts := []string{fmt.Sprintf("load is %s (gini %.3f)", words, s.Gini)}
-	// The fewest workers that together served at least 90% of requests:
-	// said only when they are at most half of the workers, since "16 of 17
-	// workers served 94.7%" or "2 of 2 served 100%" would read as skew.
-	k, cum := 0, int64(0)
-	for _, w := range rep.Workers {
-		k++
-		cum += w.Requests
-		if float64(cum) >= 0.9*float64(attributed) {
-			break
-		}
-	}
-	if words != "even" && 2*k <= s.Workers {
-		parts = append(parts, fmt.Sprintf("%d of %d workers served %s of requests", k, s.Workers, percent(float64(cum)/float64(attributed))))
+	// How few workers served 90% of requests is said only when they are at
+	// most half of the workers, since "16 of 17 workers served 94.7%" or "2
+	// of 2 served 100%" would read as skew.
+	if most := rep.MostRequests; words != "even" && 2*most.Workers <= s.Workers {
+		parts = append(parts, fmt.Sprintf("%d of %d workers served %s of requests", most.Workers, s.Workers, percent(most.Share)))
 	} else {
 		parts = append(parts, fmt.Sprintf("the busiest of %d workers served %s of requests", s.Workers, percent(s.TopShare["1"])))
 	}
@@ -123,30 +110,13 @@ func Plural(n int64, noun string) string {
 // cpuSummary says the skew of CPU time when there are no requests, from
 // process snapshots alone.
 func cpuSummary(rep *aggregate.Report) string {
-	s := *rep.CPUSkew
-	var total float64
-	var cpus []float64
-	for _, w := range rep.Workers {
-		if w.CPUSeconds != nil {
-			cpus = append(cpus, *w.CPUSeconds)
-			total += *w.CPUSeconds
-		}
-	}
-	if total == 0 {
+	s, most := *rep.CPUSkew, *rep.MostCPU
+	if most.Total == 0 {
 		return fmt.Sprintf("%d workers, no CPU time used", s.Workers)
-	}
-	sort.Sort(sort.Reverse(sort.Float64Slice(cpus)))
-	k, cum := 0, 0.0
-	for _, c := range cpus {
-		k++
-		cum += c
-		if cum >= 0.9*total {
-			break
-		}
 	}
 	parts := []string{
 		fmt.Sprintf("CPU time is %s (gini %.3f)", giniWords(s.Gini, s.Workers), s.Gini),
-		fmt.Sprintf("%d of %d workers used %s of CPU time", k, s.Workers, percent(cum/total)),
+		fmt.Sprintf("%d of %d workers used %s of CPU time", most.Workers, s.Workers, percent(most.Share)),
 	}
 	if s.EffectiveWorkers != nil {
 		parts = append(parts, fmt.Sprintf("effective workers %.1f of %d", *s.EffectiveWorkers, s.Workers))

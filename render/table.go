@@ -97,7 +97,7 @@ func workerTable(ew *errWriter, rep *aggregate.Report, opt Options) error {
 	)
 	cs := columns(rep)
 	t.Header(tableHeader(cs, rep))
-	shown, others, folded := rows(rep, opt.Top)
+	shown, others, folded := rep.Fold(opt.Top)
 	for _, w := range shown {
 		if err := t.Append(tableRow(cs, w, w.Key)); err != nil {
 			return err

@@ -38,10 +38,7 @@ func WindowsCSV(w io.Writer, rep *aggregate.Report) error {
 		return err
 	}
 	for _, win := range rep.Windows {
-		var total int64
-		for _, n := range win.Requests {
-			total += n
-		}
+		total := win.RequestTotal()
 		gini := win.Skew.Gini
 		top1 := win.Skew.TopShare["1"]
 		tail := []string{csvFloat(&gini), csvFloat(&top1)}
@@ -253,7 +250,7 @@ func tlCaption(rep *aggregate.Report, top int) string {
 		b.WriteString(" of " + tlSize(*rep.WindowSeconds))
 	}
 	fmt.Fprintf(&b, " from %s to %s", first.Start, last.End)
-	_, _, folded := rows(rep, top)
+	_, _, folded := rep.Fold(top)
 	if folded > 0 {
 		fmt.Fprintf(&b, "; requests of the top %d workers, the other %d summed in others", len(rep.Workers)-folded, folded)
 	} else {
@@ -264,7 +261,7 @@ func tlCaption(rep *aggregate.Report, top int) string {
 }
 
 func tlMarkdownWindows(ew *errWriter, rep *aggregate.Report, top int) {
-	shown, _, folded := rows(rep, top)
+	shown, _, folded := rep.Fold(top)
 	isShown := make(map[string]bool, len(shown))
 	head := []string{"window"}
 	for _, wk := range shown {
@@ -283,10 +280,9 @@ func tlMarkdownWindows(ew *errWriter, rep *aggregate.Report, top int) {
 		for _, wk := range shown {
 			cells = append(cells, tlCount(win.Requests, wk.Key))
 		}
-		var total, others int64
+		total, others := win.RequestTotal(), int64(0)
 		anyOther := false
 		for k, n := range win.Requests {
-			total += n
 			if !isShown[k] {
 				others += n
 				anyOther = true
