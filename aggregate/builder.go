@@ -1,6 +1,10 @@
-// Package aggregate accounts parsed access-log records per worker: a
-// streaming Partial per input (mergeable), finished into a Report with the
-// skew of the load over the worker population.
+// Package aggregate accounts parsed access-log records per worker, whatever
+// the server: a streaming Partial per input or chunk (partials merge in any
+// order), joined with what process snapshots and error logs tell of the
+// workers (Procs), and finished into a Report: one row per worker of the
+// population, the skew of the load over it, and with windows the counts,
+// skew and dominance per window. Report is the skewer.report/v1 document
+// (schema.go); Finish builds it (finish.go).
 package aggregate
 
 import (

@@ -1,0 +1,274 @@
+package aggregate
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+	"strconv"
+)
+
+// Options are the run's accounting choices.
+type Options struct {
+	// Workers is the configured number of worker slots (--workers), 0 if unknown.
+	Workers int
+	// Family is the server family of the run.
+	Family string
+	// Procs is what process snapshots and error logs gave, or nil.
+	Procs *Procs
+	// KeyName is the field workers are keyed by (--by), "" for the PID.
+	KeyName string
+	// Hosts says keys are host/worker (several hosts).
+	Hosts bool
+}
+
+// Finish turns the merged partial of a run into a Report. Output does not
+// depend on the order in which records or partials arrived.
+func Finish(p *Partial, inputs []Input, opt Options) *Report {
+	rep := newReport(p, inputs, opt)
+	keys := rep.workerKeys(p, opt.Procs)
+	pop := buildPopulations(p, opt.Procs, keys, opt)
+	rep.Populations = pop
+	loads := rep.addRows(p, keys, opt.Procs, pop)
+	rep.orderRows(opt)
+	rep.Warnings = append(rep.Warnings, pop.notes...)
+	if opt.Workers > 0 {
+		rep.IdleSlots = pop.IdleSlots()
+		loads.padIdle(rep.IdleSlots)
+	}
+	rep.MostRequests, rep.MostCPU = concentrations(rep.Workers)
+	rep.setSkews(loads, p.Durations)
+	rep.HostSkew = pop.hostSkews(p)
+	rep.WindowSkew = pop.windowSkew(p.win.auto)
+	rep.RateSkew = pop.rateSkew(p)
+	rep.InferredRestarts = pop.inferredRestarts()
+	if p.win.publish {
+		rep.setWindows(pop, opt.Procs)
+	}
+	return rep
+}
+
+// newReport is the report's head: what the run read and how its lines were
+// counted, and the span of their times.
+func newReport(p *Partial, inputs []Input, opt Options) *Report {
+	rep := &Report{
+		Schema:       Schema,
+		Inputs:       inputs,
+		Family:       opt.Family,
+		Unattributed: p.Unattributed,
+		Excluded:     p.Excluded + p.OutOfRange,
+		OutOfRange:   p.OutOfRange,
+		Windows:      []Window{},
+		Warnings:     []string{},
+		Configured:   opt.Workers,
+		KeyField:     "pid",
+		Durations:    p.Durations,
+	}
+	if rep.Inputs == nil {
+		rep.Inputs = []Input{}
+	}
+	if opt.KeyName != "" {
+		rep.KeyField = opt.KeyName
+	}
+	// Every line is parsed, rejected, or excluded by --exclude-path.
+	rep.Lines = Lines{Parsed: p.Parsed, Rejected: p.Rejected, RejectedByReason: map[string]int64{}}
+	rep.Lines.Total = p.Parsed + p.Rejected + p.Excluded + p.OutOfRange
+	for r, n := range p.RejectedBy {
+		rep.Lines.RejectedByReason[string(r)] = n
+	}
+	if p.Timed {
+		sub := p.SubSecond
+		rep.Span = Span{Start: StampMicros(p.First, sub), End: StampMicros(p.Last, sub)}
+	}
+	return rep
+}
+
+// workerKeys are the keys of the run's workers: those of the access logs
+// and those only the snapshots or the error log know. It takes the
+// restarts, masters and notes of the snapshots too.
+func (rep *Report) workerKeys(p *Partial, pr *Procs) []WorkerKey {
+	keys := p.Workers()
+	if pr == nil {
+		return keys
+	}
+	rep.Restarts = pr.Restarts
+	rep.Masters = pr.Masters
+	rep.Warnings = append(rep.Warnings, pr.Notes...)
+	for k := range pr.Workers {
+		if key := (WorkerKey{Key: k}); p.workers[key] == nil {
+			keys = append(keys, key)
+		}
+	}
+	return keys
+}
+
+// loads are the population's values that skew is computed over, one per
+// worker (and idle slot), in no order.
+type loads struct {
+	requests, seconds []float64
+	cpu               []float64 // only the workers whose CPU time is known
+}
+
+// padIdle adds n idle slots that did nothing.
+func (l *loads) padIdle(n int) {
+	for range n {
+		l.requests = append(l.requests, 0)
+		l.seconds = append(l.seconds, 0)
+	}
+}
+
+// addRows makes one row per key, from the access logs, what snapshots know
+// and the alive interval, with CPU shares of the known CPU time, and
+// returns the loads.
+func (rep *Report) addRows(p *Partial, keys []WorkerKey, pr *Procs, pop *Populations) loads {
+	for _, w := range p.workers {
+		rep.Attributed += w.requests
+	}
+	empty := newWorkerAcc()
+	acc := func(k WorkerKey) *workerAcc {
+		if w := p.workers[k]; w != nil {
+			return w
+		}
+		return empty
+	}
+	subSecond := p.Timed && p.SubSecond
+	l := loads{requests: make([]float64, 0, len(keys)), seconds: make([]float64, 0, len(keys))}
+	var cpuTotal int64
+	for _, k := range keys {
+		w := acc(k)
+		row := w.row(k, rep.Attributed, p.Durations, subSecond)
+		if pw := pr.worker(k); pw != nil {
+			pw.fill(&row, w.requests)
+			if pw.CPUMillis >= 0 {
+				cpuTotal += pw.CPUMillis
+				l.cpu = append(l.cpu, float64(pw.CPUMillis)/1e3)
+			}
+		}
+		if a, ok := pop.alive(k); ok {
+			row.AliveFrom, row.AliveTo = StampMicros(a.From, subSecond), StampMicros(a.To, subSecond)
+			src := string(a.Source)
+			row.AliveSource = &src
+		}
+		rep.Workers = append(rep.Workers, row)
+		l.requests = append(l.requests, float64(w.requests))
+		l.seconds = append(l.seconds, float64(w.durSum)/1e6)
+	}
+	for i := range rep.Workers {
+		if c := rep.Workers[i].CPUSeconds; c != nil && cpuTotal > 0 {
+			share := *c * 1e3 / float64(cpuTotal)
+			rep.Workers[i].CPUShare = &share
+		}
+	}
+	return l
+}
+
+// orderRows gives rows their host and pid when keys are not bare PIDs, and
+// sorts them.
+func (rep *Report) orderRows(opt Options) {
+	if opt.Hosts || opt.KeyName != "" {
+		for i := range rep.Workers {
+			identify(&rep.Workers[i], opt.Hosts)
+		}
+	}
+	sortWorkers(rep.Workers)
+	if rep.Workers == nil {
+		rep.Workers = []Worker{}
+	}
+}
+
+// setSkews computes the skew of requests, and of request seconds and CPU
+// seconds when they are known.
+func (rep *Report) setSkews(l loads, durations bool) {
+	rep.Skew = ComputeSkew(l.requests)
+	if durations {
+		s := ComputeSkew(l.seconds)
+		rep.RequestSecondsSkew = &s
+	}
+	if len(l.cpu) > 0 {
+		s := ComputeSkew(l.cpu)
+		rep.CPUSkew = &s
+	}
+}
+
+// setWindows adds the windows of the --window (or automatic) width and who
+// dominated them.
+func (rep *Report) setWindows(pop *Populations, pr *Procs) {
+	width := pop.auto
+	secs := float64(width) / 1e6
+	rep.WindowSeconds = &secs
+	ws := buildWindows(pop, pr, width)
+	rep.Windows = ws
+	d := ComputeDominance(ws, nil)
+	rep.Dominance = &d
+}
+
+// concentrations are the Concentration of the rows' requests and of their
+// known CPU seconds (nil when none is known).
+func concentrations(rows []Worker) (requests Concentration, cpu *Concentration) {
+	reqs := make([]float64, 0, len(rows))
+	var cpus []float64
+	for _, w := range rows {
+		reqs = append(reqs, float64(w.Requests))
+		if w.CPUSeconds != nil {
+			cpus = append(cpus, *w.CPUSeconds)
+		}
+	}
+	desc := func(a, b float64) int { return cmp.Compare(b, a) }
+	slices.SortFunc(reqs, desc)
+	requests = concentration(reqs)
+	if cpus != nil {
+		slices.SortFunc(cpus, desc)
+		c := concentration(cpus)
+		cpu = &c
+	}
+	return requests, cpu
+}
+
+// sortWorkers orders rows by requests, then CPU, then key.
+func sortWorkers(ws []Worker) {
+	cpu := func(w Worker) float64 {
+		if w.CPUSeconds == nil {
+			return -1
+		}
+		return *w.CPUSeconds
+	}
+	sort.SliceStable(ws, func(i, j int) bool {
+		a, b := ws[i], ws[j]
+		if a.Requests != b.Requests {
+			return a.Requests > b.Requests
+		}
+		if ca, cb := cpu(a), cpu(b); ca != cb {
+			return ca > cb
+		}
+		return keyLess(a.Key, b.Key)
+	})
+}
+
+// keyLess orders worker keys numerically when both are numbers.
+func keyLess(a, b string) bool {
+	if len(a) != len(b) && isDigits(a) && isDigits(b) {
+		return len(a) < len(b)
+	}
+	return a < b
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// identify fills host and pid from the worker's key when workers are keyed
+// by host or by a field: pid only for a numeric key (not "PID#2").
+func identify(w *Worker, hosts bool) {
+	if hosts && w.ID.Host != "" {
+		h := w.ID.Host
+		w.Host = &h
+	}
+	w.PID = nil
+	if pid, err := strconv.ParseInt(w.ID.Key, 10, 64); err == nil {
+		w.PID = &pid
+	}
+}

@@ -1,0 +1,105 @@
+package aggregate
+
+import "strconv"
+
+// worker is what snapshots and the error log know of worker k. They are of
+// one host and keyed without one.
+func (pr *Procs) worker(k WorkerKey) *ProcWorker {
+	if pr == nil || k.Host != "" {
+		return nil
+	}
+	return pr.Workers[k.Key]
+}
+
+// fill copies what the snapshots and error log know into a row.
+func (pw *ProcWorker) fill(r *Worker, requests int64) {
+	pid := pw.PID
+	r.PID = &pid
+	if pw.CPUMillis >= 0 {
+		c := float64(pw.CPUMillis) / 1e3
+		r.CPUSeconds = &c
+		if pw.AliveMicros > 0 {
+			rate := float64(pw.CPUMillis) * 1e3 / float64(pw.AliveMicros)
+			r.CPURate = &rate
+		}
+		if requests > 0 {
+			per := c / float64(requests)
+			r.CPUSecondsPerRequest = &per
+		}
+	}
+	if pw.RSSPeakKiB >= 0 {
+		b := pw.RSSPeakKiB * 1024
+		r.RSSPeakBytes = &b
+	}
+	if pw.RSSLastKiB >= 0 {
+		b := pw.RSSLastKiB * 1024
+		r.RSSLastBytes = &b
+	}
+	if pw.Born > 0 {
+		r.Born = StampMicros(pw.Born, false)
+	}
+	if pw.Exited > 0 {
+		r.Exited = StampMicros(pw.Exited, false)
+	}
+	if pw.ExitReason != "" {
+		reason := pw.ExitReason
+		r.ExitReason = &reason
+	}
+	if r.FirstSeen.IsZero() && pw.First > 0 {
+		r.FirstSeen = StampMicros(pw.First, false)
+		r.LastSeen = StampMicros(pw.Last, false)
+	}
+}
+
+func (w *workerAcc) row(key WorkerKey, total int64, durations, subSecond bool) Worker {
+	r := Worker{ID: key, Key: key.String(), Requests: w.requests}
+	if pid, err := strconv.ParseInt(key.Key, 10, 64); err == nil && key.Host == "" {
+		r.PID = &pid
+	}
+	if total > 0 {
+		r.Share = float64(w.requests) / float64(total)
+	}
+	r.Status = map[string]int64{"2xx": w.status[0], "3xx": w.status[1], "4xx": w.status[2], "5xx": w.status[3], "other": w.status[4]}
+	if w.timed {
+		r.FirstSeen = StampMicros(w.first, subSecond)
+		r.LastSeen = StampMicros(w.last, subSecond)
+	}
+	if durations && w.durN > 0 {
+		secs := float64(w.durSum) / 1e6
+		r.RequestSeconds = &secs
+		// Untimed lines (a format without a time) say nothing of how long
+		// the worker was alive.
+		if alive := w.aliveMicros(subSecond); w.timed && alive > 0 {
+			mc := float64(w.durSum) / float64(alive)
+			r.MeanConcurrency = &mc
+		}
+		r.P50Seconds = quantile(w, 0.50)
+		r.P95Seconds = quantile(w, 0.95)
+		r.P99Seconds = quantile(w, 0.99)
+		if subSecond {
+			pk := w.peak.peak
+			r.PeakConcurrency = &pk
+		}
+	}
+	return r
+}
+
+// aliveMicros is how long the worker was seen alive: from the start of its
+// first request to the end of its last. Whole-second end stamps are
+// truncated, so a second is added to cover the last one.
+func (w *workerAcc) aliveMicros(subSecond bool) int64 {
+	d := w.last - w.aliveStart
+	if !subSecond {
+		d += 1e6
+	}
+	return d
+}
+
+func quantile(w *workerAcc, q float64) *float64 {
+	w.flushMS()
+	v, err := w.sketch.GetValueAtQuantile(q)
+	if err != nil {
+		return nil
+	}
+	return &v
+}

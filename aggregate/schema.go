@@ -1,0 +1,156 @@
+package aggregate
+
+import "github.com/skewer-dev/skewer/parse"
+
+// Schema is the JSON report's schema name and version.
+const Schema = "skewer.report/v1"
+
+// Report is the finished accounting of a run: what render writes. Its JSON
+// encoding is the skewer.report/v1 document; unknown values are null.
+type Report struct {
+	Schema             string   `json:"schema"`
+	Inputs             []Input  `json:"inputs"`
+	Lines              Lines    `json:"lines"`
+	Span               Span     `json:"span"`
+	WindowSeconds      *float64 `json:"window_seconds"`
+	Family             string   `json:"family"`
+	Restarts           *int     `json:"restarts"`
+	Unattributed       int64    `json:"unattributed"`
+	Excluded           int64    `json:"excluded"`
+	Workers            []Worker `json:"workers"`
+	Skew               Skew     `json:"skew"`
+	RequestSecondsSkew *Skew    `json:"request_seconds_skew"`
+	CPUSkew            *Skew    `json:"cpu_skew,omitempty"`
+	Windows            []Window `json:"windows"`
+	// WindowSkew is the typical window: the per-window skews summarised,
+	// computed whether or not --window was given; null without times.
+	WindowSkew *WindowSkew `json:"window_skew"`
+	// RateSkew is the skew of requests per alive-second over the workers
+	// whose alive time is known: restart generations do not count as skew.
+	RateSkew *Skew    `json:"rate_skew"`
+	Warnings []string `json:"warnings"`
+	// Dominance is who was busiest per window (by requests) and when that
+	// changed; set whenever windows are.
+	Dominance *Dominance `json:"dominance,omitempty"`
+	// Masters are the master processes found in snapshots, not workers.
+	Masters []Master `json:"masters,omitempty"`
+	// KeyField names what workers are keyed by: "pid", or the --by field.
+	KeyField string `json:"key_field"`
+
+	// IdleSlots is how many --workers slots were never filled: per host,
+	// --workers minus the most workers alive at once. They count in the
+	// skew as workers with nothing done.
+	IdleSlots int `json:"idle_slots"`
+	// HostSkew is each host's own skew (its workers and idle slots) when
+	// inputs come from several hosts; Skew is the cross-host figure.
+	HostSkew []HostSkew `json:"host_skew,omitempty"`
+	// Populations is who was alive when and what each served per window,
+	// for per-window figures at any width.
+	Populations *Populations `json:"-"`
+	// InferredRestarts is how many restarts the restart generations inferred
+	// from an access log alone imply (workers beyond the slots); 0 when none
+	// were inferred. Restarts is what an error log or snapshots observed.
+	InferredRestarts int `json:"-"`
+	// Configured is the --workers value, 0 when not given.
+	Configured int `json:"-"`
+	// Durations reports whether the logs carried request times.
+	Durations bool `json:"-"`
+	// OutOfRange is the part of Excluded outside --since/--until.
+	OutOfRange int64 `json:"-"`
+	// Attributed is how many requests had a worker key: the sum of the
+	// rows' requests.
+	Attributed int64 `json:"-"`
+	// MostRequests is how few workers served 90% of the attributed
+	// requests.
+	MostRequests Concentration `json:"-"`
+	// MostCPU is how few workers used 90% of the CPU time, over the
+	// workers whose CPU time is known; nil when none is.
+	MostCPU *Concentration `json:"-"`
+}
+
+// Input describes one input file of the run.
+type Input struct {
+	Path     string     `json:"path"`
+	Kind     parse.Kind `json:"kind"`
+	Format   string     `json:"format"`
+	Note     string     `json:"note,omitempty"`
+	Lines    int64      `json:"lines"`
+	Parsed   int64      `json:"parsed"`
+	Rejected int64      `json:"rejected"`
+	Ignored  *string    `json:"ignored"`
+	Skip     Skip       `json:"-"` // why it was ignored, as a code
+}
+
+// Lines counts the lines of the access logs of a run.
+type Lines struct {
+	Total            int64            `json:"total"`
+	Parsed           int64            `json:"parsed"`
+	Rejected         int64            `json:"rejected"`
+	RejectedByReason map[string]int64 `json:"rejected_by_reason"`
+}
+
+// Span is the time covered by the parsed lines; null without times.
+type Span struct {
+	Start Stamp `json:"start"`
+	End   Stamp `json:"end"`
+}
+
+// Worker is one worker's row.
+type Worker struct {
+	// ID is the worker's identity; Key is its text.
+	ID              WorkerKey        `json:"-"`
+	Key             string           `json:"key"`
+	Host            *string          `json:"host"`
+	PID             *int64           `json:"pid"`
+	Requests        int64            `json:"requests"`
+	Share           float64          `json:"share"`
+	RequestSeconds  *float64         `json:"request_seconds"`
+	MeanConcurrency *float64         `json:"mean_concurrency"`
+	PeakConcurrency *int             `json:"peak_concurrency"`
+	P50Seconds      *float64         `json:"p50_seconds"`
+	P95Seconds      *float64         `json:"p95_seconds"`
+	P99Seconds      *float64         `json:"p99_seconds"`
+	Status          map[string]int64 `json:"status"`
+	FirstSeen       Stamp            `json:"first_seen"`
+	LastSeen        Stamp            `json:"last_seen"`
+	Born            Stamp            `json:"born"`
+	Exited          Stamp            `json:"exited"`
+	ExitReason      *string          `json:"exit_reason"`
+	CPUSeconds      *float64         `json:"cpu_seconds"`
+	CPUShare        *float64         `json:"cpu_share"`
+	CPURate         *float64         `json:"cpu_rate"`
+	RSSPeakBytes    *int64           `json:"rss_peak_bytes"`
+	RSSLastBytes    *int64           `json:"rss_last_bytes"`
+	// CPUSecondsPerRequest is CPU seconds / requests.
+	CPUSecondsPerRequest *float64 `json:"cpu_seconds_per_request"`
+	// AliveFrom and AliveTo are when the worker was alive, from the
+	// strongest source (AliveSource); null when the run has no times.
+	AliveFrom   Stamp   `json:"alive_from"`
+	AliveTo     Stamp   `json:"alive_to"`
+	AliveSource *string `json:"alive_source"`
+}
+
+// Window is one time window of a timeline.
+type Window struct {
+	Start          Stamp              `json:"start"`
+	End            Stamp              `json:"end"`
+	Requests       map[string]int64   `json:"requests"`
+	RequestSeconds map[string]float64 `json:"request_seconds"`
+	CPUSeconds     map[string]float64 `json:"cpu_seconds"`
+	// Skew is over the workers alive for any part of the window (zeros
+	// included) and its idle slots.
+	Skew Skew `json:"skew"`
+	// IdleSlots is how many zeros were added so that each host counts at
+	// least --workers.
+	IdleSlots int `json:"idle_slots"`
+	// HostSkew is each host's skew in the window, with several hosts.
+	HostSkew []HostSkew `json:"host_skew,omitempty"`
+}
+
+// HostSkew is the skew of one host's workers: the kernel balances the
+// workers of a host, never across hosts.
+type HostSkew struct {
+	Host      string `json:"host"`
+	IdleSlots int    `json:"idle_slots"`
+	Skew      Skew   `json:"skew"`
+}
