@@ -36,6 +36,7 @@ type Partial struct {
 	OutOfRange   int64
 	since, until int64  // unix µs; 0: open
 	host         []byte // the host of every line (--host-from-dir), or nil
+	keyBuf       []byte // host and worker of the line, for the lookup cache
 	// First and Last are the earliest and latest end times (unix µs) of
 	// parsed lines; valid when Timed.
 	First, Last int64
@@ -76,25 +77,26 @@ func (k WorkerKey) less(o WorkerKey) bool {
 // recentWorker caches a map entry: a worker's key is compared in place,
 // which is cheaper than hashing it on every line.
 type recentWorker struct {
-	key  [24]byte
-	n    uint8 // length of the key; 0: empty slot
-	host uint8 // length of the host at the start of key
+	key  [24]byte // host and worker, one after the other
+	n    uint8    // length of key
+	host uint8    // length of the host at its start
 	acc  *workerAcc
 }
 
 // lookup returns the accumulator of the worker k on host, creating it.
 func (p *Partial) lookup(host, k []byte) *workerAcc {
+	key := k
+	if len(host) > 0 {
+		p.keyBuf = append(append(p.keyBuf[:0], host...), k...)
+		key = p.keyBuf
+	}
 	// PIDs differ most in their last digits: hash the last three bytes.
-	h := uint(len(k))
-	for _, c := range k[max(0, len(k)-3):] {
+	h := uint(len(key))
+	for _, c := range key[max(0, len(key)-3):] {
 		h = h*37 + uint(c)
 	}
-	if len(host) > 0 {
-		h = h*37 + uint(host[len(host)-1])
-	}
 	slot := &p.recent[h&63]
-	if n := len(host) + len(k); int(slot.n) == n && int(slot.host) == len(host) &&
-		string(slot.key[:len(host)]) == string(host) && string(slot.key[len(host):n]) == string(k) {
+	if int(slot.n) == len(key) && int(slot.host) == len(host) && string(slot.key[:slot.n]) == string(key) {
 		return slot.acc
 	}
 	w := p.workers[WorkerKey{Host: string(host), Key: string(k)}]
@@ -102,10 +104,10 @@ func (p *Partial) lookup(host, k []byte) *workerAcc {
 		w = newWorkerAcc()
 		p.workers[WorkerKey{Host: string(host), Key: string(k)}] = w
 	}
-	if n := len(host) + len(k); n > 0 && n <= len(slot.key) {
-		copy(slot.key[:], host)
-		copy(slot.key[len(host):], k)
-		slot.n, slot.host, slot.acc = uint8(n), uint8(len(host)), w
+	if len(key) <= len(slot.key) {
+		slot.n = uint8(copy(slot.key[:], key))
+		slot.host = uint8(len(host))
+		slot.acc = w
 	}
 	return w
 }
