@@ -2,12 +2,13 @@
 # checkout needs; the other targets are for development.
 
 GO       ?= go
+GOFMT    ?= gofmt
 FUZZTIME ?= 30s
 
 DEMO_SYNC  := testdata/logs/demo/gunicorn-sync-17/access.log
 DEMO_PROXY := testdata/logs/demo/nginx-proxy/
 
-.PHONY: build test demo bench golden fuzz clean
+.PHONY: build test lint demo bench golden fuzz clean
 
 build:
 	$(GO) build -o skewer .
@@ -23,6 +24,16 @@ test:
 		echo '$(GO) test ./...'; \
 		$(GO) test ./...; \
 	fi
+
+# gofmt, go vet, a tidy go.mod and staticcheck (pinned by the tool directive
+# in go.mod, so every checkout runs the same version).
+lint:
+	@echo '$(GOFMT) -l .'
+	@out=$$($(GOFMT) -l .) || exit 1; \
+	if [ -n "$$out" ]; then echo "$$out"; echo 'lint: $(GOFMT) -l lists the files above (run $(GOFMT) -w)' >&2; exit 1; fi
+	$(GO) vet ./...
+	$(GO) mod tidy -diff
+	$(GO) tool staticcheck ./...
 
 demo: build
 	@echo '$$ ./skewer report $(DEMO_SYNC)'
