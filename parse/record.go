@@ -1,6 +1,8 @@
-// Package parse reads access logs of pre-fork web servers (gunicorn, nginx)
-// into records: one reused Record per line, scanned from bytes without
-// regular expressions or per-line allocation.
+// Package parse reads the logs of pre-fork web servers into records: access
+// logs of gunicorn, nginx (text or JSON lines), uWSGI, Apache httpd and
+// php-fpm, their error logs, and process snapshots (ps output and `skewer
+// sample` files). An access log is read one reused Record per line, scanned
+// from bytes without regular expressions or per-line allocation.
 package parse
 
 // Record is one parsed access-log line. A Reader reuses its Record: copy what

@@ -1,0 +1,169 @@
+package parse
+
+import "bytes"
+
+// store interprets the value v of a field of kind k into the record.
+func (st *matchState) store(k fieldKind, v []byte) Reason {
+	rec := st.rec
+	switch k {
+	case fPID:
+		return storePID(v, rec)
+	case fKey:
+		rec.Worker = keyValue(v)
+	case fHost:
+		rec.Host = keyValue(v)
+	case fTimeCLF:
+		if rec.SubSecond {
+			return ReasonNone // $msec seen earlier on the line wins
+		}
+		if len(v) == st.lastLen && string(v) == string(st.lastTime[:st.lastLen]) {
+			rec.Time, rec.HasTime = st.lastUS, true
+			return ReasonNone
+		}
+		t, ok := parseCLF(v)
+		if !ok {
+			return ReasonBadTime
+		}
+		rec.Time, rec.HasTime = t, true
+		st.lastLen = copy(st.lastTime[:], v)
+		st.lastUS = t
+	case fTimeISO:
+		if rec.SubSecond {
+			return ReasonNone
+		}
+		t, sub, ok := parseISO(v)
+		if !ok {
+			return ReasonBadTime
+		}
+		rec.Time, rec.HasTime, rec.SubSecond = t, true, sub
+	case fMsec:
+		t, ok := parseDecimal(v)
+		if !ok {
+			return ReasonBadTime
+		}
+		rec.Time, rec.HasTime, rec.SubSecond = t, true, true
+	case fStatus:
+		return storeStatus(v, rec)
+	case fDurMicros, fDurMillis, fDurSeconds, fDurMsDec:
+		return storeDuration(k, v, rec)
+	case fEpochSec, fEpochMilli, fEpochMicro, fTimeLayout:
+		return st.storeTime(k, v)
+	case fRequest:
+		rec.request = v
+	case fPath:
+		if isAbsent(v) {
+			rec.path = nil
+			return ReasonNone
+		}
+		if q := bytes.IndexByte(v, '?'); q >= 0 {
+			v = v[:q]
+		}
+		rec.path = v
+	}
+	return ReasonNone
+}
+
+// keyValue reads a --by or host value: "-" or empty is absent, and a list
+// from nginx's retries ("a, b" or "a : b") is its last element.
+func keyValue(v []byte) []byte {
+	if i := bytes.LastIndexAny(v, ",:"); i >= 0 && bytes.IndexByte(v, ' ') >= 0 {
+		v = bytes.TrimSpace(v[i+1:])
+	}
+	if isAbsent(v) {
+		return nil
+	}
+	return v
+}
+
+// storePID reads a worker PID: 123, gunicorn's <123>, or an upstream
+// header's list "1, 2" / "1 : 2" when nginx retried (the last answered).
+func storePID(v []byte, rec *Record) Reason {
+	if len(v) >= 2 && v[0] == '<' && v[len(v)-1] == '>' {
+		v = v[1 : len(v)-1]
+	}
+	if _, ok := digits(v); ok && len(v) <= 10 {
+		rec.Worker = v
+		return ReasonNone
+	}
+	if i := bytes.LastIndexAny(v, ",:"); i >= 0 {
+		v = bytes.TrimSpace(v[i+1:])
+	}
+	if isAbsent(v) {
+		rec.Worker = nil
+		return ReasonNone
+	}
+	if _, ok := digits(v); !ok || len(v) > 10 {
+		return ReasonBadPID
+	}
+	rec.Worker = v
+	return ReasonNone
+}
+
+func isAbsent(v []byte) bool {
+	return len(v) == 0 || len(v) == 1 && v[0] == '-'
+}
+
+func storeStatus(v []byte, rec *Record) Reason {
+	if len(v) > 3 && v[0] == 'b' && v[1] == '\'' {
+		v = v[2:]
+		if sp := bytes.IndexByte(v, ' '); sp >= 0 {
+			v = v[:sp]
+		}
+		v = bytes.TrimSuffix(v, []byte("'"))
+	}
+	if isAbsent(v) || string(v) == "socket" {
+		rec.Status = 0
+		return ReasonNone
+	}
+	n, ok := digits(v)
+	if !ok || len(v) != 3 {
+		return ReasonBadStatus
+	}
+	rec.Status = int(n)
+	return ReasonNone
+}
+
+func storeDuration(k fieldKind, v []byte, rec *Record) Reason {
+	if isAbsent(v) {
+		rec.Duration = -1 // a value stored by an attempt that failed is gone
+		return ReasonNone
+	}
+	if len(v) > 15 {
+		return ReasonBadDur // over 30 years even in µs; ms × 1000 must not overflow
+	}
+	var us int64
+	var ok bool
+	switch k {
+	case fDurMicros:
+		us, ok = digits(v)
+	case fDurMillis:
+		us, ok = digits(v)
+		us *= 1000
+	case fDurSeconds:
+		us, ok = parseDecimal(v)
+	case fDurMsDec:
+		us, ok = parseDecimal(v)
+		us /= 1000
+	}
+	if !ok {
+		return ReasonBadDur
+	}
+	rec.Duration = us
+	return ReasonNone
+}
+
+// requestPath returns the path of a request line "GET /p?q HTTP/1.1".
+func requestPath(v []byte) []byte {
+	sp := bytes.IndexByte(v, ' ')
+	if sp < 0 {
+		return nil
+	}
+	p := v[sp+1:]
+	if e := bytes.IndexByte(p, ' '); e >= 0 {
+		p = p[:e]
+	}
+	if q := bytes.IndexByte(p, '?'); q >= 0 {
+		p = p[:q]
+	}
+	return p
+}
