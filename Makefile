@@ -53,14 +53,20 @@ golden:
 	git diff --stat testdata/golden
 	@git status --short --untracked-files=all testdata/golden | grep '^??' || true
 
-# Runs each Fuzz target of ./parse for FUZZTIME (make fuzz FUZZTIME=5m).
+# Runs every Fuzz target of every package of the module, each for FUZZTIME
+# (make fuzz FUZZTIME=5m). go test -fuzz takes one package and one target at a
+# time, so the targets are listed first: each package's names come before its
+# "ok" line.
 fuzz:
-	@list=$$($(GO) test -list '^Fuzz' ./parse) || { echo "$$list" >&2; exit 1; }; \
-	targets=$$(echo "$$list" | grep '^Fuzz') || { \
-		echo 'fuzz: no Fuzz targets in ./parse (go test -list Fuzz ./parse)' >&2; exit 1; }; \
-	for t in $$targets; do \
-		echo "$(GO) test -run '^\$$' -fuzz '^$$t\$$' -fuzztime $(FUZZTIME) ./parse"; \
-		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./parse || exit 1; \
+	@list=$$($(GO) test -list '^Fuzz' ./...) || { echo "$$list" >&2; exit 1; }; \
+	targets=$$(echo "$$list" | awk '/^Fuzz/ { t[n++] = $$1; next } \
+		/^ok[ \t]/ { for (i = 0; i < n; i++) print $$2 ":" t[i]; n = 0 }'); \
+	if [ -z "$$targets" ]; then \
+		echo 'fuzz: no Fuzz targets in the module (go test -list Fuzz ./...)' >&2; exit 1; fi; \
+	for pt in $$targets; do \
+		pkg=$${pt%:*}; t=$${pt##*:}; \
+		echo "$(GO) test -run '^\$$' -fuzz '^$$t\$$' -fuzztime $(FUZZTIME) $$pkg"; \
+		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
 
 clean:
