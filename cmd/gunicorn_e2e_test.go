@@ -8,13 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"math"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -42,7 +39,7 @@ const (
 	// 10 ms ticks.
 	e2eTick = 0.010
 	// e2eWait bounds every wait; the machine may be loaded, so it is generous.
-	e2eWait = 90 * time.Second
+	e2eWait = testutil.ServerWait
 )
 
 // e2eAccessFormat is gunicorn's combined format with the worker PID
@@ -63,27 +60,27 @@ func TestGunicornEndToEnd(t *testing.T) {
 
 	g := startGunicorn(t, root, dir)
 	workers := g.waitWorkers(t)
-	t.Logf("gunicorn master %d, workers %v, answering after %s", g.pid, workers, time.Since(began).Round(time.Millisecond))
+	t.Logf("gunicorn master %d, workers %v, answering after %s", g.PID, workers, time.Since(began).Round(time.Millisecond))
 
-	s := startSampler(t, g.pid, psLog)
+	s := startSampler(t, g.PID, psLog)
 	s.waitSnapshots(t, 1) // the CPU baseline comes before any load
 
 	loadStart := time.Now()
 	tally := g.sendLoad(t)
 	t.Logf("%d requests answered (%d to /work?ms=%d, 1 readiness probe) in %s",
-		tally.total, tally.work, e2eBurnMS, time.Since(loadStart).Round(time.Millisecond))
+		tally.Total, tally.Work, e2eBurnMS, time.Since(loadStart).Round(time.Millisecond))
 
 	// A snapshot started after the last response holds all the CPU burned:
 	// the one in progress now may have started before it, the next one not.
 	s.waitSnapshots(t, countSnapshots(t, psLog)+2)
 	s.stop(t)
-	snaps := checkSnapshots(t, psLog, g.pid, workers)
-	if now := gunicornChildren(t, g.pid); !slices.Equal(now, workers) {
+	snaps := checkSnapshots(t, psLog, g.PID, workers)
+	if now := testutil.Children(t, g.PID); !slices.Equal(now, workers) {
 		t.Fatalf("gunicorn's workers changed during the test (a restart?): got %v, want %v\nerror log:\n%s", now, workers, g.errorLog())
 	}
 	g.stop(t)
 
-	run := e2eRun{master: g.pid, workers: workers, tally: tally, first: snaps[0], last: snaps[len(snaps)-1]}
+	run := e2eRun{master: g.PID, workers: workers, tally: tally, first: snaps[0], last: snaps[len(snaps)-1]}
 	run.logCounts, run.logLines = countAccessLog(t, g.accessLog)
 	rep := reportJSON(t, g.accessLog, psLog, g.errLog)
 	t.Logf("%d snapshots; %s in all", len(snaps), time.Since(began).Round(time.Millisecond))
@@ -92,7 +89,7 @@ func TestGunicornEndToEnd(t *testing.T) {
 	run.checkWorkers(t, rep)
 	run.checkMaster(t, rep)
 	if t.Failed() {
-		t.Logf("access log counts %v; X-Worker-PID counts %v; /work requests %v", run.logCounts, tally.perPID, tally.workPerPID)
+		t.Logf("access log counts %v; X-Worker-PID counts %v; /work requests %v", run.logCounts, tally.PerPID, tally.WorkPerPID)
 	}
 }
 
@@ -102,7 +99,7 @@ func TestGunicornEndToEnd(t *testing.T) {
 type e2eRun struct {
 	master      int
 	workers     []int
-	tally       *e2eTally
+	tally       *testutil.Tally
 	logCounts   map[int]int
 	logLines    int
 	first, last e2eSnapshot
@@ -112,11 +109,11 @@ type e2eRun struct {
 // logged, reported) and the report's line accounting.
 func (r *e2eRun) checkTotals(t *testing.T, rep e2eReport) {
 	t.Helper()
-	if sent := e2eClients*e2ePerConn + 1; r.tally.total != sent {
-		t.Errorf("answers: got %d, want %d (the load and one readiness probe)", r.tally.total, sent)
+	if sent := e2eClients*e2ePerConn + 1; r.tally.Total != sent {
+		t.Errorf("answers: got %d, want %d (the load and one readiness probe)", r.tally.Total, sent)
 	}
-	if r.logLines != r.tally.total {
-		t.Errorf("access log: got %d lines, want %d (the requests answered)", r.logLines, r.tally.total)
+	if r.logLines != r.tally.Total {
+		t.Errorf("access log: got %d lines, want %d (the requests answered)", r.logLines, r.tally.Total)
 	}
 	if rep.Lines.Total != int64(r.logLines) || rep.Lines.Parsed != int64(r.logLines) || rep.Lines.Rejected != 0 {
 		t.Errorf("report lines: got total %d, parsed %d, rejected %d; want %d, %d, 0",
@@ -135,8 +132,8 @@ func (r *e2eRun) checkTotals(t *testing.T, rep e2eReport) {
 	for _, w := range rep.Workers {
 		sum += w.Requests
 	}
-	if sum != int64(r.tally.total) {
-		t.Errorf("report: got %d requests in all, want %d (the requests answered)", sum, r.tally.total)
+	if sum != int64(r.tally.Total) {
+		t.Errorf("report: got %d requests in all, want %d (the requests answered)", sum, r.tally.Total)
 	}
 	for pid, n := range r.logCounts {
 		if !slices.Contains(r.workers, pid) {
@@ -169,9 +166,9 @@ func (r *e2eRun) checkWorkers(t *testing.T, rep e2eReport) {
 		if !ok {
 			continue
 		}
-		if w.Requests != int64(r.logCounts[pid]) || w.Requests != int64(r.tally.perPID[pid]) {
+		if w.Requests != int64(r.logCounts[pid]) || w.Requests != int64(r.tally.PerPID[pid]) {
 			t.Errorf("worker %d: got %d requests, want %d (access log) and %d (X-Worker-PID headers)",
-				pid, w.Requests, r.logCounts[pid], r.tally.perPID[pid])
+				pid, w.Requests, r.logCounts[pid], r.tally.PerPID[pid])
 		}
 		if w.Exited == nil {
 			t.Errorf("worker %d: got exited null, want the time of the shutdown (its 'Worker exiting' line)", pid)
@@ -198,7 +195,7 @@ func (r *e2eRun) checkCPU(t *testing.T, pid int, got *float64) {
 	// Each /work request burns e2eBurnMS of the worker's CPU time (not wall
 	// time) between the first snapshot and the last, so this holds however
 	// loaded the machine is; cpu_ms counts 10 ms ticks.
-	n := r.tally.workPerPID[pid]
+	n := r.tally.WorkPerPID[pid]
 	if n == 0 {
 		return
 	}
@@ -323,35 +320,11 @@ func countAccessLog(t *testing.T, path string) (perPID map[int]int, lines int) {
 
 // e2eGunicorn is a gunicorn started by the test, in its own process group.
 type e2eGunicorn struct {
-	pid                    int
+	*testutil.Proc
 	url                    string
 	accessLog, errLog, out string
-	exited                 chan struct{} // closed once Wait returned
-	waitErr                error
 	client                 *http.Client
-	tally                  *e2eTally // responses from this gunicorn, probes included
-	killOnce               sync.Once
-}
-
-// e2eTally counts the responses the test received, per worker PID as the
-// X-Worker-PID header names it.
-type e2eTally struct {
-	mu         sync.Mutex
-	total      int
-	work       int
-	perPID     map[int]int
-	workPerPID map[int]int
-}
-
-func (c *e2eTally) add(pid int, work bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.total++
-	c.perPID[pid]++
-	if work {
-		c.work++
-		c.workPerPID[pid]++
-	}
+	tally                  *testutil.Tally // responses from this gunicorn, probes included
 }
 
 // startGunicorn starts gunicorn on a free port of 127.0.0.1 and waits until
@@ -366,40 +339,32 @@ func startGunicorn(t *testing.T, root, dir string) *e2eGunicorn {
 			return g
 		}
 		log := g.errorLog()
-		if attempt < 3 && g.hasExited() && strings.Contains(log, "Connection in use") {
+		if attempt < 3 && g.HasExited() && strings.Contains(log, "Connection in use") {
 			t.Logf("gunicorn could not bind %s (taken meanwhile); trying another port", g.url)
 			continue
 		}
-		g.kill()
+		g.Kill()
 		t.Fatalf("gunicorn did not answer on %s: %v\nerror log:\n%s\noutput:\n%s", g.url, err, log, g.output())
 	}
 }
 
 func launchGunicorn(t *testing.T, root, dir string) *e2eGunicorn {
 	t.Helper()
-	port := freePort(t)
+	port := testutil.FreePort(t)
 	g := &e2eGunicorn{
 		url:       fmt.Sprintf("http://127.0.0.1:%d", port),
 		accessLog: filepath.Join(dir, "access.log"),
 		errLog:    filepath.Join(dir, "error.log"),
-		out:       filepath.Join(dir, "gunicorn.out"),
-		exited:    make(chan struct{}),
-		// No keep-alive: each request is a new connection, for whichever
-		// worker wins the accept.
-		client: &http.Client{Timeout: e2eWait, Transport: &http.Transport{DisableKeepAlives: true}},
-		tally:  &e2eTally{perPID: map[int]int{}, workPerPID: map[int]int{}},
+		out:       filepath.Join(dir, "gunicorn.out"), // StartProc's output file
+		client:    testutil.NewClient(),
+		tally:     testutil.NewTally(),
 	}
 	for _, f := range []string{g.accessLog, g.errLog, g.out} {
 		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
 			t.Fatal(err)
 		}
 	}
-	outFile, err := os.Create(g.out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer outFile.Close()
-	c := exec.Command(gunicornPath,
+	g.Proc = testutil.StartProc(t, dir, "gunicorn", testutil.PythonEnv(), []string{g.errLog}, gunicornPath,
 		"--workers", strconv.Itoa(e2eWorkers),
 		"--worker-class", "sync",
 		// The default 30 s heartbeat timeout could kill a starved worker
@@ -411,79 +376,11 @@ func launchGunicorn(t *testing.T, root, dir string) *e2eGunicorn {
 		"--error-logfile", g.errLog,
 		"--chdir", filepath.Join(root, "testdata", "apps"),
 		"workerapp:app")
-	c.Dir = root
-	c.Env = e2ePythonEnv()
-	c.Stdout, c.Stderr = outFile, outFile
-	// Its own process group, so that the cleanup kills the workers too.
-	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := c.Start(); err != nil {
-		t.Fatalf("starting %s: %v", gunicornPath, err)
-	}
-	g.pid = c.Process.Pid
-	go func() {
-		g.waitErr = c.Wait()
-		close(g.exited)
-	}()
-	t.Cleanup(g.kill)
 	return g
 }
 
-// e2ePythonEnv is the test's environment for Debian's python3: no variables
-// meant for another interpreter, and no __pycache__ written into testdata.
-func e2ePythonEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "PYTHONPATH=") || strings.HasPrefix(kv, "PYTHONHOME=") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, "PYTHONDONTWRITEBYTECODE=1")
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// kill ends the whole process group with SIGKILL, workers left behind by a
-// master that died included, and waits for the master. Once all of them
-// have exited the group is empty and the kill fails harmlessly (Linux does
-// not reuse a PID while it names a process group).
-func (g *e2eGunicorn) kill() {
-	g.killOnce.Do(func() {
-		_ = syscall.Kill(-g.pid, syscall.SIGKILL)
-		select {
-		case <-g.exited:
-		case <-time.After(e2eWait):
-		}
-	})
-}
-
-func (g *e2eGunicorn) hasExited() bool {
-	select {
-	case <-g.exited:
-		return true
-	default:
-		return false
-	}
-}
-
-func (g *e2eGunicorn) errorLog() string { return e2eReadFile(g.errLog) }
-func (g *e2eGunicorn) output() string   { return e2eReadFile(g.out) }
-
-func e2eReadFile(path string) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Sprintf("(%v)", err)
-	}
-	return string(b)
-}
+func (g *e2eGunicorn) errorLog() string { return testutil.FileText(g.errLog) }
+func (g *e2eGunicorn) output() string   { return testutil.FileText(g.out) }
 
 // waitReady polls until a worker of this gunicorn answers. An answer from
 // another server (the port taken meanwhile) does not count, nor is it
@@ -493,16 +390,16 @@ func (g *e2eGunicorn) waitReady(t *testing.T) error {
 	deadline := time.Now().Add(e2eWait)
 	var last error
 	for time.Now().Before(deadline) {
-		if g.hasExited() {
-			return fmt.Errorf("gunicorn exited: %v", g.waitErr)
+		if g.HasExited() {
+			return fmt.Errorf("gunicorn exited: %v", g.WaitErr)
 		}
 		pid, err := g.get("/ready")
 		if err == nil {
-			if ppid, perr := e2eParent(pid); perr == nil && ppid == g.pid {
-				g.tally.add(pid, false)
+			if ppid, perr := testutil.Parent(pid); perr == nil && ppid == g.PID {
+				g.tally.Add(pid, false)
 				return nil
 			}
-			err = fmt.Errorf("answered by PID %d, not a worker of gunicorn %d", pid, g.pid)
+			err = fmt.Errorf("answered by PID %d, not a worker of gunicorn %d", pid, g.PID)
 		}
 		last = err
 		time.Sleep(100 * time.Millisecond)
@@ -513,27 +410,7 @@ func (g *e2eGunicorn) waitReady(t *testing.T) error {
 // get requests path and returns the PID that answered, checking that the
 // body and the X-Worker-PID header agree.
 func (g *e2eGunicorn) get(path string) (int, error) {
-	resp, err := g.client.Get(g.url + path)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return 0, fmt.Errorf("GET %s: reading the body: %w", path, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("GET %s: got status %d, want 200: %q", path, resp.StatusCode, body)
-	}
-	h := resp.Header.Get("X-Worker-PID")
-	pid, err := strconv.Atoi(h)
-	if err != nil || pid <= 0 {
-		return 0, fmt.Errorf("GET %s: got X-Worker-PID %q, want a PID", path, h)
-	}
-	if string(body) != h+"\n" {
-		return 0, fmt.Errorf("GET %s: got body %q, want the X-Worker-PID %s", path, body, h)
-	}
-	return pid, nil
+	return testutil.GetWorkerPID(g.client, g.url+path, path)
 }
 
 // waitWorkers waits until the master has all its workers and returns
@@ -542,12 +419,12 @@ func (g *e2eGunicorn) waitWorkers(t *testing.T) []int {
 	t.Helper()
 	deadline := time.Now().Add(e2eWait)
 	for {
-		kids := gunicornChildren(t, g.pid)
+		kids := testutil.Children(t, g.PID)
 		if len(kids) == e2eWorkers {
 			return kids
 		}
-		if g.hasExited() || time.Now().After(deadline) {
-			t.Fatalf("gunicorn %d: got workers %v, want %d\nerror log:\n%s", g.pid, kids, e2eWorkers, g.errorLog())
+		if g.HasExited() || time.Now().After(deadline) {
+			t.Fatalf("gunicorn %d: got workers %v, want %d\nerror log:\n%s", g.PID, kids, e2eWorkers, g.errorLog())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -555,7 +432,7 @@ func (g *e2eGunicorn) waitWorkers(t *testing.T) []int {
 
 // sendLoad sends e2eClients × e2ePerConn requests, each on a new
 // connection, every e2eBurnOne-th to /work, and tallies the answers.
-func (g *e2eGunicorn) sendLoad(t *testing.T) *e2eTally {
+func (g *e2eGunicorn) sendLoad(t *testing.T) *testutil.Tally {
 	t.Helper()
 	var wg sync.WaitGroup
 	errs := make([]error, e2eClients)
@@ -571,7 +448,7 @@ func (g *e2eGunicorn) sendLoad(t *testing.T) *e2eTally {
 					errs[c] = fmt.Errorf("client %d, request %d: %w", c, i+1, err)
 					return
 				}
-				g.tally.add(pid, work)
+				g.tally.Add(pid, work)
 			}
 		})
 	}
@@ -586,57 +463,17 @@ func (g *e2eGunicorn) sendLoad(t *testing.T) *e2eTally {
 // its access log is complete once the master has exited.
 func (g *e2eGunicorn) stop(t *testing.T) {
 	t.Helper()
-	if err := syscall.Kill(g.pid, syscall.SIGTERM); err != nil {
-		t.Fatalf("SIGTERM to gunicorn %d: %v", g.pid, err)
+	if err := syscall.Kill(g.PID, syscall.SIGTERM); err != nil {
+		t.Fatalf("SIGTERM to gunicorn %d: %v", g.PID, err)
 	}
 	select {
-	case <-g.exited:
+	case <-g.Exited:
 	case <-time.After(e2eWait):
-		t.Fatalf("gunicorn %d still running %s after SIGTERM\nerror log:\n%s", g.pid, e2eWait, g.errorLog())
+		t.Fatalf("gunicorn %d still running %s after SIGTERM\nerror log:\n%s", g.PID, e2eWait, g.errorLog())
 	}
-	if g.waitErr != nil {
-		t.Fatalf("gunicorn %d after SIGTERM: %v\nerror log:\n%s\noutput:\n%s", g.pid, g.waitErr, g.errorLog(), g.output())
+	if g.WaitErr != nil {
+		t.Fatalf("gunicorn %d after SIGTERM: %v\nerror log:\n%s\noutput:\n%s", g.PID, g.WaitErr, g.errorLog(), g.output())
 	}
-}
-
-// gunicornChildren lists the children of pid from /proc/*/stat, sorted.
-func gunicornChildren(t *testing.T, pid int) []int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var kids []int
-	for _, e := range ents {
-		p, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if ppid, err := e2eParent(p); err == nil && ppid == pid {
-			kids = append(kids, p)
-		}
-	}
-	slices.Sort(kids)
-	return kids
-}
-
-// e2eParent reads the PPID of pid: the second field after the last ")" of
-// /proc/PID/stat (the command name may hold spaces and parentheses).
-func e2eParent(pid int) (int, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0, fmt.Errorf("/proc/%d/stat: no ')': %q", pid, s)
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 2 {
-		return 0, fmt.Errorf("/proc/%d/stat: too few fields: %q", pid, s)
-	}
-	return strconv.Atoi(f[1])
 }
 
 // e2eSampler is `skewer sample` running in process until cancelled.

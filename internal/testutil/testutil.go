@@ -1,5 +1,9 @@
-// Package testutil finds the shared corpus and golden files for tests, from
-// the module root (go test runs in each package's folder).
+// Package testutil holds what several packages' tests share: the module
+// root, the corpus and golden files (found from the module root, since go
+// test runs in each package's folder), and the helpers of the real-server
+// tests — starting a server in its own process group, reading its workers
+// from /proc, and requesting the test apps, which name the worker that
+// answered.
 package testutil
 
 import (
