@@ -131,7 +131,7 @@ func gini6(xs []float64) float64 {
 // it and waits for it (so the access log is complete).
 func startGevent(t *testing.T, root, dir, access string) (string, func()) {
 	t.Helper()
-	port := freePort(t)
+	port := testutil.FreePort(t)
 	url := fmt.Sprintf("http://127.0.0.1:%d", port)
 	errLog := filepath.Join(dir, "error.log")
 	c := exec.Command(gunicornPath,
@@ -144,7 +144,7 @@ func startGevent(t *testing.T, root, dir, access string) (string, func()) {
 		"--error-logfile", errLog,
 		"--chdir", filepath.Join(root, "testdata", "apps"),
 		"workerapp:app")
-	c.Env = e2ePythonEnv()
+	c.Env = testutil.PythonEnv()
 	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := c.Start(); err != nil {
 		t.Fatalf("starting %s: %v", gunicornPath, err)
@@ -168,14 +168,14 @@ func startGevent(t *testing.T, root, dir, access string) (string, func()) {
 	// connection on the first worker up. The probe uses its own
 	// connection, closed, and is logged like any request.
 	deadline := time.Now().Add(e2eWait)
-	for len(gunicornChildren(t, c.Process.Pid)) < geventWorkers {
+	for len(testutil.Children(t, c.Process.Pid)) < geventWorkers {
 		select {
 		case <-done:
-			t.Fatalf("gunicorn exited:\n%s", e2eReadFile(errLog))
+			t.Fatalf("gunicorn exited:\n%s", testutil.FileText(errLog))
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("gunicorn: workers did not start within %s:\n%s", e2eWait, e2eReadFile(errLog))
+			t.Fatalf("gunicorn: workers did not start within %s:\n%s", e2eWait, testutil.FileText(errLog))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -187,7 +187,7 @@ func startGevent(t *testing.T, root, dir, access string) (string, func()) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("gunicorn does not answer on %s: %v\n%s", url, err, e2eReadFile(errLog))
+			t.Fatalf("gunicorn does not answer on %s: %v\n%s", url, err, testutil.FileText(errLog))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
