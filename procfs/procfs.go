@@ -1,6 +1,7 @@
 // Package procfs reads process snapshots from a Linux /proc tree: parent,
-// start time, CPU time, resident memory and command line of each process,
-// and selects the processes that `skewer sample` records.
+// start time, CPU time, resident memory and command line of each process.
+// It selects the processes that `skewer sample` records, and Record writes
+// their snapshots once per interval until it is told to stop.
 package procfs
 
 import (
