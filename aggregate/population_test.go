@@ -165,3 +165,22 @@ func TestHostWindowAndRateSkew(t *testing.T) {
 		t.Errorf("windows[0].host_skew: got %+v; want two entries without window_skew or rate_skew", w.HostSkew)
 	}
 }
+
+// The automatic window_skew size stops moving up once the span is one
+// window of time, however many hosts share it: 17:00:01 to 17:00:15 with
+// too few requests to count is one window at 30 s (two at 10 s).
+func TestWindowSkewSizeSeveralHosts(t *testing.T) {
+	recs := []parse.Record{
+		hostRec("a", "1", winAt("17:00:01")), hostRec("a", "2", winAt("17:00:15")),
+		hostRec("b", "1", winAt("17:00:03")), hostRec("b", "2", winAt("17:00:14")),
+	}
+	rep := Finish(winPartial(0, recs), nil, Options{Hosts: true})
+	if ws := rep.WindowSkew; ws == nil || ws.WindowSeconds != 30 || ws.Windows != 2 || ws.Counted != 0 {
+		t.Errorf("got window_skew %+v; want 30 s, 2 windows (one per host), 0 counted", ws)
+	}
+	for _, h := range rep.HostSkew {
+		if ws := h.WindowSkew; ws == nil || ws.WindowSeconds != 30 || ws.Windows != 1 {
+			t.Errorf("%s: got window_skew %+v; want 30 s, 1 window", h.Host, ws)
+		}
+	}
+}
