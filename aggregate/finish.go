@@ -37,9 +37,9 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 	}
 	rep.MostRequests, rep.MostCPU = concentrations(rep.Workers)
 	rep.setSkews(loads, p.Durations)
-	rep.HostSkew = pop.hostSkews(p)
 	rep.WindowSkew = pop.windowSkew(p.win.auto)
 	rep.RateSkew = pop.rateSkew(p)
+	rep.HostSkew = pop.hostSkews(p, rep.WindowSkew)
 	rep.InferredRestarts = pop.inferredRestarts()
 	if p.win.publish {
 		rep.setWindows(pop, opt.Procs)

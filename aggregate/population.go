@@ -298,13 +298,20 @@ func idleStretches(ps *Populations, p *Partial) string {
 }
 
 // hostSkews is each host's skew of requests over its workers and its idle
-// slots, when there are several hosts.
-func (ps *Populations) hostSkews(p *Partial) []HostSkew {
+// slots, when there are several hosts, with the host's own window skew (at
+// the size of ws, the run's window_skew; none when ws is nil) and skew per
+// alive-second: the kernel balances the workers of one host, so these are
+// the figures a host is judged by.
+func (ps *Populations) hostSkews(p *Partial, ws *WindowSkew) []HostSkew {
 	if len(ps.hosts) < 2 {
 		return nil
 	}
+	var windows []WindowSkew
+	if ws != nil {
+		windows = ps.hostWindowSkews(time.Duration(ws.WindowSeconds * float64(time.Second)))
+	}
 	out := make([]HostSkew, 0, len(ps.hosts))
-	for _, h := range ps.hosts {
+	for i, h := range ps.hosts {
 		idle := ps.hostIdle(h)
 		xs := make([]float64, 0, len(h.workers)+idle)
 		for _, pw := range h.workers {
@@ -317,7 +324,12 @@ func (ps *Populations) hostSkews(p *Partial) []HostSkew {
 		for range idle {
 			xs = append(xs, 0)
 		}
-		out = append(out, HostSkew{Host: h.host, IdleSlots: idle, Skew: ComputeSkew(xs)})
+		hs := HostSkew{Host: h.host, IdleSlots: idle, Skew: ComputeSkew(xs)}
+		if windows != nil {
+			hs.WindowSkew = &windows[i]
+		}
+		hs.RateSkew = RateSkew(ps.hostRates(h, p))
+		out = append(out, hs)
 	}
 	return out
 }

@@ -41,8 +41,9 @@ type Report struct {
 	// --workers minus the most workers alive at once. They count in the
 	// skew as workers with nothing done.
 	IdleSlots int `json:"idle_slots"`
-	// HostSkew is each host's own skew (its workers and idle slots) when
-	// inputs come from several hosts; Skew is the cross-host figure.
+	// HostSkew is each host's own skew (its workers and idle slots), window
+	// skew and rate skew when inputs come from several hosts; Skew,
+	// WindowSkew and RateSkew are the cross-host figures.
 	HostSkew []HostSkew `json:"host_skew,omitempty"`
 	// Populations is who was alive when and what each served per window,
 	// for per-window figures at any width.
@@ -153,4 +154,11 @@ type HostSkew struct {
 	Host      string `json:"host"`
 	IdleSlots int    `json:"idle_slots"`
 	Skew      Skew   `json:"skew"`
+	// WindowSkew summarises the host's own windows, at the size of the
+	// report's window_skew; RateSkew is the skew of requests per
+	// alive-second over the host's workers and idle slots. Both are on the
+	// report's host_skew[] only (not a window's), and left out when
+	// unknown: without times, or without a known alive interval.
+	WindowSkew *WindowSkew `json:"window_skew,omitempty"`
+	RateSkew   *Skew       `json:"rate_skew,omitempty"`
 }

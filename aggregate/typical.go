@@ -32,39 +32,70 @@ func (ps *Populations) windowSkew(auto bool) *WindowSkew {
 
 // rateSkew is the skew of requests per alive-second over the workers whose
 // alive interval is known, and each host's idle slots as workers alive for
-// as long as the host's workers were, serving nothing.
+// as long as the host's workers were, serving nothing: every host's workers
+// together, the cross-host figure.
 func (ps *Populations) rateSkew(p *Partial) *Skew {
 	var requests, alive []float64
 	for _, h := range ps.hosts {
-		var from, to int64
-		seen := false
-		for _, pw := range h.workers {
-			if !pw.timed {
-				continue
-			}
-			var n int64
-			if w := p.workers[pw.key]; w != nil {
-				n = w.requests
-			}
-			requests = append(requests, float64(n))
-			alive = append(alive, float64(pw.alive.To-pw.alive.From)/1e6)
-			if !seen || pw.alive.From < from {
-				from = pw.alive.From
-			}
-			if !seen || pw.alive.To > to {
-				to = pw.alive.To
-			}
-			seen = true
-		}
-		if !seen {
-			continue
-		}
-		for range ps.hostIdle(h) {
-			requests = append(requests, 0)
-			alive = append(alive, float64(to-from)/1e6)
-		}
+		r, a := ps.hostRates(h, p)
+		requests, alive = append(requests, r...), append(alive, a...)
 	}
 	return RateSkew(requests, alive)
+}
+
+// hostRates are the requests and alive seconds of one host's workers whose
+// alive interval is known, then of its idle slots (alive from the first of
+// those workers' starts to the last of their ends); none when no alive
+// interval of the host is known.
+func (ps *Populations) hostRates(h hostPopulation, p *Partial) (requests, alive []float64) {
+	var from, to int64
+	seen := false
+	for _, pw := range h.workers {
+		if !pw.timed {
+			continue
+		}
+		var n int64
+		if w := p.workers[pw.key]; w != nil {
+			n = w.requests
+		}
+		requests = append(requests, float64(n))
+		alive = append(alive, float64(pw.alive.To-pw.alive.From)/1e6)
+		if !seen || pw.alive.From < from {
+			from = pw.alive.From
+		}
+		if !seen || pw.alive.To > to {
+			to = pw.alive.To
+		}
+		seen = true
+	}
+	if !seen {
+		return nil, nil
+	}
+	for range ps.hostIdle(h) {
+		requests = append(requests, 0)
+		alive = append(alive, float64(to-from)/1e6)
+	}
+	return requests, alive
+}
+
+// hostWindowSkews summarises each host's own windows at width (the size
+// of the run's window_skew, so that hosts are read at one size), in host
+// order; nil when the windows cannot be built.
+func (ps *Populations) hostWindowSkews(width time.Duration) []WindowSkew {
+	pops, err := ps.WindowPopulations(width)
+	if err != nil {
+		return nil
+	}
+	loads := make([][]WindowLoad, len(ps.hosts))
+	for i, wp := range pops {
+		h := i % len(ps.hosts) // WindowPopulations orders by window, then host
+		loads[h] = append(loads[h], WindowLoad{Start: wp.Start, End: wp.End, Requests: wp.Values()})
+	}
+	out := make([]WindowSkew, len(ps.hosts))
+	for h := range ps.hosts {
+		out[h] = SummariseWindows(width, loads[h])
+	}
+	return out
 }
 
 // inferredRestarts is how many restarts the inferred generations imply: per

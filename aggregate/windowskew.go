@@ -145,19 +145,39 @@ func (ws WindowSkew) enoughCounted() bool {
 // PickWindowSkew summarises the windows at width; with auto, it moves up
 // through WindowSizes while fewer than half the windows are counted, and
 // keeps the first size at which at least half are (or the last one tried,
-// once a size gives a single window or the sizes run out). loadsAt gives
-// the windows at a size; it is called with increasing sizes only.
+// once a size gives a single window of time or the sizes run out). loadsAt
+// gives the windows at a size (with several hosts, one per host and
+// window); it is called with increasing sizes only.
 func PickWindowSkew(width time.Duration, auto bool, loadsAt func(time.Duration) []WindowLoad) WindowSkew {
-	ws := SummariseWindows(width, loadsAt(width))
-	for auto && !ws.enoughCounted() && ws.Windows > 1 {
+	loads := loadsAt(width)
+	ws := SummariseWindows(width, loads)
+	for auto && !ws.enoughCounted() && spans(loads) > 1 {
 		next := nextWindowSize(width)
 		if next == 0 {
 			break
 		}
 		width = next
-		ws = SummariseWindows(width, loadsAt(width))
+		loads = loadsAt(width)
+		ws = SummariseWindows(width, loads)
 	}
 	return ws
+}
+
+// spans is how many distinct windows of time the loads with a live worker
+// cover: several hosts' loads of one window are one.
+func spans(loads []WindowLoad) int {
+	n := 0
+	var last time.Time
+	for _, l := range loads {
+		if len(l.Requests) == 0 {
+			continue
+		}
+		if n == 0 || !l.Start.Equal(last) {
+			n++
+		}
+		last = l.Start
+	}
+	return n
 }
 
 // nextWindowSize is the size after d in WindowSizes, 0 after the last.

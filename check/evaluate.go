@@ -30,6 +30,11 @@ type Options struct {
 // cannot provide, an expression over a baseline that was not given or whose
 // value is null.
 //
+// With several hosts, --each-window judges each host's window on its own
+// (the kernel balances the workers of one host, never across hosts): one
+// verdict per host and window, naming its host, and --min-requests counts
+// the host's requests in the window.
+//
 // A null observed value (max_mean with no requests) fails every operator
 // but != and the verdict's Reason says why. With a baseline, every verdict
 // carries the baseline's whole-run value and the delta, per-window verdicts
@@ -76,17 +81,24 @@ func Evaluate(rep, base *aggregate.Report, ts []Threshold, opt Options) (Result,
 	}
 	minReq := max(opt.MinRequests, 1)
 	for _, w := range rep.Windows {
-		n := w.RequestTotal()
-		if n < minReq {
-			res.SkippedWindows++
-			continue
+		parts := []aggregate.HostWindow{{Window: w}}
+		if hw := rep.HostWindows(w); hw != nil {
+			parts = hw
+			res.Hosts = len(hw)
 		}
-		res.Windows++
-		for i, t := range ts {
-			obs, _ := WindowValue(rep, w, t.Metric)
-			v := verdict(t, obs, bases[i])
-			v.WindowStart, v.WindowEnd, v.Requests = w.Start, w.End, n
-			res.add(v)
+		for _, part := range parts {
+			n := part.Window.RequestTotal()
+			if n < minReq {
+				res.SkippedWindows++
+				continue
+			}
+			res.Windows++
+			for i, t := range ts {
+				obs, _ := WindowValue(rep, part.Window, t.Metric)
+				v := verdict(t, obs, bases[i])
+				v.WindowStart, v.WindowEnd, v.Requests, v.Host = w.Start, w.End, n, part.Host
+				res.add(v)
+			}
 		}
 	}
 	res.count()

@@ -539,3 +539,64 @@ func TestReadBaselineErrors(t *testing.T) {
 		}
 	})
 }
+
+// With several hosts --each-window judges each host's window on its own:
+// one verdict per host and window, naming the host, its requests, and its
+// skew (not the cross-host one); --min-requests counts the host's requests.
+func TestEvaluateEachWindowHosts(t *testing.T) {
+	host := func(h string) *string { return &h }
+	rep := &aggregate.Report{Workers: []aggregate.Worker{
+		{Key: "a/1", Host: host("a")}, {Key: "a/2", Host: host("a")},
+		{Key: "b/1", Host: host("b")}, {Key: "b/2", Host: host("b")},
+	}}
+	skew := func(xs ...float64) aggregate.Skew { return aggregate.ComputeSkew(xs) }
+	reqs := map[string]int64{"a/1": 5, "a/2": 5, "b/1": 9, "b/2": 0}
+	rep.Windows = []aggregate.Window{{
+		Start: stamp("2026-11-25T17:00:00Z"), End: stamp("2026-11-25T17:01:00Z"),
+		Requests: reqs, Skew: skew(5, 5, 9, 0, 0),
+		HostSkew: []aggregate.HostSkew{
+			{Host: "a", Skew: skew(5, 5)},
+			{Host: "b", IdleSlots: 1, Skew: skew(9, 0, 0)},
+		},
+	}}
+	rep.WindowSeconds = fp(60)
+	res, err := Evaluate(rep, nil, mustParse(t, "gini<0.3", "idle_workers<=1"), Options{EachWindow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a [5 5]: gini 0, nobody idle. b [9 0 0]: Σ|xi−xj| = 36 over 2·9·3 =
+	// 54, 2/3; b/2 and the idle slot are idle.
+	want := []struct {
+		host     string
+		cond     string
+		requests int64
+		observed float64
+		pass     bool
+	}{
+		{"a", "gini<0.3", 10, 0, true},
+		{"a", "idle_workers<=1", 10, 0, true},
+		{"b", "gini<0.3", 9, 2.0 / 3, false},
+		{"b", "idle_workers<=1", 9, 2, false},
+	}
+	if len(res.Verdicts) != len(want) || res.Windows != 2 || res.Hosts != 2 {
+		t.Fatalf("got %d verdicts, %d windows, %d hosts; want %d, 2, 2", len(res.Verdicts), res.Windows, res.Hosts, len(want))
+	}
+	for i, w := range want {
+		v, obs := res.Verdicts[i], math.NaN()
+		if v.Observed != nil {
+			obs = *v.Observed
+		}
+		if v.Host != w.host || v.Threshold != w.cond || v.Requests != w.requests || !(math.Abs(obs-w.observed) <= 1e-9) || v.Pass != w.pass {
+			t.Errorf("verdict %d: got %s %s %d requests, observed %v, pass %v; want %s %s %d, %v, %v",
+				i, v.Host, v.Threshold, v.Requests, obs, v.Pass, w.host, w.cond, w.requests, w.observed, w.pass)
+		}
+	}
+	// Host b's 9 requests are below --min-requests 10; a's 10 are not.
+	res, err = Evaluate(rep, nil, mustParse(t, "gini<0.3"), Options{EachWindow: true, MinRequests: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Pass || res.Windows != 1 || res.SkippedWindows != 1 || res.Verdicts[0].Host != "a" {
+		t.Errorf("--min-requests 10: got pass %v, %d windows, %d skipped, %+v; want true, 1, 1, host a", res.Pass, res.Windows, res.SkippedWindows, res.Verdicts)
+	}
+}

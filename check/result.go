@@ -47,6 +47,9 @@ type Verdict struct {
 	WindowStart aggregate.Stamp `json:"window_start,omitzero"`
 	WindowEnd   aggregate.Stamp `json:"window_end,omitzero"`
 	Requests    int64           `json:"requests,omitempty"` // requests in the window
+	// Host is the host whose window this is, when inputs come from several
+	// hosts: each host's window is judged on its own.
+	Host string `json:"host,omitempty"`
 }
 
 // Result is the verdict document (-o json).
@@ -59,8 +62,12 @@ type Result struct {
 	Failed   int       `json:"failed"`
 	Verdicts []Verdict `json:"verdicts"`
 	// Windows and SkippedWindows count the windows evaluated and those
-	// below --min-requests, with --each-window.
-	Windows        int    `json:"windows,omitempty"`
+	// below --min-requests, with --each-window; with several hosts, each
+	// host's window counts as one.
+	Windows int `json:"windows,omitempty"`
+	// Hosts is how many hosts the windows were judged on, with
+	// --each-window and several hosts.
+	Hosts          int    `json:"hosts,omitempty"`
 	SkippedWindows int    `json:"skipped_windows,omitempty"`
 	MinRequests    int64  `json:"min_requests,omitempty"`
 	WindowSeconds  int64  `json:"window_seconds,omitempty"`

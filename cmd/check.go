@@ -48,6 +48,9 @@ topK_share for any K, max_mean, cv, jain, effective_workers, the same over CPU
 seconds with a cpu_ prefix (with process snapshots), idle_workers,
 rejected_ratio, requests.
 
+--each-window evaluates every window of SIZE; with several hosts
+(--host-field, --host-from-dir) each host's window is judged on its own.
+
 Exit status: 0 all thresholds hold, 1 a threshold failed, 2 usage or input
 error. With GITHUB_ACTIONS=true (or --github) failures are also written as
 ::error annotations and a summary is appended to $GITHUB_STEP_SUMMARY.`,

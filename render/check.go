@@ -18,6 +18,7 @@ type checkGroup struct {
 	failed   []check.Verdict
 	windowed bool
 	num      numFormat
+	noun     string // what a window verdict is about: see windowNoun
 }
 
 func (g checkGroup) pass() bool { return len(g.failed) == 0 }
@@ -48,6 +49,7 @@ func checkGroups(r check.Result) []checkGroup {
 	}
 	for i := range gs {
 		gs[i].num = pickFormat(gs[i].verdicts)
+		gs[i].noun = windowNoun(r)
 	}
 	return gs
 }
@@ -195,16 +197,16 @@ func (f numFormat) sentence(v check.Verdict) string {
 }
 
 // windowCount says how a windowed threshold did: "2 of 5 windows failed",
-// "held in all 5 windows".
+// "held in all 5 windows" ("host windows" with several hosts).
 func (g checkGroup) windowCount() string {
 	n := len(g.verdicts)
 	switch {
 	case !g.pass():
-		return fmt.Sprintf("%d of %s failed", len(g.failed), Plural(int64(n), "window"))
+		return fmt.Sprintf("%d of %s failed", len(g.failed), Plural(int64(n), g.noun))
 	case n == 1:
-		return "held in 1 window"
+		return "held in 1 " + g.noun
 	}
-	return fmt.Sprintf("held in all %d windows", n)
+	return fmt.Sprintf("held in all %s", Plural(int64(n), g.noun))
 }
 
 // windowRange writes a window's span, the end as a time of day when it is
@@ -218,13 +220,31 @@ func windowRange(v check.Verdict) string {
 }
 
 // windowLine describes one failing window: "2026-11-25T17:05:00Z to
-// 17:10:00Z  top1_share 0.612  1234 requests (baseline 0.301, +0.311)".
+// 17:10:00Z  top1_share 0.612  1234 requests (baseline 0.301, +0.311)",
+// with "on host web2" after the range when the verdict names a host.
 func (f numFormat) windowLine(v check.Verdict, sep string) string {
-	s := windowRange(v) + sep + v.Metric + " " + f.value(v.Observed) + sep + Plural(v.Requests, "request")
+	s := windowRange(v) + onHost(v) + sep + v.Metric + " " + f.value(v.Observed) + sep + Plural(v.Requests, "request")
 	if b := f.against(v); b != "" {
 		s += " (" + b + ")"
 	}
 	return s
+}
+
+// onHost is " on host NAME" for a verdict on one host's window, else "".
+func onHost(v check.Verdict) string {
+	if v.Host == "" {
+		return ""
+	}
+	return " on host " + Clean(v.Host)
+}
+
+// windowNoun is what a windowed verdict is about: a "window", or a "host
+// window" when each host's window was judged on its own.
+func windowNoun(r check.Result) string {
+	if r.Hosts > 0 {
+		return "host window"
+	}
+	return "window"
 }
 
 // checkSummary is the last line: "3 thresholds: 2 passed, 1 failed", with
@@ -233,9 +253,12 @@ func checkSummary(r check.Result, gs []checkGroup, color bool) string {
 	passed, failed, windows, windowed := checkTally(gs)
 	lead := Plural(int64(len(gs)), "threshold")
 	if windowed {
-		lead += " over " + Plural(int64(windows), "window")
+		lead += " over " + Plural(int64(windows), windowNoun(r))
 		if r.WindowSeconds > 0 {
 			lead += " of " + tlSize(float64(r.WindowSeconds))
+		}
+		if r.Hosts > 0 {
+			lead += fmt.Sprintf(" on %d hosts", r.Hosts)
 		}
 	}
 	fails := fmt.Sprintf("%d failed", failed)
@@ -329,7 +352,7 @@ func CheckJSON(w io.Writer, r check.Result) error {
 // skippedWindows says which windows were not evaluated and why.
 func skippedWindows(r check.Result) string {
 	if r.MinRequests > 0 {
-		return fmt.Sprintf("%s with fewer than %d requests (--min-requests)", Plural(int64(r.SkippedWindows), "window"), r.MinRequests)
+		return fmt.Sprintf("%s with fewer than %d requests (--min-requests)", Plural(int64(r.SkippedWindows), windowNoun(r)), r.MinRequests)
 	}
-	return fmt.Sprintf("%s without requests", Plural(int64(r.SkippedWindows), "window"))
+	return fmt.Sprintf("%s without requests", Plural(int64(r.SkippedWindows), windowNoun(r)))
 }

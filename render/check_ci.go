@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -60,7 +61,7 @@ func (g checkGroup) message() string {
 	lines := []string{v.Metric + " " + g.num.condition(v) + ": " + g.windowCount()}
 	for i, f := range g.failed {
 		if i == annotationWindows {
-			lines = append(lines, fmt.Sprintf("and %s", Plural(int64(len(g.failed)-i), "more failing window")))
+			lines = append(lines, fmt.Sprintf("and %s", Plural(int64(len(g.failed)-i), "more failing "+g.noun)))
 			break
 		}
 		lines = append(lines, g.num.windowLine(f, ", "))
@@ -85,9 +86,12 @@ func GitHubSummary(w io.Writer, r check.Result) error {
 		ew.printf("Baseline: %s\n\n", mdText(r.Baseline))
 	}
 	if windowed {
-		ew.printf("Evaluated per window: %s", Plural(int64(windows), "window"))
+		ew.printf("Evaluated per window: %s", Plural(int64(windows), windowNoun(r)))
 		if r.WindowSeconds > 0 {
 			ew.printf(" of %s", tlSize(float64(r.WindowSeconds)))
+		}
+		if r.Hosts > 0 {
+			ew.printf(" on %d hosts", r.Hosts)
 		}
 		if r.SkippedWindows > 0 {
 			ew.printf(", %s skipped", skippedWindows(r))
@@ -149,9 +153,19 @@ func mdThresholds(ew *errWriter, gs []checkGroup, baseline bool) {
 	}
 }
 
-// mdWindows writes one row per failing window.
+// mdWindows writes one row per failing window, with its host when each
+// host's window was judged on its own.
 func mdWindows(ew *errWriter, gs []checkGroup, baseline bool) {
+	hosts := false
+	for _, g := range gs {
+		for _, v := range g.failed {
+			hosts = hosts || v.Host != ""
+		}
+	}
 	head, align := []string{"threshold", "window", "requests", "observed"}, "| :--- | :--- | ---: | ---:"
+	if hosts {
+		head, align = []string{"threshold", "window", "host", "requests", "observed"}, "| :--- | :--- | :--- | ---: | ---:"
+	}
 	if baseline {
 		head, align = append(head, "baseline", "delta"), align+" | ---: | ---:"
 	}
@@ -160,6 +174,9 @@ func mdWindows(ew *errWriter, gs []checkGroup, baseline bool) {
 	for _, g := range gs {
 		for _, v := range g.failed {
 			row := []string{v.Threshold, windowRange(v), strconv.FormatInt(v.Requests, 10), g.num.value(v.Observed)}
+			if hosts {
+				row = slices.Insert(row, 2, v.Host)
+			}
 			if baseline {
 				row = append(row, g.num.value(v.Baseline), g.num.delta(v.Delta))
 			}
@@ -245,6 +262,9 @@ func junitProps(r check.Result) *junitProperties {
 		ps = append(ps,
 			junitProperty{"windows", strconv.Itoa(r.Windows)},
 			junitProperty{"skipped_windows", strconv.Itoa(r.SkippedWindows)})
+	}
+	if r.Hosts > 0 {
+		ps = append(ps, junitProperty{"hosts", strconv.Itoa(r.Hosts)})
 	}
 	if ps == nil {
 		return nil

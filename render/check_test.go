@@ -108,6 +108,25 @@ var checkCases = []struct {
 		r.Windows, r.WindowSeconds, r.Baseline = 3, 300, "main.json"
 		return r
 	}()},
+	{"windows_hosts", func() check.Result {
+		// gini<0.3 over two 5-minute windows of two hosts, each host's
+		// window judged on its own: web2 fails in both, web1 holds. The
+		// second host's name carries an escape sequence, which text,
+		// annotations and markdown strip.
+		var vs []check.Verdict
+		for i, w := range []struct {
+			host string
+			gini float64
+			reqs int64
+		}{{"web1", 0.031, 520}, {"web2\x1b[31m", 0.546, 498}, {"web1", 0.044, 507}, {"web2\x1b[31m", 0.521, 515}} {
+			v := inWindow(verdict("gini<0.3", "gini", "<", 0.3, w.gini, w.gini < 0.3), i/2*5, w.reqs)
+			v.Host = w.host
+			vs = append(vs, v)
+		}
+		r := result(0, 1, vs...)
+		r.Windows, r.Hosts, r.SkippedWindows, r.WindowSeconds = 4, 2, 1, 300
+		return r
+	}()},
 	{"many", manyResult()},
 	{"escape", result(0, 2,
 		// A title needs : and , escaped; the message needs %, CR and LF.
@@ -274,6 +293,7 @@ func TestJUnitDecodes(t *testing.T) {
 		{"baseline", checkCase(t, "baseline"), 4, 1},
 		{"windows", checkCase(t, "windows"), 2, 1},
 		{"windows_baseline", checkCase(t, "windows_baseline"), 1, 1},
+		{"windows_hosts", checkCase(t, "windows_hosts"), 1, 1},
 		{"many", checkCase(t, "many"), 12, 12},
 		{"escape", checkCase(t, "escape"), 2, 2},
 		{"none", result(0, 0), 0, 0},

@@ -39,7 +39,13 @@ func headline(rep *aggregate.Report) (string, bool) {
 		noise = fmt.Sprintf("; chance alone %.3f", *ws.NoiseGini)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "load is %s in a typical %s window: ", words, windowSize(ws.WindowSeconds))
+	fmt.Fprintf(&b, "load is %s in a typical %s window", words, windowSize(ws.WindowSeconds))
+	if len(rep.HostSkew) > 1 {
+		// Each host's window is a window of the summary: the kernel
+		// balances the workers of one host.
+		b.WriteString(" of one host")
+	}
+	b.WriteString(": ")
 	if words == "even" {
 		fmt.Fprintf(&b, "the busiest of %d live workers served %s, a fair share is %s (median gini %.3f%s)",
 			n, percent(*ws.MedianTop1Share), percent(1/float64(n)), *ws.MedianGini, noise)

@@ -16,6 +16,15 @@ func Markdown(w io.Writer, rep *aggregate.Report, opt Options) error {
 	ew.printf("# skewer report\n\n")
 	mdInputs(ew, rep)
 	ew.printf("%s.\n\n", Summary(rep))
+	if rows := hostRows(rep); rows != nil {
+		ew.printf("## Hosts\n\n%s.\n\n", mdText(hostIntro(rep.WindowSkew)))
+		mdRow(ew, hostHead)
+		ew.printf("| :--- | :---%s |\n", strings.Repeat(" | ---:", len(hostHead)-2))
+		for _, r := range rows {
+			mdRow(ew, r)
+		}
+		ew.printf("\n")
+	}
 	mdWorkers(ew, rep, opt)
 	ew.printf("\n## Skew\n\n")
 	mdSkew(ew, rep)

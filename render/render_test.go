@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -246,6 +247,44 @@ var reportCases = []reportCase{
 		agg: aggregate.Options{Family: "nginx"},
 		opt: Options{Top: 20},
 	},
+	hostsCase,
+}
+
+// hostRecs are n requests of worker on host h, ending at clock.
+func hostRecs(h, worker string, n int, clock string) []parse.Record {
+	out := make([]parse.Record, n)
+	for i := range out {
+		out[i] = rec(clock, worker, -1, 200, "/")
+		out[i].Host = []byte(h)
+	}
+	return out
+}
+
+// hostsCase is a run over two hosts, each with its own typical window. At
+// 1 s only 2 of the 10 windows of each host have 10 requests per live
+// worker, so the window size moves up to 5 s: windows 17:00:00 and
+// 17:00:05. Host a serves [10 10] in both: median gini 0, top1 50%. Host
+// b serves [20 0] (gini 20·2/(2·4·10) = 0.5, top1 100%) and [18 2] (gini
+// 32/80 = 0.4, top1 90%): median gini 0.45, top1 95%, concentrated (0.45
+// is 0.9 of the ceiling 0.5). Chance alone at 20 requests over 2 workers:
+// (n−1)·2ν·C(20, ν)/2²⁰/(2·20) with ν = 11: 22·167960/1048576/40 =
+// 0.088. Everyone is alive the whole run, so per alive-second is the
+// span's gini: a [20 20] 0, b [38 2] 72/160 = 0.45. Over both hosts the
+// four windows' ginis are 0, 0, 0.5, 0.4: median 0.2 (0.4 of the ceiling:
+// uneven), top1 median of 0.5, 0.5, 1.0, 0.9 = 70%.
+var hostsCase = reportCase{
+	name: "hosts",
+	recs: slices.Concat(
+		hostRecs("a", "1", 10, "17:00:00"), hostRecs("a", "2", 10, "17:00:00"), hostRecs("b", "1", 20, "17:00:00"),
+		hostRecs("a", "1", 10, "17:00:09"), hostRecs("a", "2", 10, "17:00:09"), hostRecs("b", "1", 18, "17:00:09"),
+		hostRecs("b", "2", 2, "17:00:09"),
+	),
+	inputs: []aggregate.Input{
+		{Path: "hosts/a/access.log", Kind: "access", Format: "gunicorn", Lines: 40, Parsed: 40},
+		{Path: "hosts/b/access.log", Kind: "access", Format: "gunicorn", Lines: 40, Parsed: 40},
+	},
+	agg: aggregate.Options{Family: "gunicorn", Hosts: true},
+	opt: Options{Top: 20},
 }
 
 var formatExt = map[string]string{"table": "txt", "json": "json", "csv": "csv", "markdown": "md"}

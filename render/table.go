@@ -18,6 +18,12 @@ func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 	ew := &errWriter{w: w}
 	writeInputs(ew, rep)
 	ew.printf("\n%s\n\n", wrap(Summary(rep), headlineWidth, ""))
+	if lines := hostLines(rep); len(lines) > 0 {
+		for _, l := range lines {
+			ew.printf("%s\n", l)
+		}
+		ew.printf("\n")
+	}
 	if err := workerTable(ew, rep, opt); err != nil {
 		return err
 	}

@@ -1,0 +1,62 @@
+package aggregate
+
+// HostWindow is one host's part of a window of a report with several
+// hosts: the window as that host's kernel balanced it.
+type HostWindow struct {
+	Host string
+	// Window has the host's workers only (requests, request and CPU
+	// seconds), the host's idle slots and the host's skew; no HostSkew.
+	Window Window
+}
+
+// HostWindows splits w into one window per host, in the order of
+// w.HostSkew; nil when w has no HostSkew (one host). A worker's host is its
+// row's host, so a report read back from JSON splits the same way.
+func (rep *Report) HostWindows(w Window) []HostWindow {
+	if len(w.HostSkew) == 0 {
+		return nil
+	}
+	hostOf := make(map[string]string, len(rep.Workers))
+	for _, r := range rep.Workers {
+		if r.Host != nil {
+			hostOf[r.Key] = *r.Host
+		}
+	}
+	out := make([]HostWindow, len(w.HostSkew))
+	at := make(map[string]int, len(w.HostSkew))
+	for i, hs := range w.HostSkew {
+		at[hs.Host] = i
+		out[i] = HostWindow{Host: hs.Host, Window: Window{
+			Start: w.Start, End: w.End,
+			Requests: map[string]int64{}, RequestSeconds: map[string]float64{}, CPUSeconds: map[string]float64{},
+			Skew: hs.Skew, IdleSlots: hs.IdleSlots,
+		}}
+	}
+	part := func(key string) *Window {
+		h, ok := hostOf[key]
+		if !ok {
+			return nil
+		}
+		i, ok := at[h]
+		if !ok {
+			return nil
+		}
+		return &out[i].Window
+	}
+	for k, n := range w.Requests {
+		if hw := part(k); hw != nil {
+			hw.Requests[k] = n
+		}
+	}
+	for k, s := range w.RequestSeconds {
+		if hw := part(k); hw != nil {
+			hw.RequestSeconds[k] = s
+		}
+	}
+	for k, s := range w.CPUSeconds {
+		if hw := part(k); hw != nil {
+			hw.CPUSeconds[k] = s
+		}
+	}
+	return out
+}
