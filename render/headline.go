@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,23 +139,34 @@ func windowLines(rep *aggregate.Report) []string {
 		noise = fmt.Sprintf("%.3f", *ws.NoiseGini)
 	}
 	out = append(out,
-		fmt.Sprintf("  median gini %.3f (busiest third %.3f, quietest third %.3f; chance alone %s), median top1 %s",
-			*ws.MedianGini, *ws.BusiestThirdMedianGini, *ws.QuietestThirdMedianGini, noise, percent(*ws.MedianTop1Share)),
+		fmt.Sprintf("  median gini %.3f, median top1 %s, chance alone %s",
+			*ws.MedianGini, percent(*ws.MedianTop1Share), noise),
+		fmt.Sprintf("  median gini of the busiest third %.3f, of the quietest third %.3f",
+			*ws.BusiestThirdMedianGini, *ws.QuietestThirdMedianGini),
 		"  most skewed:")
 	oneDay := spanOneDay(rep)
+	reqW, liveW := 1, 1
 	for _, w := range ws.MostSkewed {
-		out = append(out, fmt.Sprintf("    %s  %d requests  %d live  gini %.3f  top1 %s",
-			windowSpan(w, oneDay), w.Requests, w.LiveWorkers, w.Gini, percent(w.Top1Share)))
+		reqW = max(reqW, len(strconv.FormatInt(w.Requests, 10)))
+		liveW = max(liveW, len(strconv.Itoa(w.LiveWorkers)))
+	}
+	for _, w := range ws.MostSkewed {
+		out = append(out, fmt.Sprintf("    %s  %*d requests  %*d live  gini %.3f  top1 %s",
+			windowSpan(w, oneDay), reqW, w.Requests, liveW, w.LiveWorkers, w.Gini, percent(w.Top1Share)))
 	}
 	return out
 }
 
-// windowSpan writes a window's start and end, as times of day when the
-// span is one UTC day.
+// windowSpan writes a window's start and end: times of day when the span
+// is one UTC day, else the start in full and the end as a time of day when
+// it falls on the same date.
 func windowSpan(w aggregate.SkewedWindow, oneDay bool) string {
-	layout := "2006-01-02T15:04:05Z"
+	start, end := w.Start.UTC(), w.End.UTC()
 	if oneDay {
-		layout = "15:04:05"
+		return start.Format("15:04:05") + " to " + end.Format("15:04:05")
 	}
-	return w.Start.UTC().Format(layout) + " to " + w.End.UTC().Format(layout)
+	if end.Format("2006-01-02") == start.Format("2006-01-02") {
+		return start.Format("2006-01-02T15:04:05Z") + " to " + end.Format("15:04:05Z")
+	}
+	return start.Format("2006-01-02T15:04:05Z") + " to " + end.Format("2006-01-02T15:04:05Z")
 }

@@ -96,14 +96,45 @@ func TestWindowLines(t *testing.T) {
 	secs := 5.0
 	rep.WindowSeconds = &secs
 	at := time.Date(2026, 11, 25, 17, 50, 55, 0, time.UTC)
-	rep.WindowSkew.MostSkewed = []aggregate.SkewedWindow{{Start: at, End: at.Add(5 * time.Second), Requests: 126, LiveWorkers: 5, Gini: 0.8, Top1Share: 1}}
+	later := at.Add(time.Minute)
+	rep.WindowSkew.MostSkewed = []aggregate.SkewedWindow{
+		{Start: at, End: at.Add(5 * time.Second), Requests: 126, LiveWorkers: 5, Gini: 0.8, Top1Share: 1},
+		{Start: later, End: later.Add(5 * time.Second), Requests: 1761, LiveWorkers: 17, Gini: 0.032, Top1Share: 0.064},
+	}
+	// Counts are right-aligned so that the columns line up; every line fits
+	// 80 columns.
 	want := []string{
 		"windows of 5 s: 80, 69 with at least 10 requests per live worker",
-		"  median gini 0.627 (busiest third 0.627, quietest third 0.627; chance alone 0.076), median top1 59.2%",
+		"  median gini 0.627, median top1 59.2%, chance alone 0.076",
+		"  median gini of the busiest third 0.627, of the quietest third 0.627",
 		"  most skewed:",
-		"    17:50:55 to 17:51:00  126 requests  5 live  gini 0.800  top1 100.0%",
+		"    17:50:55 to 17:51:00   126 requests   5 live  gini 0.800  top1 100.0%",
+		"    17:51:55 to 17:52:00  1761 requests  17 live  gini 0.032  top1 6.4%",
 	}
 	if got := windowLines(rep); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestWindowSpan(t *testing.T) {
+	at := time.Date(2026, 11, 25, 23, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		start  time.Time
+		end    time.Time
+		oneDay bool
+		want   string
+	}{
+		{"one day", at, at.Add(time.Hour / 2), true, "23:00:00 to 23:30:00"},
+		{"same date of a longer span", at, at.Add(time.Hour / 2), false, "2026-11-25T23:00:00Z to 23:30:00Z"},
+		{"across midnight", at, at.Add(time.Hour), false, "2026-11-25T23:00:00Z to 2026-11-26T00:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := windowSpan(aggregate.SkewedWindow{Start: tt.start, End: tt.end}, tt.oneDay)
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
