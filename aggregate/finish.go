@@ -197,7 +197,7 @@ func (rep *Report) setWindows(pop *Populations, pr *Procs) {
 	rep.WindowSeconds = &secs
 	ws := buildWindows(pop, pr, width)
 	rep.Windows = ws
-	d := ComputeDominance(ws, nil)
+	d := ComputeDominance(ws, nil, rep.Exits())
 	rep.Dominance = &d
 }
 

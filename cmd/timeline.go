@@ -91,10 +91,10 @@ func runTimeline(ctx context.Context, o *timelineOptions) error {
 	}
 	switch o.Metric {
 	case "busy":
-		d := aggregate.ComputeDominance(rep.Windows, aggregate.WindowRequestSeconds)
+		d := aggregate.ComputeDominance(rep.Windows, aggregate.WindowRequestSeconds, rep.Exits())
 		rep.Dominance = &d
 	case "cpu":
-		d := aggregate.ComputeDominance(rep.Windows, aggregate.WindowCPUSeconds)
+		d := aggregate.ComputeDominance(rep.Windows, aggregate.WindowCPUSeconds, rep.Exits())
 		rep.Dominance = &d
 	}
 	var buf bytes.Buffer

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -97,52 +98,51 @@ func tlWindowKeys(win aggregate.Window) []string {
 	return keys
 }
 
-// noChange is the line DominanceTable writes when the busiest worker never
-// changed.
+// noChange is the line DominanceTable writes when the lead never changed.
 const noChange = "no change of the busiest worker"
 
 // DominanceTable writes rep.Dominance for a terminal (see
-// aggregate.Dominance for when a worker is on top): a table of the
-// windows where the busiest worker changed (when, from → to, From's share
-// in its last window on top and To's share in its first), a table of the
-// longest stretch each worker was on top, and one sentence per change. When
-// nothing changed it writes one line instead, naming the worker on top if
-// there was one. A report without windows (Dominance nil) writes nothing.
-// color allows bold titles.
+// aggregate.Dominance for when a worker leads and what counts as a
+// change): one table row per change of the lead (when, from → to, From's
+// share in the old lead's last window and To's, or the pair's, in the
+// first window of the new lead, and the kind of change), a legend of the
+// rules, then a table of the longest stretch each worker was on top alone.
+// When nothing changed it writes one line instead, naming the worker on
+// top longest if there was one. Times drop the date when every window lies
+// in one UTC day; the title names the day. A report without windows
+// (Dominance nil) writes nothing. color allows bold titles.
 func DominanceTable(w io.Writer, rep *aggregate.Report, color bool) error {
 	d := rep.Dominance
 	if d == nil {
 		return nil
 	}
 	ew := &errWriter{w: w}
-	secs := tlSeconds(rep)
+	at := tlClock(rep)
 	if len(d.Changes) == 0 {
 		ew.printf("%s\n", Clean(tlNoChange(d)))
 		return ew.err
 	}
-	ew.printf("%s (on top: %s times the next worker in the window)\n",
-		tlBold(fmt.Sprintf("busiest worker: %s", Plural(int64(len(d.Changes)), "change")), color), tlLead())
-	t := tlTable(ew, []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight})
-	t.Header([]string{"at", "from → to", "before", "after"})
+	title := "busiest worker"
+	if day := tlDay(rep); day != "" {
+		title += " on " + day
+	}
+	ew.printf("%s\n", tlBold(fmt.Sprintf("%s: %s", title, Plural(int64(len(d.Changes)), "change")), color))
+	t := tlTable(ew, []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignLeft})
+	t.Header([]string{"at", "from → to", "before", "after", "kind"})
 	for _, c := range d.Changes {
-		row := []string{
-			c.At.Short(secs),
-			Clean(c.From) + " → " + Clean(c.To),
-			percent(c.FromShare),
-			percent(c.ToShare),
-		}
-		if err := t.Append(row); err != nil {
+		if err := t.Append(tlChangeRow(c, at, Clean)); err != nil {
 			return err
 		}
 	}
 	if err := t.Render(); err != nil {
 		return err
 	}
+	ew.printf("%s\n", tlRules())
 	ew.printf("\n%s\n", tlBold("longest stretch on top:", color))
 	t = tlTable(ew, []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignLeft, tw.AlignRight})
 	t.Header([]string{"worker", "from", "to", "windows"})
 	for _, s := range d.Longest {
-		row := []string{Clean(s.Key), s.Start.Short(secs), s.End.Short(secs), strconv.Itoa(s.Windows)}
+		row := []string{Clean(s.Key), at(s.Start), at(s.End), strconv.Itoa(s.Windows)}
 		if err := t.Append(row); err != nil {
 			return err
 		}
@@ -150,11 +150,45 @@ func DominanceTable(w io.Writer, rep *aggregate.Report, color bool) error {
 	if err := t.Render(); err != nil {
 		return err
 	}
-	ew.printf("\n")
-	for _, c := range d.Changes {
-		ew.printf("%s\n", Clean(c.Sentence(secs)))
-	}
 	return ew.err
+}
+
+// tlChangeRow is a change as the cells at, from → to, before, after and
+// kind, keys passed through clean. A pair is "to+with" with both shares.
+func tlChangeRow(c aggregate.Takeover, at func(aggregate.Stamp) string, clean func(string) string) []string {
+	to, after := clean(c.To), percent(c.ToShare)
+	if c.With != nil {
+		to += "+" + clean(*c.With)
+		if c.WithShare != nil {
+			after += "+" + percent(*c.WithShare)
+		}
+	}
+	return []string{at(c.At), clean(c.From) + " → " + to, percent(c.FromShare), after, clean(tlKind(c))}
+}
+
+// tlKind says the kind of a change in a few words: "takeover", "pair",
+// "after 40s idle", "exit: max_requests".
+func tlKind(c aggregate.Takeover) string {
+	switch c.Kind {
+	case aggregate.ChangeAfterIdle:
+		if c.IdleSeconds != nil {
+			return "after " + tlSize(*c.IdleSeconds) + " idle"
+		}
+		return "after idle"
+	case aggregate.ChangeAfterExit:
+		if c.ExitReason != nil {
+			return "exit: " + *c.ExitReason
+		}
+		return "exit"
+	}
+	return string(c.Kind)
+}
+
+// tlRules is the legend under the changes: what leads and what changes.
+func tlRules() string {
+	return fmt.Sprintf("on top: %s times the next worker; pair: two with %.0f%% together, neither\n"+
+		"on top; a change counts once the new lead holds %d windows with traffic",
+		tlLead(), aggregate.PairShare*100, aggregate.HoldWindows)
 }
 
 // tlNoChange is the one line for a dominance without changes.
@@ -163,7 +197,37 @@ func tlNoChange(d *aggregate.Dominance) string {
 		return fmt.Sprintf("%s: no window had a worker clearly on top (%s times the next)", noChange, tlLead())
 	}
 	s := d.Longest[0]
-	return fmt.Sprintf("%s: only %s was ever on top (longest run %s)", noChange, s.Key, Plural(int64(s.Windows), "window"))
+	if len(d.Longest) == 1 {
+		return fmt.Sprintf("%s: only %s was ever on top (longest run %s)", noChange, s.Key, Plural(int64(s.Windows), "window"))
+	}
+	return fmt.Sprintf("%s: no other worker held the lead %d windows (longest on top: %s, %s)", noChange,
+		aggregate.HoldWindows, s.Key, Plural(int64(s.Windows), "window"))
+}
+
+// tlDay is the UTC day of every window, "" when they span more than one.
+func tlDay(rep *aggregate.Report) string {
+	if len(rep.Windows) == 0 {
+		return ""
+	}
+	first := rep.Windows[0].Start.Time().Format(time.DateOnly)
+	last := rep.Windows[len(rep.Windows)-1].Start.Time().Format(time.DateOnly)
+	if first != last {
+		return ""
+	}
+	return first
+}
+
+// tlClock formats window times for the dominance tables: as Stamp.Short,
+// without the date when tlDay names it.
+func tlClock(rep *aggregate.Report) func(aggregate.Stamp) string {
+	secs, day := tlSeconds(rep), tlDay(rep) != ""
+	return func(s aggregate.Stamp) string {
+		out := s.Short(secs)
+		if day && s.Time().Format(time.DateOnly) == rep.Windows[0].Start.Time().Format(time.DateOnly) {
+			out = out[len(time.DateOnly)+1:]
+		}
+		return out
+	}
 }
 
 // tlLead is aggregate.ClearLead as a plain number.
@@ -230,9 +294,9 @@ func TimelineMarkdown(w io.Writer, rep *aggregate.Report, top int) error {
 	}
 	ew.printf("\n")
 	tlMarkdownWindows(ew, rep, top)
-	if d := rep.Dominance; d != nil {
+	if rep.Dominance != nil {
 		ew.printf("\n## Busiest worker\n\n")
-		tlMarkdownDominance(ew, d, tlSeconds(rep))
+		tlMarkdownDominance(ew, rep)
 	}
 	return ew.err
 }
@@ -309,26 +373,24 @@ func tlCount(m map[string]int64, k string) string {
 	return strconv.FormatInt(n, 10)
 }
 
-func tlMarkdownDominance(ew *errWriter, d *aggregate.Dominance, secs bool) {
+func tlMarkdownDominance(ew *errWriter, rep *aggregate.Report) {
+	d := rep.Dominance
 	if len(d.Changes) == 0 {
 		ew.printf("%s.\n", mdText(tlCapital(tlNoChange(d))))
 		return
 	}
-	ew.printf("A worker is on top in a window when it did at least %s times as much as the next.\n\n", tlLead())
-	mdRow(ew, []string{"at", "from", "to", "share before", "share after"})
-	ew.printf("| :--- | :--- | :--- | ---: | ---: |\n")
+	at := func(s aggregate.Stamp) string { return s.Short(tlSeconds(rep)) }
+	ew.printf("%s.\n\n", mdText(tlCapital(strings.ReplaceAll(tlRules(), "\n", " "))))
+	mdRow(ew, []string{"at", "from → to", "share before", "share after", "kind"})
+	ew.printf("| :--- | :--- | ---: | ---: | :--- |\n")
 	for _, c := range d.Changes {
-		mdRow(ew, []string{c.At.Short(secs), c.From, c.To, percent(c.FromShare), percent(c.ToShare)})
-	}
-	ew.printf("\n")
-	for _, c := range d.Changes {
-		ew.printf("- %s\n", mdText(c.Sentence(secs)))
+		mdRow(ew, tlChangeRow(c, at, func(s string) string { return s }))
 	}
 	ew.printf("\nLongest stretch on top:\n\n")
 	mdRow(ew, []string{"worker", "from", "to", "windows"})
 	ew.printf("| :--- | :--- | :--- | ---: |\n")
 	for _, s := range d.Longest {
-		mdRow(ew, []string{s.Key, s.Start.Short(secs), s.End.Short(secs), strconv.Itoa(s.Windows)})
+		mdRow(ew, []string{s.Key, at(s.Start), at(s.End), strconv.Itoa(s.Windows)})
 	}
 }
 

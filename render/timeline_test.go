@@ -54,9 +54,30 @@ func tlReport(width time.Duration, keys []string, ws ...aggregate.Window) *aggre
 	if len(ws) > 0 {
 		rep.Span = aggregate.Span{Start: ws[0].Start, End: ws[len(ws)-1].End}
 	}
-	d := aggregate.ComputeDominance(ws, nil)
+	d := aggregate.ComputeDominance(ws, nil, nil)
 	rep.Dominance = &d
 	return rep
+}
+
+// tlReportExits is tlReport with the dominance of the workers' exits.
+func tlReportExits(width time.Duration, keys []string, exits map[string]aggregate.Exit, ws ...aggregate.Window) *aggregate.Report {
+	rep := tlReport(width, keys, ws...)
+	d := aggregate.ComputeDominance(ws, nil, exits)
+	rep.Dominance = &d
+	return rep
+}
+
+// tlMinutes is one-minute windows from start, window i with counts[i].
+func tlMinutes(start string, counts ...reqs) []aggregate.Window {
+	t, err := time.Parse(time.RFC3339, start)
+	if err != nil {
+		panic(err)
+	}
+	ws := make([]aggregate.Window, len(counts))
+	for i, c := range counts {
+		ws[i] = tlWin(t.Add(time.Duration(i)*time.Minute).Format(time.RFC3339), time.Minute, c, nil, nil)
+	}
+	return ws
 }
 
 type reqs = map[string]int64
@@ -70,11 +91,11 @@ var timelineCases = []struct {
 }{
 	{
 		// Hourly windows: 26564 on top at 00:00 and 01:00 (6/4 = 1.5 times
-		// the next, 60%; 41/30 = 1.37, 41%), 15708 takes over at 02:00
-		// (63/30 = 2.1, 63%), 03:00 has nobody alive, at 04:00 15708 and 41
-		// tie at 2 (nobody on top) and at 05:00 41 leads 6/1 (86%): a
-		// takeover from 15708's 63% at 02:00. Totals: 15708 110, 26564 77,
-		// 3 36, 41 8; top 2 folds 3 and 41 into others.
+		// the next, 60%; 41/30 = 1.37, 41%), 15708 at 02:00 (63/30 = 2.1,
+		// 63%), 03:00 has nobody alive, at 04:00 15708 and 41 tie at 2
+		// (nobody on top) and at 05:00 41 leads 6/1 (86%): no lead held
+		// three windows, so no change. Totals: 15708 110, 26564 77, 3 36,
+		// 41 8; top 2 folds 3 and 41 into others.
 		name: "normal",
 		top:  2,
 		rep: tlReport(time.Hour, []string{"15708", "26564", "3", "41"},
@@ -105,16 +126,48 @@ var timelineCases = []struct {
 		// Keys from several hosts with characters that matter to a
 		// terminal (escape), to markdown (| * _) and to CSV (, "); 30 s
 		// windows, so times carry seconds; no request times, no CPU.
+		// web|1/12 leads the first three windows (5/1, 5/1, alone), the
+		// ESC key the next three (6 of 8, 6 of 7, alone): a takeover at
+		// 17:15:30 from web|1/12's 100% at 17:15:00 to 75%.
 		name: "escape",
 		top:  0,
-		rep: tlReport(30*time.Second, []string{"web|1/12", "db,\"2\"/7", "a\x1b[31m*_/9"},
+		rep: tlReport(30*time.Second, []string{"web|1/12", "a\x1b[31m*_/9", "db,\"2\"/7"},
 			tlWin("2026-11-25T17:14:00Z", 30*time.Second,
 				reqs{"web|1/12": 5, "db,\"2\"/7": 1}, nil, nil),
 			tlWin("2026-11-25T17:14:30Z", 30*time.Second,
-				reqs{"web|1/12": 1, "db,\"2\"/7": 1, "a\x1b[31m*_/9": 6}, nil, nil),
+				reqs{"web|1/12": 5, "db,\"2\"/7": 1, "a\x1b[31m*_/9": 0}, nil, nil),
 			tlWin("2026-11-25T17:15:00Z", 30*time.Second,
 				reqs{"web|1/12": 4, "db,\"2\"/7": 0, "a\x1b[31m*_/9": 0}, nil, nil),
+			tlWin("2026-11-25T17:15:30Z", 30*time.Second,
+				reqs{"web|1/12": 1, "db,\"2\"/7": 1, "a\x1b[31m*_/9": 6}, nil, nil),
+			tlWin("2026-11-25T17:16:00Z", 30*time.Second,
+				reqs{"web|1/12": 1, "a\x1b[31m*_/9": 6}, nil, nil),
+			tlWin("2026-11-25T17:16:30Z", 30*time.Second,
+				reqs{"a\x1b[31m*_/9": 3}, nil, nil),
 		),
+	},
+	{
+		// Every kind of change, in 1-minute windows of one day (the
+		// tables drop the date): 11 alone 17:00-17:02; 12 leads 8/2
+		// 17:03-17:05 (takeover from 11's 100% to 80%); 12 and 13 at
+		// 10/9, 9/10, 10/10 17:06-17:08, 100% together, neither 1.25
+		// times the other (pair: 13 joins 12, from 12's 80%, 47.4% +
+		// 52.6%); nothing 17:09-17:10; 14 alone 17:11-17:13 (after 2m
+		// idle, from 12, first of the pair's tie at 17:08 by key, 50%);
+		// 14 exits at 17:14:20 for max_requests and 15 is alone
+		// 17:14-17:16 (exit, from 14's 100%).
+		name: "kinds",
+		top:  5,
+		rep: tlReportExits(time.Minute, []string{"12", "11", "13", "14", "15"},
+			map[string]aggregate.Exit{"14": {At: stamp("2026-11-25T17:14:20Z"), Reason: "max_requests"}},
+			tlMinutes("2026-11-25T17:00:00Z",
+				reqs{"11": 4}, reqs{"11": 4}, reqs{"11": 4},
+				reqs{"12": 8, "11": 2}, reqs{"12": 8, "11": 2}, reqs{"12": 8, "11": 2},
+				reqs{"12": 10, "13": 9}, reqs{"12": 9, "13": 10}, reqs{"12": 10, "13": 10},
+				reqs{"11": 0}, reqs{"11": 0},
+				reqs{"14": 3}, reqs{"14": 3}, reqs{"14": 3},
+				reqs{"15": 3}, reqs{"15": 3}, reqs{"15": 3},
+			)...),
 	},
 	{
 		// One worker on top throughout, with an idle worker and an empty
