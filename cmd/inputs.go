@@ -77,7 +77,7 @@ func (fl *inputFlags) options(s IO) (ingest.Options, error) {
 		Excludes: fl.Excludes, Strict: fl.Strict, MaxRejectRatio: fl.MaxRejectRatio,
 		By: fl.By, HostField: fl.HostField, HostFromDir: fl.HostFromDir,
 		PS: fl.PS, PSTime: fl.psTime, Loc: fl.loc, ZoneDefault: fl.TZ == "UTC", Master: fl.Master, Match: fl.match,
-		Windows: fl.on, Width: fl.width, Since: fl.since.bound(), Until: fl.until.bound(),
+		Windows: fl.on, Width: fl.width, Since: fl.since, Until: fl.until,
 		Rejected: func(r string) { fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(r)) },
 		Explain:  fl.explain,
 	}
