@@ -105,6 +105,10 @@ type windowing struct {
 	lo, hi  int64 // window indexes seen
 	seen    bool
 	tooMany bool
+	// cur is the window of the last line accounted, from..to (µs, to
+	// excluded; from == to: none). Lines come mostly in time order, so most
+	// fall in it and need no division.
+	cur, from, to int64
 }
 
 // SetWindows asks for the report's windows[]: width is the window size, or 0
@@ -121,6 +125,10 @@ func (p *Partial) SetWindows(width time.Duration) {
 
 // addWindow accounts a timed record in its window.
 func (p *Partial) addWindow(w *workerAcc, t, dur int64) {
+	if t >= p.win.from && t < p.win.to {
+		w.win.add(p.win.cur, dur)
+		return
+	}
 	idx := floorDiv(t, p.win.width)
 	if !p.win.seen {
 		p.win.lo, p.win.hi, p.win.seen = idx, idx, true
@@ -135,6 +143,12 @@ func (p *Partial) addWindow(w *workerAcc, t, dur int64) {
 	w.win.add(idx, dur)
 	if p.win.auto && p.win.hi-p.win.lo+1 > 2*autoTarget {
 		p.coarsen(nextSize(p.win.width, p.win.lo, p.win.hi, 2*autoTarget))
+		return
+	}
+	// Checked, not assumed: the bounds of a window at the edge of the
+	// int64 range would wrap.
+	if from := idx * p.win.width; from <= t && t-from < p.win.width {
+		p.win.cur, p.win.from, p.win.to = idx, from, from+p.win.width
 	}
 }
 
@@ -164,6 +178,7 @@ func (p *Partial) coarsen(neu int64) {
 	}
 	p.win.lo, p.win.hi = floorDiv(p.win.lo*old, neu), floorDiv(p.win.hi*old, neu)
 	p.win.width = neu
+	p.win.from, p.win.to = 0, 0
 }
 
 // mergeWindows brings p and q to one width and adds q's windows to p's.

@@ -48,3 +48,13 @@ func (e *NeedError) Error() string {
 	}
 	return fmt.Sprintf("metric %q needs process snapshots", e.Metric)
 }
+
+// NothingCheckedError is a per-window evaluation in which no window had
+// MinRequests requests: a gate that judged nothing must not pass.
+type NothingCheckedError struct {
+	MinRequests int64
+}
+
+func (e *NothingCheckedError) Error() string {
+	return fmt.Sprintf("no window has at least %d requests: nothing was checked", e.MinRequests)
+}

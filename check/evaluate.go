@@ -41,7 +41,7 @@ type Options struct {
 // too: windows of two runs do not line up, so a window is compared with the
 // baseline run as a whole.
 func Evaluate(rep, base *aggregate.Report, ts []Threshold, opt Options) (Result, error) {
-	res := Result{Schema: Schema, Pass: true, Verdicts: []Verdict{}}
+	res := Result{Schema: Schema, Pass: true, Verdicts: []Verdict{}, MinRequests: opt.MinRequests}
 	if len(ts) == 0 {
 		return Result{}, errors.New("no thresholds to check")
 	}
@@ -100,6 +100,9 @@ func Evaluate(rep, base *aggregate.Report, ts []Threshold, opt Options) (Result,
 				res.add(v)
 			}
 		}
+	}
+	if res.Windows == 0 {
+		return Result{}, &NothingCheckedError{MinRequests: minReq}
 	}
 	res.count()
 	return res, nil

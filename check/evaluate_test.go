@@ -301,8 +301,15 @@ func TestEvaluateEachWindow(t *testing.T) {
 				{"17:04", "requests>=5", 10, 10, true},
 			},
 		},
-		{name: "min above all", minReq: 100, windows: 0, skipped: 5, failed: 0},
 	}
+	// A gate that judged no window does not pass: it is an error.
+	t.Run("min above all", func(t *testing.T) {
+		_, err := Evaluate(windowedReport(), nil, mustParse(t, "top1_share<0.5", "requests>=5"), Options{EachWindow: true, MinRequests: 100})
+		var none *NothingCheckedError
+		if !errors.As(err, &none) || none.MinRequests != 100 {
+			t.Fatalf("got %v, want a NothingCheckedError of 100 requests", err)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res, err := Evaluate(windowedReport(), nil, mustParse(t, "top1_share<0.5", "requests>=5"), Options{EachWindow: true, MinRequests: tt.minReq})

@@ -152,13 +152,12 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		return err
 	}
 	res, err := check.Evaluate(rep, o.base, o.thresholds, check.Options{EachWindow: o.EachWindow != "", MinRequests: o.MinRequests, BaselineName: o.Baseline})
+	var none *check.NothingCheckedError
+	if errors.As(err, &none) {
+		err = &wordedError{fmt.Sprintf("no window of %s has at least %d requests: nothing was checked (lower --min-requests or widen --each-window)", o.EachWindow, none.MinRequests), err}
+	}
 	if err != nil {
 		return &exitError{code: ExitError, err: wordCheck(err)}
-	}
-	res.MinRequests = o.MinRequests
-	if o.EachWindow != "" && len(res.Verdicts) == 0 {
-		// A gate that judged nothing must not pass.
-		return &exitError{code: ExitError, err: fmt.Errorf("no window of %s has at least %d requests: nothing was checked (lower --min-requests or widen --each-window)", o.EachWindow, max(o.MinRequests, 1))}
 	}
 	var out bytes.Buffer
 	if o.Output == "json" {

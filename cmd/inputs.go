@@ -68,16 +68,17 @@ func wordWindows(err error, flag string) error {
 
 // options turns the flags into the options of ingest.Read.
 func (fl *inputFlags) options(s IO) (ingest.Options, error) {
-	fc, err := fl.formats()
+	fixed, conf, err := ingest.ChooseFormat(ingest.FormatSpec{Name: fl.Format, LogFormat: fl.LogFormat,
+		NginxConf: fl.NginxConf, LogFormatName: fl.LogFormatName, Fields: fl.Fields, By: fl.By})
 	if err != nil {
-		return ingest.Options{}, err
+		return ingest.Options{}, fl.wordFormat(err)
 	}
 	opt := ingest.Options{
-		Format: fc.fixed, Conf: fc.conf, FormatFamily: parse.Family(fl.Format), Family: parse.Family(fl.Family),
+		Format: fixed, Conf: conf, FormatFamily: parse.Family(fl.Format), Family: parse.Family(fl.Family),
 		Excludes: fl.Excludes, Strict: fl.Strict, MaxRejectRatio: fl.MaxRejectRatio,
 		By: fl.By, HostField: fl.HostField, HostFromDir: fl.HostFromDir,
 		PS: fl.PS, PSTime: fl.psTime, Loc: fl.loc, ZoneDefault: fl.TZ == "UTC", Master: fl.Master, Match: fl.match,
-		Windows: fl.on, Width: fl.width, Since: fl.since.bound(), Until: fl.until.bound(),
+		Windows: fl.on, Width: fl.width, Since: fl.since, Until: fl.until,
 		Rejected: func(r string) { fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(r)) },
 		Explain:  fl.explain,
 	}
@@ -85,6 +86,31 @@ func (fl *inputFlags) options(s IO) (ingest.Options, error) {
 		opt.PSColumns = strings.Split(fl.PSColumns, ",")
 	}
 	return opt, nil
+}
+
+// formatFlags name the flag of each part of an ingest.FormatSpec.
+var formatFlags = [...]string{ingest.OptLogFormat: "--log-format", ingest.OptNginxConf: "--nginx-conf",
+	ingest.OptLogFormatName: "--log-format-name", ingest.OptFields: "--field"}
+
+// wordFormat says an error of ingest.ChooseFormat with its flag.
+func (fl *inputFlags) wordFormat(err error) error {
+	var (
+		bad      *ingest.FormatError
+		noWorker *ingest.NoWorkerFieldError
+	)
+	switch {
+	case errors.As(err, &bad) && bad.Value != "":
+		return &wordedError{fmt.Sprintf("%s %q: %v", formatFlags[bad.Option], bad.Value, bad.Err), err}
+	case errors.As(err, &bad):
+		return &wordedError{formatFlags[bad.Option] + ": " + wordParse(bad.Err).Error(), err}
+	case errors.As(err, &noWorker):
+		what := "--format " + fl.Format
+		if fl.LogFormat != "" {
+			what = fmt.Sprintf("--log-format %q", fl.LogFormat)
+		}
+		return &wordedError{fmt.Sprintf("%s has no worker PID field: %s (or pass --by FIELD)", what, noWorkerHelp), err}
+	}
+	return err
 }
 
 // wordedError says a library error in the words of the command line.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/skewer-dev/skewer/ingest"
 	"github.com/skewer-dev/skewer/parse"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
@@ -86,8 +87,8 @@ func (fl *inputFlags) validate() error {
 	if err := fl.procFlags.validate(); err != nil {
 		return err
 	}
-	if !slices.Contains(formatNames, fl.Format) {
-		return fmt.Errorf("--format %q: want one of %s", fl.Format, strings.Join(formatNames, ", "))
+	if !slices.Contains(ingest.FormatNames, fl.Format) {
+		return fmt.Errorf("--format %q: want one of %s", fl.Format, strings.Join(ingest.FormatNames, ", "))
 	}
 	if fl.Family != "" && !parse.Family(fl.Family).Known() {
 		return fmt.Errorf("--family %q: want one of %s", fl.Family, strings.Join(parse.FamilyNames(), ", "))

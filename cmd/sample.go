@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/skewer-dev/skewer/parse"
 	"github.com/skewer-dev/skewer/procfs"
 	"github.com/spf13/cobra"
 )
@@ -142,7 +141,7 @@ func (o *sampleOptions) validate() error {
 func runSample(ctx context.Context, o *sampleOptions) error {
 	var (
 		out *sampleOut
-		buf []byte
+		sw  procfs.SampleWriter
 	)
 	defer func() {
 		if out != nil {
@@ -158,12 +157,15 @@ func runSample(ctx context.Context, o *sampleOptions) error {
 			if out, err = o.openOut(); err != nil {
 				return err
 			}
+			sw.W = out.w
 			o.noteFirst(procs, denied)
 			return nil
 		},
 		Write: func(at time.Time, procs []procfs.Proc) error {
-			buf = appendSnapshot(buf[:0], at, procs)
-			return out.write(buf)
+			if err := sw.Write(at, procs); err != nil {
+				return fmt.Errorf("writing %s: %w", out.name, pathCause(err))
+			}
+			return nil
 		},
 	}
 	if o.countSet {
@@ -205,18 +207,6 @@ func (o *sampleOptions) noteFirst(procs []procfs.Proc, denied int) {
 	}
 }
 
-// appendSnapshot appends one snapshot in the skewer-sample v1 layout.
-func appendSnapshot(b []byte, at time.Time, procs []procfs.Proc) []byte {
-	b = parse.AppendSampleHeader(b, at)
-	for _, p := range procs {
-		b = parse.AppendSampleRow(b, parse.SampleRow{
-			PID: int64(p.PID), PPID: int64(p.PPID), StartTicks: p.StartTicks,
-			CPUMillis: p.CPUMillis, RSSKiB: p.RSSKiB, Args: p.Args,
-		})
-	}
-	return b
-}
-
 // sampleOut is where snapshots go: --out opened for appending, or stdout.
 type sampleOut struct {
 	w    io.Writer
@@ -233,20 +223,6 @@ func (o *sampleOptions) openOut() (*sampleOut, error) {
 		return nil, fmt.Errorf("%s: %w", o.OutFile, pathCause(err))
 	}
 	return &sampleOut{w: f, name: o.OutFile, file: f}, nil
-}
-
-// write writes one whole snapshot with a single Write (with O_APPEND, one
-// write(2)), then flushes a buffered writer.
-func (s *sampleOut) write(b []byte) error {
-	if _, err := s.w.Write(b); err != nil {
-		return fmt.Errorf("writing %s: %w", s.name, pathCause(err))
-	}
-	if f, ok := s.w.(interface{ Flush() error }); ok {
-		if err := f.Flush(); err != nil {
-			return fmt.Errorf("writing %s: %w", s.name, pathCause(err))
-		}
-	}
-	return nil
 }
 
 func (s *sampleOut) close() error {

@@ -107,7 +107,7 @@ func runTimeline(ctx context.Context, o *timelineOptions) error {
 	case "markdown":
 		err = render.TimelineMarkdown(&buf, rep, o.Top)
 	default:
-		err = o.table(&buf, rep, color)
+		err = render.Timeline(&buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: o.chartWidth(), Color: color})
 	}
 	if err != nil {
 		return err
@@ -119,27 +119,13 @@ func runTimeline(ctx context.Context, o *timelineOptions) error {
 	return err
 }
 
-func (o *timelineOptions) table(buf *bytes.Buffer, rep *aggregate.Report, color bool) error {
-	width := o.Width
-	if width == 0 {
-		width = 80
-		if o.OutTerminal && o.IO.Width >= 40 {
-			width = o.IO.Width
-		}
+// chartWidth is --width, else the terminal's width, else 80 columns.
+func (o *timelineOptions) chartWidth() int {
+	if o.Width == 0 && o.OutTerminal && o.IO.Width >= 40 {
+		return o.IO.Width
 	}
-	fmt.Fprintf(buf, "%s\n\n", render.Summary(rep))
-	if err := render.Charts(buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: width, Color: color}); err != nil {
-		return err
+	if o.Width == 0 {
+		return 80
 	}
-	buf.WriteString("\n")
-	if err := render.DominanceTable(buf, rep, color); err != nil {
-		return err
-	}
-	if notes := render.Footnotes(rep); len(notes) > 0 {
-		buf.WriteString("\n")
-		for _, n := range notes {
-			fmt.Fprintf(buf, "note: %s\n", n)
-		}
-	}
-	return nil
+	return o.Width
 }

@@ -3,7 +3,10 @@ package procfs
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
+
+	"github.com/skewer-dev/skewer/parse"
 )
 
 // Recording says which processes Record lists, how often and until when.
@@ -145,3 +148,31 @@ func (e *MasterError) Error() string {
 }
 
 func (e *MasterError) Unwrap() error { return e.Err }
+
+// SampleWriter writes the snapshots of a recording to W in the skewer-sample
+// v1 layout (parse reads it back), each with a single Write, so that with a
+// file opened for appending every snapshot is written whole or not at all;
+// a W that buffers (a Flush method) is flushed after each.
+type SampleWriter struct {
+	W   io.Writer
+	buf []byte
+}
+
+// Write writes the snapshot of procs taken at at.
+func (s *SampleWriter) Write(at time.Time, procs []Proc) error {
+	b := parse.AppendSampleHeader(s.buf[:0], at)
+	for _, p := range procs {
+		b = parse.AppendSampleRow(b, parse.SampleRow{
+			PID: int64(p.PID), PPID: int64(p.PPID), StartTicks: p.StartTicks,
+			CPUMillis: p.CPUMillis, RSSKiB: p.RSSKiB, Args: p.Args,
+		})
+	}
+	s.buf = b
+	if _, err := s.W.Write(b); err != nil {
+		return err
+	}
+	if f, ok := s.W.(interface{ Flush() error }); ok {
+		return f.Flush()
+	}
+	return nil
+}

@@ -370,9 +370,41 @@ func TestTimelineWriteError(t *testing.T) {
 		"csv":       func() error { return WindowsCSV(tlFailWriter{}, rep) },
 		"markdown":  func() error { return TimelineMarkdown(tlFailWriter{}, rep, 2) },
 		"dominance": func() error { return DominanceTable(tlFailWriter{}, rep, false) },
+		"text": func() error {
+			return Timeline(tlFailWriter{}, rep, ChartOptions{Top: 2, Metric: "requests", Width: 80})
+		},
 	} {
 		if err := f(); !errors.Is(err, errTLWrite) {
 			t.Errorf("%s: got %v, want %v", name, err, errTLWrite)
 		}
+	}
+}
+
+// TestTimelineText: the text view is the summary, the charts, the dominance
+// table and the notes, in that order, each as its own function writes it.
+func TestTimelineText(t *testing.T) {
+	for _, c := range timelineCases {
+		t.Run(c.name, func(t *testing.T) {
+			opt := ChartOptions{Top: c.top, Metric: "requests", Width: 80}
+			var want bytes.Buffer
+			want.WriteString(Summary(c.rep) + "\n\n")
+			if err := Charts(&want, c.rep, opt); err != nil {
+				t.Fatal(err)
+			}
+			want.WriteString("\n")
+			if err := DominanceTable(&want, c.rep, false); err != nil {
+				t.Fatal(err)
+			}
+			if notes := Footnotes(c.rep); len(notes) > 0 {
+				want.WriteString("\nnote: " + strings.Join(notes, "\nnote: ") + "\n")
+			}
+			var got bytes.Buffer
+			if err := Timeline(&got, c.rep, opt); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
+			}
+		})
 	}
 }
