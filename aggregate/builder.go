@@ -231,7 +231,7 @@ func (w *workerAcc) add(rec *parse.Record) {
 	}
 	start := rec.Time
 	if rec.Duration >= 0 {
-		w.durSum += rec.Duration
+		w.durSum = addMicros(w.durSum, rec.Duration)
 		w.durN++
 		w.addDuration(rec.Duration)
 		start -= rec.Duration
@@ -326,7 +326,7 @@ func (p *Partial) Merge(q *Partial) {
 
 func (w *workerAcc) merge(q *workerAcc) {
 	w.requests += q.requests
-	w.durSum += q.durSum
+	w.durSum = addMicros(w.durSum, q.durSum)
 	w.durN += q.durN
 	_ = w.sketch.MergeWith(q.sketch)
 	if w.ms == nil {

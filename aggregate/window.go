@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -49,7 +50,7 @@ func (s *winSet) add(idx, dur int64) {
 	}
 	c.requests++
 	if dur > 0 {
-		c.durSum += dur
+		c.durSum = addMicros(c.durSum, dur)
 	}
 }
 
@@ -67,7 +68,7 @@ func (s *winSet) rebin(old, neu int64) {
 			continue
 		}
 		d.requests += c.requests
-		d.durSum += c.durSum
+		d.durSum = addMicros(d.durSum, c.durSum)
 	}
 	s.cells, s.last = cells, nil
 }
@@ -83,9 +84,18 @@ func (s *winSet) merge(o *winSet) {
 			continue
 		}
 		d.requests += c.requests
-		d.durSum += c.durSum
+		d.durSum = addMicros(d.durSum, c.durSum)
 	}
 	s.last = nil
+}
+
+// addMicros adds two non-negative sums of microseconds, stopping at the
+// largest int64 (292,000 years) instead of wrapping to a negative sum.
+func addMicros(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 func floorDiv(a, b int64) int64 {

@@ -98,6 +98,9 @@ func (r *Reader) Scan() bool {
 		return true
 	}
 	r.reason = r.format.match(line, &r.state)
+	if r.reason == ReasonNone && r.rec.Duration > MaxDuration {
+		r.reason = ReasonLongDur
+	}
 	return true
 }
 
