@@ -1,6 +1,7 @@
 package aggregate
 
 import (
+	"errors"
 	"math"
 	"testing"
 	"time"
@@ -45,5 +46,40 @@ func TestDurationSumsSaturate(t *testing.T) {
 	}
 	if len(rep.Windows) == 0 {
 		t.Errorf("got no windows, want one")
+	}
+}
+
+// TestSpanTooLong checks that a run whose lines span more than MaxSpan is an
+// error, not a report without windows: its windows would overflow a
+// time.Duration.
+func TestSpanTooLong(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		years   int64
+		publish bool
+		wantErr bool
+	}{
+		{"auto, 250 years", 250, false, false},
+		{"auto, 300 years", 300, false, true},
+		{"timeline, 300 years", 300, true, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := NewPartial(nil)
+			if tt.publish {
+				p.SetWindows(0)
+			}
+			for _, s := range []int64{0, tt.years * 365 * 86400} {
+				rec := line("7", s, 0, 200)
+				p.Add(&rec)
+			}
+			err := p.CheckWindows()
+			var long *SpanTooLongError
+			if got := errors.As(err, &long); got != tt.wantErr {
+				t.Fatalf("got error %v, want a SpanTooLongError: %v", err, tt.wantErr)
+			}
+			if !tt.wantErr && len(Finish(p, nil, Options{}).Workers) != 1 {
+				t.Errorf("got no worker row, want one")
+			}
+		})
 	}
 }

@@ -201,7 +201,13 @@ func (p *Partial) mergeWindows(q *Partial) {
 
 // CheckWindows reports a window size that would make more than MaxWindows
 // windows over the span, naming the smallest size allowed.
+//
+// A span over MaxSpan, in any mode, is a *SpanTooLongError: its windows
+// would overflow a time.Duration or number more than MaxWindows.
 func (p *Partial) CheckWindows() error {
+	if p.Timed && (p.Last-p.First > MaxSpan || p.Last-p.First < 0) {
+		return &SpanTooLongError{First: time.UnixMicro(p.First).UTC(), Last: time.UnixMicro(p.Last).UTC()}
+	}
 	if !p.win.publish || p.win.auto || !p.Timed {
 		return nil
 	}
@@ -221,6 +227,20 @@ func (p *Partial) CheckWindows() error {
 		Span:     time.Duration(span * int64(time.Microsecond)).Round(time.Second),
 		Smallest: smallest,
 	}
+}
+
+// MaxSpan is the longest span of a run in µs: MaxWindows windows of the
+// largest window size, about 274 years, which a time.Duration holds.
+const MaxSpan = MaxWindows * 86_400_000_000
+
+// SpanTooLongError is a run whose lines span more than MaxSpan.
+type SpanTooLongError struct {
+	First, Last time.Time
+}
+
+func (e *SpanTooLongError) Error() string {
+	return fmt.Sprintf("the lines span %s to %s, more than %d days (%d windows of a day)",
+		e.First.Format(time.RFC3339), e.Last.Format(time.RFC3339), MaxWindows, MaxWindows)
 }
 
 // TooManyWindowsError is a window size that would make more than

@@ -58,6 +58,10 @@ func readReport(ctx context.Context, s IO, paths []string, fl inputFlags, worker
 
 // wordWindows names the flag that set a window size too small for the span.
 func wordWindows(err error, flag string) error {
+	var long *aggregate.SpanTooLongError
+	if errors.As(err, &long) {
+		return &wordedError{long.Error() + ": read a part of them with --since and --until", err}
+	}
 	var many *aggregate.TooManyWindowsError
 	if !errors.As(err, &many) {
 		return err

@@ -34,3 +34,49 @@ func TestReaderDurationCeiling(t *testing.T) {
 		})
 	}
 }
+
+// TestReaderFarTime checks the one-line lookahead that rejects a stray
+// clock: a line over a year from both the previous accepted line and the
+// next is rejected; a lasting jump (the next line agrees) is read.
+func TestReaderFarTime(t *testing.T) {
+	f := mustNginx(t, `$time_iso8601 $pid $request_time`)
+	l := func(year int) string { return fmt.Sprintf("%d-11-25T17:28:53+00:00 7 0.1\n", year) }
+	good := func(n int64, year int) lineResult {
+		return lineResult{Line: n, got: ok("7", 0, 100_000, at(year, 11, 25, 17, 28, 53, 0), "")}
+	}
+	bad := func(n int64, reason Reason) lineResult { return lineResult{Line: n, got: rejected(reason)} }
+	tests := []struct {
+		name  string
+		input string
+		want  []lineResult
+	}{
+		{"year 9999 in the middle", l(2026) + l(9999) + l(2026),
+			[]lineResult{good(1, 2026), bad(2, ReasonFarTime), good(3, 2026)}},
+		{"year 9999 first", l(9999) + l(2026) + l(2026),
+			[]lineResult{bad(1, ReasonFarTime), good(2, 2026), good(3, 2026)}},
+		{"year 9999 last", l(2026) + l(2026) + l(9999),
+			[]lineResult{good(1, 2026), good(2, 2026), bad(3, ReasonFarTime)}},
+		{"year 1900 in the middle", l(2026) + l(1900) + l(2026),
+			[]lineResult{good(1, 2026), bad(2, ReasonFarTime), good(3, 2026)}},
+		{"two stray lines", l(2026) + l(9999) + l(9000) + l(2026),
+			[]lineResult{good(1, 2026), bad(2, ReasonFarTime), bad(3, ReasonFarTime), good(4, 2026)}},
+		{"a lasting jump is read", l(2020) + l(2020) + l(2026) + l(2026),
+			[]lineResult{good(1, 2020), good(2, 2020), good(3, 2026), good(4, 2026)}},
+		{"the first line of a lasting jump is taken for a stray", l(2020) + l(2026) + l(2026),
+			[]lineResult{bad(1, ReasonFarTime), good(2, 2026), good(3, 2026)}},
+		{"two far lines alone are read", l(2026) + l(9999),
+			[]lineResult{good(1, 2026), bad(2, ReasonFarTime)}},
+		{"a lone line is read", l(9999), []lineResult{good(1, 9999)}},
+		{"a rejected line between", l(2026) + l(9999) + "garbage\n" + l(2026),
+			[]lineResult{good(1, 2026), bad(2, ReasonFarTime), bad(3, ReasonNoMatch), good(4, 2026)}},
+		{"within a year", l(2025) + l(2026) + l(2025),
+			[]lineResult{good(1, 2025), good(2, 2026), good(3, 2025)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := scanAll(t, f, tt.input); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}

@@ -60,6 +60,7 @@ const (
 	ReasonBadPID    Reason = "unreadable worker pid"
 	ReasonBadDur    Reason = "unreadable request time"
 	ReasonLongDur   Reason = "request time over a day"
+	ReasonFarTime   Reason = "time over a year from the lines around it"
 )
 
 // MaxDuration is the longest request time read, in microseconds: no web
