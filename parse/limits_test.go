@@ -80,3 +80,48 @@ func TestReaderFarTime(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyByWholeValue checks that --by keeps the whole value of a field,
+// and that only nginx's $upstream_* variables are read as retry lists, keyed
+// by the upstream that answered.
+func TestKeyByWholeValue(t *testing.T) {
+	text := mustNginx(t, `$msec "$http_user_agent" $upstream_addr "$upstream_http_x_worker_pid" $request_time`)
+	js, err := CompileJSON(map[string]string{"time": "msec", "duration": "request_time"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ua1 = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0`
+	const ua2 = `Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0`
+	tests := []struct {
+		name, by, ua, addr, wpid, want string
+	}{
+		{"user agent with a comma", "http_user_agent", ua1, "127.0.0.1:8000", "7", ua1},
+		{"another user agent, same tail", "http_user_agent", ua2, "127.0.0.1:8000", "7", ua2},
+		{"user agent with a colon list shape", "http_user_agent", "a : b", "127.0.0.1:8000", "7", "a : b"},
+		{"upstream address", "upstream_addr", "x", "127.0.0.1:8000", "7", "127.0.0.1:8000"},
+		{"upstream retries", "upstream_addr", "x", "127.0.0.1:8000, 127.0.0.1:8001", "7", "127.0.0.1:8001"},
+		{"upstream retries across a redirect", "upstream_addr", "x", "127.0.0.1:8000, 127.0.0.1:8001 : unix:/run/b.sock", "7", "unix:/run/b.sock"},
+		{"upstream header retries", "upstream_http_x_worker_pid", "x", "a", "12, 13", "13"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := text.KeyBy(tt.by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			line := fmt.Sprintf(`1795629297.001 "%s" %s "%s" 0.002`, tt.ua, tt.addr, tt.wpid)
+			if g := scanOne(t, f, line); g.Reason != ReasonNone || g.Worker != tt.want {
+				t.Errorf("text: got %q (%q), want %q", g.Worker, g.Reason, tt.want)
+			}
+			j, err := js.KeyBy(tt.by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			line = fmt.Sprintf(`{"msec":"1795629297.001","%s":%q,"request_time":"0.002"}`, tt.by, map[string]string{
+				"http_user_agent": tt.ua, "upstream_addr": tt.addr, "upstream_http_x_worker_pid": tt.wpid}[tt.by])
+			if g := scanOne(t, j, line); g.Reason != ReasonNone || g.Worker != tt.want {
+				t.Errorf("json: got %q (%q), want %q", g.Worker, g.Reason, tt.want)
+			}
+		})
+	}
+}
