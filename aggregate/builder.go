@@ -34,9 +34,12 @@ type Partial struct {
 	Excluded     int64
 	// OutOfRange counts lines outside --since/--until.
 	OutOfRange   int64
-	since, until int64  // unix µs; 0: open
-	host         []byte // the host of every line (--host-from-dir), or nil
-	keyBuf       []byte // host and worker of the line, for the lookup cache
+	since, until int64      // unix µs; 0: open
+	host         []byte     // the host of every line (--host-from-dir), or nil
+	keyBuf       []byte     // host and worker of the line, for the lookup cache
+	maxKeys      int        // the most distinct worker keys; 0: no limit
+	overKeys     bool       // a key past maxKeys was seen
+	spill        *workerAcc // where records past maxKeys go, never reported
 	// First and Last are the earliest and latest end times (unix µs) of
 	// parsed lines; valid when Timed.
 	First, Last int64
@@ -100,6 +103,13 @@ func (p *Partial) lookup(host, k []byte) *workerAcc {
 		return slot.acc
 	}
 	w := p.workers[WorkerKey{Host: string(host), Key: string(k)}]
+	if w == nil && p.maxKeys > 0 && len(p.workers) >= p.maxKeys {
+		p.overKeys = true
+		if p.spill == nil {
+			p.spill = newWorkerAcc()
+		}
+		return p.spill
+	}
 	if w == nil {
 		w = newWorkerAcc()
 		p.workers[WorkerKey{Host: string(host), Key: string(k)}] = w
@@ -312,6 +322,8 @@ func (p *Partial) Merge(q *Partial) {
 		p.SubSecond = p.SubSecond && q.SubSecond
 	}
 	p.Durations = p.Durations || q.Durations
+	p.overKeys = p.overKeys || q.overKeys
+	p.maxKeys = max(p.maxKeys, q.maxKeys)
 	p.mergeWindows(q)
 	for k, qw := range q.workers {
 		pw := p.workers[k]
