@@ -34,9 +34,12 @@ type Partial struct {
 	Excluded     int64
 	// OutOfRange counts lines outside --since/--until.
 	OutOfRange   int64
-	since, until int64  // unix µs; 0: open
-	host         []byte // the host of every line (--host-from-dir), or nil
-	keyBuf       []byte // host and worker of the line, for the lookup cache
+	since, until int64      // unix µs; 0: open
+	host         []byte     // the host of every line (--host-from-dir), or nil
+	keyBuf       []byte     // host and worker of the line, for the lookup cache
+	maxKeys      int        // the most distinct worker keys; 0: no limit
+	overKeys     bool       // a key past maxKeys was seen
+	spill        *workerAcc // where records past maxKeys go, never reported
 	// First and Last are the earliest and latest end times (unix µs) of
 	// parsed lines; valid when Timed.
 	First, Last int64
@@ -100,6 +103,13 @@ func (p *Partial) lookup(host, k []byte) *workerAcc {
 		return slot.acc
 	}
 	w := p.workers[WorkerKey{Host: string(host), Key: string(k)}]
+	if w == nil && p.maxKeys > 0 && len(p.workers) >= p.maxKeys {
+		p.overKeys = true
+		if p.spill == nil {
+			p.spill = newWorkerAcc()
+		}
+		return p.spill
+	}
 	if w == nil {
 		w = newWorkerAcc()
 		p.workers[WorkerKey{Host: string(host), Key: string(k)}] = w
@@ -218,7 +228,16 @@ func newSketch() *ddsketch.DDSketch {
 }
 
 func newWorkerAcc() *workerAcc {
-	return &workerAcc{sketch: newSketch()}
+	return &workerAcc{}
+}
+
+// sk returns the worker's sketch, made on first use: most of the keys of a
+// run with very many of them serve a request or two.
+func (w *workerAcc) sk() *ddsketch.DDSketch {
+	if w.sketch == nil {
+		w.sketch = newSketch()
+	}
+	return w.sketch
 }
 
 func (w *workerAcc) add(rec *parse.Record) {
@@ -231,7 +250,7 @@ func (w *workerAcc) add(rec *parse.Record) {
 	}
 	start := rec.Time
 	if rec.Duration >= 0 {
-		w.durSum += rec.Duration
+		w.durSum = addMicros(w.durSum, rec.Duration)
 		w.durN++
 		w.addDuration(rec.Duration)
 		start -= rec.Duration
@@ -259,22 +278,33 @@ func (w *workerAcc) add(rec *parse.Record) {
 // than a sketch insertion on every line.
 const msBins = 4096
 
-// addDuration records a request time in µs for the quantiles.
+// msAfter is how many request times a worker has before whole
+// milliseconds are counted in its msBins array (16 KiB): a worker that
+// serves a few requests puts them in its sketch.
+const msAfter = 256
+
+// addDuration records a request time in µs for the quantiles. A whole
+// millisecond goes to the array or to the sketch as the same value, so the
+// quantiles do not depend on which.
 func (w *workerAcc) addDuration(us int64) {
-	if us%1000 == 0 && us < msBins*1000 {
+	if us%1000 == 0 && us < msBins*1000 && (w.ms != nil || w.durN > msAfter) {
 		if w.ms == nil {
 			w.ms = make([]uint32, msBins)
 		}
 		w.addMS(int(us/1000), 1)
 		return
 	}
-	_ = w.sketch.Add(float64(us) / 1e6)
+	if us%1000 == 0 {
+		_ = w.sk().Add(float64(us/1000) / 1e3)
+		return
+	}
+	_ = w.sk().Add(float64(us) / 1e6)
 }
 
 // addMS adds n requests of i ms, moving a full bin into the sketch.
 func (w *workerAcc) addMS(i int, n uint32) {
 	if uint64(w.ms[i])+uint64(n) > 1<<32-1 {
-		_ = w.sketch.AddWithCount(float64(i)/1e3, float64(w.ms[i]))
+		_ = w.sk().AddWithCount(float64(i)/1e3, float64(w.ms[i]))
 		w.ms[i] = 0
 	}
 	w.ms[i] += n
@@ -285,7 +315,7 @@ func (w *workerAcc) addMS(i int, n uint32) {
 func (w *workerAcc) flushMS() {
 	for i, n := range w.ms {
 		if n > 0 {
-			_ = w.sketch.AddWithCount(float64(i)/1e3, float64(n))
+			_ = w.sk().AddWithCount(float64(i)/1e3, float64(n))
 		}
 	}
 	w.ms = nil
@@ -312,6 +342,8 @@ func (p *Partial) Merge(q *Partial) {
 		p.SubSecond = p.SubSecond && q.SubSecond
 	}
 	p.Durations = p.Durations || q.Durations
+	p.overKeys = p.overKeys || q.overKeys
+	p.maxKeys = max(p.maxKeys, q.maxKeys)
 	p.mergeWindows(q)
 	for k, qw := range q.workers {
 		pw := p.workers[k]
@@ -326,9 +358,15 @@ func (p *Partial) Merge(q *Partial) {
 
 func (w *workerAcc) merge(q *workerAcc) {
 	w.requests += q.requests
-	w.durSum += q.durSum
+	w.durSum = addMicros(w.durSum, q.durSum)
 	w.durN += q.durN
-	_ = w.sketch.MergeWith(q.sketch)
+	switch {
+	case q.sketch == nil:
+	case w.sketch == nil:
+		w.sketch = q.sketch
+	default:
+		_ = w.sketch.MergeWith(q.sketch)
+	}
 	if w.ms == nil {
 		w.ms = q.ms
 	} else if q.ms != nil {

@@ -133,7 +133,7 @@ func rebinned(cells map[int64]*winCell, old, neu int64) map[int64]winCell {
 		n := floorDiv(idx*old, neu)
 		d := out[n]
 		d.requests += c.requests
-		d.durSum += c.durSum
+		d.durSum = addMicros(d.durSum, c.durSum)
 		out[n] = d
 	}
 	return out

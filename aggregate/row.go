@@ -97,6 +97,9 @@ func (w *workerAcc) aliveMicros(subSecond bool) int64 {
 
 func quantile(w *workerAcc, q float64) *float64 {
 	w.flushMS()
+	if w.sketch == nil {
+		return nil
+	}
 	v, err := w.sketch.GetValueAtQuantile(q)
 	if err != nil {
 		return nil

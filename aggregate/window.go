@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -49,7 +50,7 @@ func (s *winSet) add(idx, dur int64) {
 	}
 	c.requests++
 	if dur > 0 {
-		c.durSum += dur
+		c.durSum = addMicros(c.durSum, dur)
 	}
 }
 
@@ -67,7 +68,7 @@ func (s *winSet) rebin(old, neu int64) {
 			continue
 		}
 		d.requests += c.requests
-		d.durSum += c.durSum
+		d.durSum = addMicros(d.durSum, c.durSum)
 	}
 	s.cells, s.last = cells, nil
 }
@@ -83,9 +84,18 @@ func (s *winSet) merge(o *winSet) {
 			continue
 		}
 		d.requests += c.requests
-		d.durSum += c.durSum
+		d.durSum = addMicros(d.durSum, c.durSum)
 	}
 	s.last = nil
+}
+
+// addMicros adds two non-negative sums of microseconds, stopping at the
+// largest int64 (292,000 years) instead of wrapping to a negative sum.
+func addMicros(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 func floorDiv(a, b int64) int64 {
@@ -206,7 +216,13 @@ func (p *Partial) mergeWindows(q *Partial) {
 
 // CheckWindows reports a window size that would make more than MaxWindows
 // windows over the span, naming the smallest size allowed.
+//
+// A span over MaxSpan, in any mode, is a *SpanTooLongError: its windows
+// would overflow a time.Duration or number more than MaxWindows.
 func (p *Partial) CheckWindows() error {
+	if p.Timed && (p.Last-p.First > MaxSpan || p.Last-p.First < 0) {
+		return &SpanTooLongError{First: time.UnixMicro(p.First).UTC(), Last: time.UnixMicro(p.Last).UTC()}
+	}
 	if !p.win.publish || p.win.auto || !p.Timed {
 		return nil
 	}
@@ -226,6 +242,20 @@ func (p *Partial) CheckWindows() error {
 		Span:     time.Duration(span * int64(time.Microsecond)).Round(time.Second),
 		Smallest: smallest,
 	}
+}
+
+// MaxSpan is the longest span of a run in µs: MaxWindows windows of the
+// largest window size, about 274 years, which a time.Duration holds.
+const MaxSpan = MaxWindows * 86_400_000_000
+
+// SpanTooLongError is a run whose lines span more than MaxSpan.
+type SpanTooLongError struct {
+	First, Last time.Time
+}
+
+func (e *SpanTooLongError) Error() string {
+	return fmt.Sprintf("the lines span %s to %s, more than %d days (%d windows of a day)",
+		e.First.Format(time.RFC3339), e.Last.Format(time.RFC3339), MaxWindows, MaxWindows)
 }
 
 // TooManyWindowsError is a window size that would make more than

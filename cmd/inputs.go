@@ -26,9 +26,14 @@ type inputFlags struct {
 	By             string
 	HostField      string
 	HostFromDir    bool
+	MaxKeys        int
 	procFlags
 	windowFlags
 }
+
+// maxKeysCeiling is the largest --max-keys: each key costs memory in
+// every window it serves in.
+const maxKeysCeiling = 10_000_000
 
 // noWorkerHelp tells how to add a worker PID to each server's log.
 const noWorkerHelp = `add the worker PID to the log: gunicorn --access-logformat '... %(p)s' (prints <pid>), ` +
@@ -38,6 +43,9 @@ const noWorkerHelp = `add the worker PID to the log: gunicorn --access-logformat
 // readReport reads the inputs of a run and finishes its report; windowFlag
 // is the flag that sets the window size, to name it in errors.
 func readReport(ctx context.Context, s IO, paths []string, fl inputFlags, workers int, windowFlag string) (*aggregate.Report, error) {
+	if workers > fl.MaxKeys {
+		return nil, fmt.Errorf("--workers %d: more than --max-keys (%d); raise --max-keys if the server really has that many worker slots", workers, fl.MaxKeys)
+	}
 	opt, err := fl.options(s)
 	if err != nil {
 		return nil, err
@@ -58,6 +66,10 @@ func readReport(ctx context.Context, s IO, paths []string, fl inputFlags, worker
 
 // wordWindows names the flag that set a window size too small for the span.
 func wordWindows(err error, flag string) error {
+	var long *aggregate.SpanTooLongError
+	if errors.As(err, &long) {
+		return &wordedError{long.Error() + ": read a part of them with --since and --until", err}
+	}
 	var many *aggregate.TooManyWindowsError
 	if !errors.As(err, &many) {
 		return err
@@ -76,7 +88,7 @@ func (fl *inputFlags) options(s IO) (ingest.Options, error) {
 	opt := ingest.Options{
 		Format: fixed, Conf: conf, FormatFamily: parse.Family(fl.Format), Family: parse.Family(fl.Family),
 		Excludes: fl.Excludes, Strict: fl.Strict, MaxRejectRatio: fl.MaxRejectRatio,
-		By: fl.By, HostField: fl.HostField, HostFromDir: fl.HostFromDir,
+		By: fl.By, MaxKeys: fl.MaxKeys, HostField: fl.HostField, HostFromDir: fl.HostFromDir,
 		PS: fl.PS, PSTime: fl.psTime, Loc: fl.loc, ZoneDefault: fl.TZ == "UTC", Master: fl.Master, Match: fl.match,
 		Windows: fl.on, Width: fl.width, Since: fl.since, Until: fl.until,
 		Rejected: func(r string) { fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(r)) },
@@ -133,6 +145,7 @@ func (fl *inputFlags) word(err error) error {
 		outside  *ingest.OutOfRangeError
 		rejected *ingest.RejectError
 		bound    *ingest.BoundError
+		keys     *aggregate.TooManyKeysError
 	)
 	var msg string
 	switch {
@@ -163,6 +176,8 @@ func (fl *inputFlags) word(err error) error {
 		msg = fmt.Sprintf("%d of %d lines rejected (--strict); the first are listed above", rejected.Rejected, rejected.Total)
 	case errors.As(err, &rejected):
 		msg = fmt.Sprintf("%d of %d lines rejected (%.4f > --max-reject-ratio %g)", rejected.Rejected, rejected.Total, rejected.Ratio, rejected.Limit)
+	case errors.As(err, &keys):
+		msg = fmt.Sprintf("more than %d distinct worker keys: is --by right? (--max-keys raises the limit)", keys.Max)
 	case errors.Is(err, ingest.ErrEmptyRange):
 		msg = "--since is not before --until"
 	case errors.As(err, &bound):

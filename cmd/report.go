@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/ingest"
 	"github.com/skewer-dev/skewer/parse"
 	"github.com/skewer-dev/skewer/render"
@@ -62,6 +63,7 @@ func addInputFlags(c *cobra.Command, fl *inputFlags) {
 	f.BoolVar(&fl.HostFromDir, "host-from-dir", false, "logs are in per-host folders (hosts/web1/access.log): key workers host/pid")
 	addProcFlags(c, &fl.procFlags)
 	f.Float64Var(&fl.MaxRejectRatio, "max-reject-ratio", 1, "exit 2 when more than this `ratio` of lines is rejected")
+	f.IntVar(&fl.MaxKeys, "max-keys", aggregate.DefaultMaxKeys, fmt.Sprintf("exit 2 past `N` distinct worker keys (at most %d); also the most --workers", maxKeysCeiling))
 }
 
 func (o *reportOptions) validate() error {
@@ -86,6 +88,9 @@ func (o *reportOptions) validate() error {
 func (fl *inputFlags) validate() error {
 	if err := fl.procFlags.validate(); err != nil {
 		return err
+	}
+	if fl.MaxKeys < 1 || fl.MaxKeys > maxKeysCeiling {
+		return fmt.Errorf("--max-keys %d: want 1 to %d", fl.MaxKeys, maxKeysCeiling)
 	}
 	if !slices.Contains(ingest.FormatNames, fl.Format) {
 		return fmt.Errorf("--format %q: want one of %s", fl.Format, strings.Join(ingest.FormatNames, ", "))

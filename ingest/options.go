@@ -34,6 +34,9 @@ type Options struct {
 	MaxRejectRatio float64
 	// By keys workers by this field of the format instead of the PID.
 	By string
+	// MaxKeys is the most distinct worker keys a run takes (0: no limit);
+	// more is an *aggregate.TooManyKeysError.
+	MaxKeys int
 	// HostField reads each line's host from this field; HostFromDir takes
 	// it from the per-host folder a file is in.
 	HostField   string

@@ -90,6 +90,9 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 			parts[j.cand] = j.part
 		} else {
 			parts[j.cand].Merge(j.part)
+			if err := parts[j.cand].KeysError(); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if shown != nil {
@@ -125,6 +128,9 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 			continue
 		}
 		j.part.Add(r.Record())
+		if err := j.part.KeysError(); err != nil {
+			return err
+		}
 		if r.Line()&0xffff == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -127,6 +127,7 @@ func (run *Run) Report(workers int) (*aggregate.Report, error) {
 // newPartial makes a partial with the run's filters and windows.
 func (run *Run) newPartial() *aggregate.Partial {
 	p := aggregate.NewPartial(run.opt.Excludes)
+	p.SetMaxKeys(run.opt.MaxKeys)
 	if run.opt.Windows {
 		p.SetWindows(run.opt.Width)
 	}
@@ -158,6 +159,9 @@ func (run *Run) readAccess(ctx context.Context, cands []*candidate) error {
 		}
 		run.Partial.Merge(p)
 		run.Family = c.format.Family
+		if err := run.Partial.KeysError(); err != nil {
+			return err
+		}
 	}
 	all := run.Partial
 	total := all.Parsed + all.Excluded + all.Rejected

@@ -24,6 +24,8 @@ const (
 	fQuoted               // a skipped field whose value may hold the closing quote (gunicorn does not escape)
 	fKey                  // the worker key chosen with --by: any value
 	fHost                 // the host a line comes from (--host-field)
+	fKeyList              // fKey from an nginx $upstream_* variable: a retry list "a, b" or "a : b"
+	fHostList             // fHost from an nginx $upstream_* variable
 	fEpochSec             // 1795629056 (Apache %{sec}t, strftime %s)
 	fEpochMilli           // 1795629056866 (Apache %{msec}t)
 	fEpochMicro           // 1795629056866123 (Apache %{usec}t)
@@ -157,7 +159,7 @@ func (f *Format) has(k fieldKind) bool {
 		return f.custom.has(k)
 	}
 	for _, fl := range f.fields {
-		if fl.kind == k {
+		if fl.kind == k || fl.kind == fKeyList && k == fKey || fl.kind == fHostList && k == fHost {
 			return true
 		}
 	}
@@ -196,6 +198,9 @@ func (f *Format) retag(name string, kind fieldKind) (*Format, error) {
 		switch {
 		case fl.name == name:
 			fl.kind, found = kind, true
+			if isRetryList(name) {
+				fl.kind = map[fieldKind]fieldKind{fKey: fKeyList, fHost: fHostList}[kind]
+			}
 		case kind == fKey && fl.kind == fPID:
 			fl.kind = fSkip
 		}

@@ -12,6 +12,7 @@ import (
 var knownReasons = map[Reason]bool{
 	ReasonNone: true, ReasonBlank: true, ReasonTooLong: true, ReasonNoMatch: true,
 	ReasonBadTime: true, ReasonBadStatus: true, ReasonBadPID: true, ReasonBadDur: true,
+	ReasonLongDur: true, ReasonFarTime: true,
 }
 
 var scanBuffers = sync.Pool{New: func() any { return NewBufferedReader(nil) }}

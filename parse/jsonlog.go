@@ -349,6 +349,8 @@ func (m *jsonMatcher) store(found *[jsonRoles]jsonValue, st *matchState) Reason 
 	s := &m.spec
 	if v := &found[jsonWorker]; v.set && v.kind != 'n' {
 		switch {
+		case s.byKey && isRetryList(s.names[jsonWorker]):
+			rec.Worker = keyValue(lastRetry(v.raw))
 		case s.byKey:
 			rec.Worker = keyValue(v.raw)
 		case v.esc || v.kind == 'l' || v.kind == '{':
@@ -394,7 +396,11 @@ func (m *jsonMatcher) store(found *[jsonRoles]jsonValue, st *matchState) Reason 
 		st.store(fPath, urlPath(v.raw))
 	}
 	if v := &found[jsonHost]; v.set && v.kind != 'n' {
-		rec.Host = keyValue(v.raw)
+		if isRetryList(s.names[jsonHost]) {
+			rec.Host = keyValue(lastRetry(v.raw))
+		} else {
+			rec.Host = keyValue(v.raw)
+		}
 	}
 	return ReasonNone
 }

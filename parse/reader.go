@@ -31,7 +31,28 @@ type Reader struct {
 	text   []byte
 	err    error
 	done   bool
+
+	// The time check: the time of the last accepted timed line, and the
+	// lines read ahead to judge a line far from it, copied out of br.
+	read    int64 // lines read from br
+	prev    int64
+	hasPrev bool
+	queue   []pending // lines read ahead, oldest first
+	spare   [3][]byte // reused buffers of the current line and the queue
 }
+
+// pending is a line read ahead: its copied text, its number, and a reason
+// found before matching (blank, over-long) or ReasonNone.
+type pending struct {
+	text   []byte
+	line   int64
+	reason Reason
+}
+
+// MaxTimeJump is how far (µs) a line's time may be from both the previous
+// accepted line and the next line before it is rejected as a stray clock
+// (a line dated in year 9999 would stretch the span over millennia).
+const MaxTimeJump = 366 * 86_400_000_000
 
 // NewReader returns a Reader of access lines in format f. A *bufio.Reader
 // of at least MaxLine+1 bytes is used as is, so that bytes already peeked
@@ -53,7 +74,121 @@ func NewBufferedReader(r io.Reader) *bufio.Reader {
 
 // Scan advances to the next line. It returns false at the end of the input or
 // on an I/O error (see Err).
+//
+// A line whose time is more than MaxTimeJump from the previous accepted
+// timed line is judged by the next line too (read ahead, never the wall
+// clock): when that one is also far from it, the line is rejected as
+// ReasonFarTime. The first timed line has no previous line: when it is far
+// from the next, the line after that says which of the two is the stray.
 func (r *Reader) Scan() bool {
+	if !r.next() {
+		return false
+	}
+	if r.reason != ReasonNone || !r.rec.HasTime {
+		return true
+	}
+	t := r.rec.Time
+	if r.hasPrev && !farApart(t, r.prev) {
+		r.prev = t
+		return true
+	}
+	stray := false
+	n1, ok1 := r.peekTime(0)
+	switch {
+	case r.hasPrev:
+		stray = !ok1 || farApart(t, n1)
+	case ok1 && farApart(t, n1):
+		n2, ok2 := r.peekTime(1)
+		stray = ok2 && !farApart(n1, n2)
+	}
+	if stray {
+		r.reason = ReasonFarTime
+		return true
+	}
+	r.prev, r.hasPrev = t, true
+	return true
+}
+
+// peekTime returns the time of the i-th line after the current one when it
+// parses with a time, reading ahead as needed. The current line's text and
+// record are kept.
+func (r *Reader) peekTime(i int) (int64, bool) {
+	if len(r.queue) <= i {
+		// Copy the current line out of br before reading on, and re-parse
+		// it from the copy when done.
+		cur := r.own(r.text, 0)
+		line, reason := r.line, r.reason
+		defer func() {
+			r.line, r.text, r.reason = line, cur, reason
+			r.rec.reset(line)
+			r.reason = r.match(cur)
+		}()
+		for len(r.queue) <= i {
+			if !r.readLine() {
+				return 0, false
+			}
+			r.queue = append(r.queue, pending{text: r.own(r.text, len(r.queue)+1), line: r.line, reason: r.reason})
+		}
+	}
+	p := r.queue[i]
+	if p.reason != ReasonNone {
+		return 0, false
+	}
+	r.rec.reset(p.line)
+	if r.match(p.text) != ReasonNone || !r.rec.HasTime {
+		return 0, false
+	}
+	return r.rec.Time, true
+}
+
+// own copies b into the reused buffer slot.
+func (r *Reader) own(b []byte, slot int) []byte {
+	r.spare[slot] = append(r.spare[slot][:0], b...)
+	return r.spare[slot]
+}
+
+func farApart(a, b int64) bool {
+	d := a - b
+	if a < b {
+		d = b - a
+	}
+	return d > MaxTimeJump || d < 0 // d < 0: the difference overflowed
+}
+
+// match parses a line's text into the record and checks its request time.
+func (r *Reader) match(line []byte) Reason {
+	reason := r.format.match(line, &r.state)
+	if reason == ReasonNone && r.rec.Duration > MaxDuration {
+		reason = ReasonLongDur
+	}
+	return reason
+}
+
+// next makes the next line current: the oldest line read ahead, or a new
+// one.
+func (r *Reader) next() bool {
+	if len(r.queue) == 0 {
+		return r.readLine()
+	}
+	p := r.queue[0]
+	// The queue's buffers shift down one slot; the current line's slot
+	// (0) is free again.
+	r.spare[0], r.spare[1], r.spare[2] = r.spare[1], r.spare[2], r.spare[0]
+	r.queue = append(r.queue[:0], r.queue[1:]...)
+	for k := range r.queue {
+		r.queue[k].text = r.spare[k+1][:len(r.queue[k].text)]
+	}
+	r.line, r.reason = p.line, p.reason
+	r.text = r.spare[0][:len(p.text)]
+	r.rec.reset(r.line)
+	if r.reason == ReasonNone {
+		r.reason = r.match(r.text)
+	}
+	return true
+}
+
+// readLine reads the next line from br and parses it.
+func (r *Reader) readLine() bool {
 	if r.done {
 		return false
 	}
@@ -74,7 +209,8 @@ func (r *Reader) Scan() bool {
 			return false
 		}
 	}
-	r.line++
+	r.read++
+	r.line = r.read
 	r.rec.reset(r.line)
 	if tooLong {
 		r.text, r.reason = nil, ReasonTooLong
@@ -97,7 +233,7 @@ func (r *Reader) Scan() bool {
 		r.reason = ReasonBlank
 		return true
 	}
-	r.reason = r.format.match(line, &r.state)
+	r.reason = r.match(line)
 	return true
 }
 

@@ -59,4 +59,11 @@ const (
 	ReasonBadStatus Reason = "unreadable status"
 	ReasonBadPID    Reason = "unreadable worker pid"
 	ReasonBadDur    Reason = "unreadable request time"
+	ReasonLongDur   Reason = "request time over a day"
+	ReasonFarTime   Reason = "time over a year from the lines around it"
 )
+
+// MaxDuration is the longest request time read, in microseconds: no web
+// request plausibly lasts longer, and a ceiling keeps sums of many of them
+// far from overflowing.
+const MaxDuration = 86_400_000_000

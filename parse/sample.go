@@ -3,6 +3,7 @@ package parse
 import (
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // The skewer-sample v1 layout, written by `skewer sample` and read by
@@ -25,6 +26,11 @@ const SampleTime = "2006-01-02T15:04:05.000Z07:00"
 // sampleLayout is the columns of a skewer-sample v1 row.
 var sampleLayout = newLayout([]psCol{cPID, cPPID, cTicks, cMillis, cRSS, cCmd}, true)
 
+// MaxSampleArgs is the most bytes of a command line a row keeps: enough
+// to tell gunicorn's master from its workers, and far below MaxLine, so
+// that every row written is read back.
+const MaxSampleArgs = 4096
+
 // SampleRow is one process of a skewer-sample v1 snapshot.
 type SampleRow struct {
 	PID, PPID  int64
@@ -41,7 +47,9 @@ func AppendSampleHeader(b []byte, at time.Time) []byte {
 	return append(b, '\n')
 }
 
-// AppendSampleRow appends one process row.
+// AppendSampleRow appends one process row. Its command line is cut to
+// MaxSampleArgs bytes (at a character boundary) and kept on one line, so
+// that ReadSnapshots reads every row it writes.
 func AppendSampleRow(b []byte, r SampleRow) []byte {
 	b = strconv.AppendInt(b, r.PID, 10)
 	b = append(b, ' ')
@@ -53,6 +61,20 @@ func AppendSampleRow(b []byte, r SampleRow) []byte {
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, r.RSSKiB, 10)
 	b = append(b, ' ')
-	b = append(b, r.Args...)
+	args := r.Args
+	if len(args) > MaxSampleArgs {
+		n := MaxSampleArgs
+		for n > 0 && !utf8.RuneStart(args[n]) {
+			n--
+		}
+		args = args[:n]
+	}
+	for i := 0; i < len(args); i++ {
+		c := args[i]
+		if c == '\n' || c == '\r' {
+			c = ' '
+		}
+		b = append(b, c)
+	}
 	return append(b, '\n')
 }

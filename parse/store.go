@@ -1,6 +1,9 @@
 package parse
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // store interprets the value v of a field of kind k into the record.
 func (st *matchState) store(k fieldKind, v []byte) Reason {
@@ -12,6 +15,10 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 		rec.Worker = keyValue(v)
 	case fHost:
 		rec.Host = keyValue(v)
+	case fKeyList:
+		rec.Worker = keyValue(lastRetry(v))
+	case fHostList:
+		rec.Host = keyValue(lastRetry(v))
 	case fTimeCLF:
 		if rec.SubSecond {
 			return ReasonNone // $msec seen earlier on the line wins
@@ -63,14 +70,30 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 	return ReasonNone
 }
 
-// keyValue reads a --by or host value: "-" or empty is absent, and a list
-// from nginx's retries ("a, b" or "a : b") is its last element.
+// keyValue reads a --by or host value whole: "-" or empty is absent. Two
+// user agents that differ after a comma are two keys.
 func keyValue(v []byte) []byte {
-	if i := bytes.LastIndexAny(v, ",:"); i >= 0 && bytes.IndexByte(v, ' ') >= 0 {
-		v = bytes.TrimSpace(v[i+1:])
-	}
 	if isAbsent(v) {
 		return nil
+	}
+	return v
+}
+
+// isRetryList reports whether a field is one of nginx's $upstream_*
+// variables, which list every upstream tried: "a, b", or "a : b" across an
+// internal redirect.
+func isRetryList(name string) bool {
+	return strings.HasPrefix(name, "upstream_")
+}
+
+// lastRetry returns the last element of a retry list, the upstream that
+// answered; a value that is no list is returned whole.
+func lastRetry(v []byte) []byte {
+	if i := bytes.LastIndex(v, []byte(", ")); i >= 0 {
+		v = v[i+2:]
+	}
+	if i := bytes.LastIndex(v, []byte(" : ")); i >= 0 {
+		v = v[i+3:]
 	}
 	return v
 }

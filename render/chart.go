@@ -134,8 +134,10 @@ func metricChart(rep *aggregate.Report, opt ChartOptions, ax timeAxis) (chart, e
 		return chart{}, err
 	}
 	keys := rankedKeys(rep, value)
+	// A lone remaining worker is drawn as itself rather than as "others
+	// (1)", when there is a character left for it.
 	top, rest := keys, []string(nil)
-	if len(keys) > opt.Top+1 {
+	if len(keys) > opt.Top+1 || len(keys) > len(chartChars) {
 		top, rest = keys[:opt.Top], keys[opt.Top:]
 	}
 	c := chart{

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -309,6 +310,49 @@ func TestChartsShapes(t *testing.T) {
 				if strings.Contains(b.String(), "\x1b") || strings.Contains(b.String(), "NaN") {
 					t.Errorf("%d windows, width %d, %s: got\n%s", windows, width, metric, b.String())
 				}
+			}
+		}
+	}
+}
+
+// TestChartsEveryTop draws every --top value against every worker count
+// around the number of series characters: 13 workers with --top 12 used to
+// index past the last character.
+func TestChartsEveryTop(t *testing.T) {
+	for workers := 0; workers <= len(chartChars)+3; workers++ {
+		reqs := make([]map[string]int64, 3)
+		for i := range reqs {
+			reqs[i] = map[string]int64{}
+			for w := 0; w < workers; w++ {
+				reqs[i][fmt.Sprint(1000+w)] = int64(w + i + 1)
+			}
+		}
+		rep := timeline{start: "2026-11-25T17:20:00Z", size: time.Minute, reqs: reqs}.report(t)
+		for top := -1; top <= len(chartChars)+3; top++ {
+			for _, color := range []bool{false, true} {
+				t.Run(fmt.Sprintf("workers=%d/top=%d/color=%v", workers, top, color), func(t *testing.T) {
+					var b bytes.Buffer
+					if err := Charts(&b, rep, ChartOptions{Top: top, Color: color}); err != nil {
+						t.Fatalf("got error %v, want none", err)
+					}
+					want := min(workers, len(chartChars))
+					if top > 0 {
+						want = min(want, top)
+					} else {
+						want = min(want, 5)
+					}
+					if workers == want+1 && workers <= len(chartChars) {
+						want = workers // a lone other worker is drawn as itself
+					}
+					if !color {
+						for w := 0; w < workers; w++ {
+							k := fmt.Sprint(1000 + w)
+							if strings.Contains(b.String(), " "+k) != (w >= workers-want) {
+								t.Fatalf("worker %s in legend: got %v, want %v\n%s", k, !(w >= workers-want), w >= workers-want, b.String())
+							}
+						}
+					}
+				})
 			}
 		}
 	}
