@@ -63,6 +63,15 @@ type ProcWorker struct {
 	First, Last   int64
 	Born, Exited  int64
 	ExitReason    string
+	// BornPrecision is how wide the interval that Born starts is (µs): a
+	// second from ps ELAPSED or lstart, a minute or a day from STIME; 0
+	// when Born is exact (the error log) or unknown.
+	BornPrecision int64
+	// CPUStepMillis is the resolution of CPUMillis: 1000 for ps TIME.
+	CPUStepMillis int64
+	// Rate is CPU seconds ÷ seconds alive with its bounds; nil when
+	// unknown.
+	Rate          *CPURate
 	fromSnapshots bool
 	// cpu is the CPU used between consecutive timed sightings, for windows.
 	cpu []cpuSpan
@@ -332,8 +341,16 @@ func cpuSpans(sg []sighting, alreadyAlive bool, born int64) []cpuSpan {
 // mergeSightings combines two rows of one process at one time from two
 // files: the finer CPU and the known values win.
 func mergeSightings(a, b parse.Proc) parse.Proc {
-	a.CPUMillis = max(a.CPUMillis, b.CPUMillis)
+	if b.CPUMillis > a.CPUMillis || b.CPUMillis == a.CPUMillis && b.CPUStepMillis < a.CPUStepMillis {
+		a.CPUMillis, a.CPUStepMillis = b.CPUMillis, b.CPUStepMillis
+	}
 	a.RSSKiB = max(a.RSSKiB, b.RSSKiB)
+	if b.BornTo > 0 && (a.BornTo <= 0 || b.BornTo-b.BornFrom < a.BornTo-a.BornFrom) {
+		a.BornFrom, a.BornTo = b.BornFrom, b.BornTo
+	}
+	if b.PctTenths >= 0 && (a.PctTenths < 0 || b.PctStep < a.PctStep) {
+		a.PctTenths, a.PctStep, a.PctCapped = b.PctTenths, b.PctStep, b.PctCapped
+	}
 	if a.Start < 0 {
 		a.Start = b.Start
 	}
@@ -383,12 +400,22 @@ func abs(x int64) int64 {
 func (pr *Procs) life(pid int64, sg []sighting, single bool) *ProcWorker {
 	first, last := sg[0], sg[len(sg)-1]
 	w := &ProcWorker{PID: pid, CPUMillis: -1, RSSPeakKiB: -1, RSSLastKiB: last.proc.RSSKiB, fromSnapshots: true}
+	bornFrom, bornTo := int64(-1), int64(-1)
 	for _, s := range sg {
 		w.RSSPeakKiB = max(w.RSSPeakKiB, s.proc.RSSKiB)
 		if s.proc.Start >= 0 {
 			w.Born = s.proc.Start * 1e6
 		}
+		bornFrom, bornTo = narrowBorn(bornFrom, bornTo, s.proc)
 	}
+	if w.Born == 0 && bornFrom > 0 {
+		// STIME as printed: the start is within the minute or the day.
+		w.Born = bornFrom
+	}
+	if bornFrom > 0 {
+		w.BornPrecision = bornTo - bornFrom
+	}
+	w.CPUStepMillis = last.proc.CPUStepMillis
 	if last.proc.CPUMillis >= 0 {
 		w.CPUMillis = last.proc.CPUMillis
 		if !single && first.first && first.proc.CPUMillis >= 0 {
@@ -409,7 +436,51 @@ func (pr *Procs) life(pid int64, sg []sighting, single bool) *ProcWorker {
 			w.AliveMicros = last.time - from
 		}
 	}
+	w.Rate = w.rate(first, last, single, pr.Timed, bornFrom, bornTo)
 	return w
+}
+
+// narrowBorn intersects a process's start bounds with those of one more
+// sighting: a start known to the second and STIME's minute agree.
+func narrowBorn(from, to int64, p parse.Proc) (int64, int64) {
+	if p.BornFrom < 0 || p.BornTo <= 0 {
+		return from, to
+	}
+	if from < 0 {
+		return p.BornFrom, p.BornTo
+	}
+	nf, nt := max(from, p.BornFrom), min(to, p.BornTo)
+	if nf > nt { // they disagree: keep the narrower
+		if p.BornTo-p.BornFrom < to-from {
+			return p.BornFrom, p.BornTo
+		}
+		return from, to
+	}
+	return nf, nt
+}
+
+// rate is the worker's CPU rate: over the snapshots' window for a worker
+// alive before the first snapshot, over its life for cumulative CPU (a
+// single snapshot, or a worker born during the series) when its start is
+// bounded, and ps's lifetime percentage alone when there is no time.
+func (w *ProcWorker) rate(first, last sighting, single, timed bool, bornFrom, bornTo int64) *CPURate {
+	if w.CPUMillis < 0 {
+		return nil
+	}
+	step := max(w.CPUStepMillis, 1)
+	switch {
+	case timed && !single && first.first:
+		return windowRate(w.CPUMillis, step, last.time-first.time)
+	case timed && bornFrom > 0:
+		return lifetimeRate(w.CPUMillis, step, bornFrom, min(bornTo, first.time), last.time, last.proc)
+	case timed && !single:
+		// Born during the series at an unknown time: from its first
+		// sighting, which makes the rate an upper estimate.
+		return windowRate(w.CPUMillis, step, last.time-first.time)
+	case single || !timed:
+		return pctRate(last.proc.CPUMillis, step, last.proc)
+	}
+	return nil
 }
 
 // lifecycles joins the error log's boot and exit events.

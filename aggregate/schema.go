@@ -129,6 +129,29 @@ type Worker struct {
 	AliveFrom   Stamp   `json:"alive_from"`
 	AliveTo     Stamp   `json:"alive_to"`
 	AliveSource *string `json:"alive_source"`
+	// PeakWindowBusy is the highest request seconds ÷ window length over
+	// the windows of the automatic width (or --window): the busiest window
+	// of a sync worker is 1 when it served all of it.
+	PeakWindowBusy *float64 `json:"peak_window_busy"`
+	// CPUResolutionSeconds is the resolution of cpu_seconds: 1 for ps
+	// TIME, 0.01 for skewer sample; null without snapshots.
+	CPUResolutionSeconds *float64 `json:"cpu_resolution_seconds"`
+	// CPURateLow and CPURateHigh bound cpu_rate: ps TIME is truncated to
+	// the second, STIME to the minute or the day, ps C to a whole percent.
+	// High is null when unbounded (ps C stops at 99).
+	CPURateLow  *float64 `json:"cpu_rate_low"`
+	CPURateHigh *float64 `json:"cpu_rate_high"`
+	// CPURateFrom says where cpu_rate comes from: "snapshots" (CPU between
+	// snapshots over their time), "start" (cumulative CPU over the time
+	// since the process started: ELAPSED, lstart or STIME) or "ps_percent"
+	// (ps's own lifetime C or %CPU, the snapshot having no time).
+	CPURateFrom *string `json:"cpu_rate_from"`
+	// BornPrecisionSeconds is how wide the interval starting at born is:
+	// 1 from ps ELAPSED or lstart, 60 or 86400 from STIME; null when born
+	// is exact or unknown.
+	BornPrecisionSeconds *float64 `json:"born_precision_seconds"`
+	// Rate is the CPU rate with its ages, for the headline.
+	Rate *CPURate `json:"-"`
 }
 
 // Window is one time window of a timeline.
