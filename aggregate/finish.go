@@ -36,6 +36,9 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 		loads.padIdle(rep.IdleSlots)
 	}
 	rep.MostRequests, rep.MostCPU = concentrations(rep.Workers)
+	if rep.CPUAges = cpuAges(rep.Workers); rep.CPUAges != nil {
+		rep.Warnings = append(rep.Warnings, rep.CPUAges.Note())
+	}
 	rep.setSkews(loads, p.Durations)
 	rep.WindowSkew = pop.windowSkew(p.win.auto)
 	rep.RateSkew = pop.rateSkew(p)

@@ -67,6 +67,9 @@ type Report struct {
 	// MostCPU is how few workers used 90% of the CPU time, over the
 	// workers whose CPU time is known; nil when none is.
 	MostCPU *Concentration `json:"-"`
+	// CPUAges is set when the workers' ages differ by more than 2×: the
+	// CPU headline ranks by rate.
+	CPUAges *CPUAges `json:"-"`
 }
 
 // Input describes one input file of the run.

@@ -114,10 +114,14 @@ func cpuSummary(rep *aggregate.Report) string {
 	if most.Total == 0 {
 		return fmt.Sprintf("%d workers, no CPU time used", s.Workers)
 	}
-	parts := []string{
-		fmt.Sprintf("CPU time is %s (gini %.3f)", giniWords(s.Gini, s.Workers), s.Gini),
-		fmt.Sprintf("%d of %d workers used %s of CPU time", most.Workers, s.Workers, percent(most.Share)),
+	var parts []string
+	if a := rep.CPUAges; a != nil {
+		// Cumulative CPU of workers of different ages: the rate leads.
+		parts = append(parts, rateSentence(a))
 	}
+	parts = append(parts,
+		fmt.Sprintf("CPU time is %s (gini %.3f)", giniWords(s.Gini, s.Workers), s.Gini),
+		fmt.Sprintf("%d of %d workers used %s of CPU time", most.Workers, s.Workers, percent(most.Share)))
 	if s.EffectiveWorkers != nil {
 		parts = append(parts, fmt.Sprintf("effective workers %.1f of %d", *s.EffectiveWorkers, s.Workers))
 	}

@@ -147,7 +147,7 @@ func columns(rep *aggregate.Report) []column {
 	}
 	if rep.CPUSkew != nil {
 		cs = append(cs,
-			column{"cpu s", func(w aggregate.Worker) string { return fixed(w.CPUSeconds, 1) }},
+			column{"cpu s", cpuSeconds},
 			column{"cpu share", func(w aggregate.Worker) string {
 				if w.CPUShare == nil {
 					return "-"
@@ -164,7 +164,7 @@ func columns(rep *aggregate.Report) []column {
 			}})
 		}
 		cs = append(cs,
-			column{"cpu rate", func(w aggregate.Worker) string { return fixed(w.CPURate, 3) }},
+			column{"cpu rate", cpuRate},
 			column{"rss MiB", func(w aggregate.Worker) string {
 				if w.RSSPeakBytes == nil {
 					return "-"
