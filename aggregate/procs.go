@@ -60,9 +60,9 @@ type ProcWorker struct {
 	RSSLastKiB  int64
 	// First and Last sighting (unix µs; 0 unknown); Born and Exited from
 	// the process start or error log (unix µs; 0 unknown).
-	First, Last   int64
-	Born, Exited  int64
-	ExitReason    string
+	First, Last  int64
+	Born, Exited int64
+	ExitReason   string
 	// BornPrecision is how wide the interval that Born starts is (µs): a
 	// second from ps ELAPSED or lstart, a minute or a day from STIME; 0
 	// when Born is exact (the error log) or unknown.
