@@ -1,6 +1,10 @@
 package aggregate
 
-import "github.com/skewer-dev/skewer/parse"
+import (
+	"encoding/json"
+
+	"github.com/skewer-dev/skewer/parse"
+)
 
 // Schema is the JSON report's schema name and version.
 const Schema = "skewer.report/v1"
@@ -67,6 +71,14 @@ type Report struct {
 	// MostCPU is how few workers used 90% of the CPU time, over the
 	// workers whose CPU time is known; nil when none is.
 	MostCPU *Concentration `json:"-"`
+	// CPUKnown says some worker's CPU seconds are known (snapshots).
+	CPUKnown bool `json:"-"`
+	// CPUNull says why cpu_skew is null although CPU seconds are known:
+	// the busiest worker's CPU is under 10× its source's resolution.
+	CPUNull string `json:"-"`
+	// RequestSecondsNull says why request_seconds_skew is null although
+	// the log has durations: every one of them is zero.
+	RequestSecondsNull string `json:"-"`
 	// CPUAges is set when the workers' ages differ by more than 2×: the
 	// CPU headline ranks by rate.
 	CPUAges *CPUAges `json:"-"`
@@ -187,4 +199,17 @@ type HostSkew struct {
 	// unknown: without times, or without a known alive interval.
 	WindowSkew *WindowSkew `json:"window_skew,omitempty"`
 	RateSkew   *Skew       `json:"rate_skew,omitempty"`
+}
+
+// MarshalJSON writes the skewer.report/v1 document: cpu_skew is left out
+// without snapshots, and null when they cannot support a comparison.
+func (r *Report) MarshalJSON() ([]byte, error) {
+	type plain Report
+	if r.CPUNull == "" {
+		return json.Marshal((*plain)(r))
+	}
+	return json.Marshal(struct {
+		*plain
+		CPUSkew *Skew `json:"cpu_skew"`
+	}{plain: (*plain)(r)})
 }

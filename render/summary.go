@@ -33,7 +33,7 @@ func giniWords(g float64, n int) string {
 // 1.9× its fair share".
 func Summary(rep *aggregate.Report) string {
 	s := rep.Skew
-	if rep.Attributed == 0 && rep.CPUSkew != nil && rep.MostCPU != nil {
+	if rep.Attributed == 0 && rep.CPUKnown && rep.MostCPU != nil {
 		return cpuSummary(rep)
 	}
 	if rep.Attributed == 0 || s.Workers == 0 {
@@ -110,7 +110,11 @@ func Plural(n int64, noun string) string {
 // cpuSummary says the skew of CPU time when there are no requests, from
 // process snapshots alone.
 func cpuSummary(rep *aggregate.Report) string {
-	s, most := *rep.CPUSkew, *rep.MostCPU
+	most := rep.MostCPU
+	if rep.CPUSkew == nil {
+		return fmt.Sprintf("%d workers; %s", len(rep.Workers), rep.CPUNull)
+	}
+	s := *rep.CPUSkew
 	if most.Total == 0 {
 		return fmt.Sprintf("%d workers, no CPU time used", s.Workers)
 	}
