@@ -165,6 +165,18 @@ func (rep *Report) addRows(p *Partial, keys []WorkerKey, pr *Procs, pop *Populat
 			row.AliveFrom, row.AliveTo = StampMicros(a.From, subSecond), StampMicros(a.To, subSecond)
 			src := string(a.Source)
 			row.AliveSource = &src
+			if row.RequestSeconds != nil {
+				// Over the time alive, not first to last request: a
+				// worker alive but idle is idle, not absent.
+				if mc, ok := aliveConcurrency(w.durSum, a, subSecond); ok {
+					row.MeanConcurrency = &mc
+				}
+			}
+		}
+		if row.RequestSeconds != nil {
+			if busy, ok := pop.peakWindowBusy(k); ok {
+				row.PeakWindowBusy = &busy
+			}
 		}
 		rep.Workers = append(rep.Workers, row)
 		l.requests = append(l.requests, float64(w.requests))
