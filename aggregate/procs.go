@@ -116,73 +116,160 @@ func processFamily(args string) (family string, master, worker bool) {
 	return "", false, false
 }
 
-// BuildProcs finds the workers in snapshots (sorted by time) and joins the
-// error log's lifecycle events.
+// BuildProcs finds the workers in snapshots and joins the error log's
+// lifecycle events: a ProcBuilder fed every snapshot.
 func BuildProcs(snaps []parse.Snapshot, events []parse.ErrorLogEvent, opt ProcOptions) (*Procs, error) {
-	sort.SliceStable(snaps, func(i, j int) bool { return snaps[i].Time < snaps[j].Time })
-	pr := &Procs{Workers: map[string]*ProcWorker{}, Snapshots: len(snaps), Timed: len(snaps) > 0}
-	for _, s := range snaps {
-		pr.Timed = pr.Timed && s.HasTime
+	b := NewProcBuilder(opt)
+	for i := range snaps {
+		b.Add(&snaps[i])
 	}
-	roles, err := classifyProcs(snaps, opt, pr)
-	if err != nil {
-		return nil, err
-	}
-	pr.account(snaps, roles)
-	pr.lifecycles(events, opt.Family)
-	return pr, nil
+	return b.Finish(events)
+}
+
+// ProcBuilder finds workers in process snapshots handed to it one at a
+// time, in any order, and keeps per process only what the accounting needs
+// (a compact sighting per snapshot of the processes that may be workers),
+// never every row: a day of snapshots of a busy machine is mostly other
+// processes.
+type ProcBuilder struct {
+	opt     ProcOptions
+	workers roles
+	masters map[int64]Master
+	byPID   map[int64][]sighting
+	// sources numbers the files; seq counts the snapshots in the order
+	// added; timed counts those with a time.
+	sources map[string]int32
+	seq     int32
+	timed   int
+	// first and last are the times of the first and last timed snapshots.
+	first, last int64
+	// parent is the rows of the snapshot being added by PID, reused.
+	parent map[int64]*parse.Proc
+	texts  map[string]string
+}
+
+// NewProcBuilder returns an empty builder.
+func NewProcBuilder(opt ProcOptions) *ProcBuilder {
+	return &ProcBuilder{opt: opt, workers: roles{}, masters: map[int64]Master{}, byPID: map[int64][]sighting{},
+		sources: map[string]int32{}, parent: map[int64]*parse.Proc{}, texts: map[string]string{}}
 }
 
 // roles maps each worker PID to the family it works for.
 type roles map[int64]string
 
-// classifyProcs decides which processes are workers, and of which family.
-func classifyProcs(snaps []parse.Snapshot, opt ProcOptions, pr *Procs) (roles, error) {
-	workers := roles{}
-	masters := map[int64]Master{}
-	for _, s := range snaps {
-		byPID := map[int64]*parse.Proc{}
-		for i := range s.Procs {
-			byPID[s.Procs[i].PID] = &s.Procs[i]
+// Add reads one snapshot: who is a worker or a master in it, and a sighting
+// of every process that may be a worker. s is not kept.
+func (b *ProcBuilder) Add(s *parse.Snapshot) {
+	src, ok := b.sources[s.Source]
+	if !ok {
+		src = int32(len(b.sources))
+		b.sources[s.Source] = src
+	}
+	seq := b.seq
+	b.seq++
+	if s.HasTime {
+		if b.timed == 0 || s.Time < b.first {
+			b.first = s.Time
 		}
-		for i := range s.Procs {
-			p := &s.Procs[i]
-			id := p.PID
-			fam, isMaster, isWorker := processFamily(p.Args)
-			parent := byPID[p.PPID]
-			switch {
-			case opt.Master > 0:
-				if p.PID == opt.Master {
-					masters[p.PID] = Master{PID: p.PID, Family: fam, Args: p.Args}
-				} else if p.PPID == opt.Master {
-					workers[id] = fam
-				}
-			case opt.Match != nil:
-				if !opt.Match.MatchString(p.Args) {
-					continue
-				}
-				if parent != nil && opt.Match.MatchString(parent.Args) {
-					workers[id] = fam
-					pf, _, _ := processFamily(parent.Args)
-					masters[parent.PID] = Master{PID: parent.PID, Family: pf, Args: parent.Args}
-				} else if !hasChild(s.Procs, p.PID, opt.Match) {
-					workers[id] = fam
-				}
-			case isWorker:
-				workers[id] = fam
-			case isMaster:
-				masters[p.PID] = Master{PID: p.PID, Family: fam, Args: p.Args}
-			case fam != "" && parent != nil && !strings.HasPrefix(p.Args, fam+": "):
-				// A plain command line (no setproctitle): master and workers
-				// look alike, the PPID tells them apart. A titled process
-				// that is neither (nginx's cache manager) is no worker.
-				if pf, _, _ := processFamily(parent.Args); pf == fam {
-					workers[id] = fam
-					masters[parent.PID] = Master{PID: parent.PID, Family: fam, Args: parent.Args}
-				}
-			}
+		if b.timed == 0 || s.Time > b.last {
+			b.last = s.Time
+		}
+		b.timed++
+	}
+	clear(b.parent)
+	for i := range s.Procs {
+		b.parent[s.Procs[i].PID] = &s.Procs[i]
+	}
+	for i := range s.Procs {
+		p := &s.Procs[i]
+		fam, isWorker := b.classify(p, s.Procs)
+		_, known := b.workers[p.PID]
+		if !isWorker && !known && fam == "" && (b.opt.Match == nil || !b.opt.Match.MatchString(p.Args)) && b.opt.Master <= 0 {
+			continue // no server process: never a worker
+		}
+		if b.opt.Master > 0 && p.PPID != b.opt.Master && !known {
+			continue
+		}
+		kept := *p
+		kept.Args = "" // classified: the command line is not needed again
+		kept.StartText = b.text(p.StartText)
+		b.byPID[p.PID] = append(b.byPID[p.PID], sighting{time: s.Time, timed: s.HasTime, seq: seq, source: src, proc: kept})
+	}
+}
+
+// text shares the equal start texts of the sightings.
+func (b *ProcBuilder) text(t string) string {
+	if u, ok := b.texts[t]; ok {
+		return u
+	}
+	if len(b.texts) < 4096 {
+		b.texts[t] = t
+	}
+	return t
+}
+
+// classify decides whether p is a worker in its snapshot, recording it and
+// the masters; fam is the server family p's command line names.
+func (b *ProcBuilder) classify(p *parse.Proc, procs []parse.Proc) (fam string, worker bool) {
+	opt := b.opt
+	fam, isMaster, isWorker := processFamily(p.Args)
+	parent := b.parent[p.PPID]
+	mark := func(f string) {
+		b.workers[p.PID] = f
+		worker = true
+	}
+	switch {
+	case opt.Master > 0:
+		if p.PID == opt.Master {
+			b.masters[p.PID] = Master{PID: p.PID, Family: fam, Args: p.Args}
+		} else if p.PPID == opt.Master {
+			mark(fam)
+		}
+	case opt.Match != nil:
+		if !opt.Match.MatchString(p.Args) {
+			return fam, false
+		}
+		if parent != nil && opt.Match.MatchString(parent.Args) {
+			mark(fam)
+			pf, _, _ := processFamily(parent.Args)
+			b.masters[parent.PID] = Master{PID: parent.PID, Family: pf, Args: parent.Args}
+		} else if !hasChild(procs, p.PID, opt.Match) {
+			mark(fam)
+		}
+	case isWorker:
+		mark(fam)
+	case isMaster:
+		b.masters[p.PID] = Master{PID: p.PID, Family: fam, Args: p.Args}
+	case fam != "" && parent != nil && !strings.HasPrefix(p.Args, fam+": "):
+		// A plain command line (no setproctitle): master and workers
+		// look alike, the PPID tells them apart. A titled process that
+		// is neither (nginx's cache manager) is no worker.
+		if pf, _, _ := processFamily(parent.Args); pf == fam {
+			mark(fam)
+			b.masters[parent.PID] = Master{PID: parent.PID, Family: fam, Args: parent.Args}
 		}
 	}
+	return fam, worker
+}
+
+// Finish decides the run's family and accounts every worker's sightings,
+// then joins the error log's events.
+func (b *ProcBuilder) Finish(events []parse.ErrorLogEvent) (*Procs, error) {
+	n := int(b.seq)
+	pr := &Procs{Workers: map[string]*ProcWorker{}, Snapshots: n, Timed: n > 0 && b.timed == n}
+	workers, err := b.families(pr)
+	if err != nil {
+		return nil, err
+	}
+	pr.account(b.byPID, workers, b.timed, n, b.first, b.last)
+	pr.lifecycles(events, b.opt.Family)
+	return pr, nil
+}
+
+// families drops the masters from the workers, picks the run's family and
+// keeps the workers of that family.
+func (b *ProcBuilder) families(pr *Procs) (roles, error) {
+	workers, masters := b.workers, b.masters
 	for pid := range workers {
 		if _, ok := masters[pid]; ok {
 			delete(workers, pid)
@@ -194,7 +281,7 @@ func classifyProcs(snaps []parse.Snapshot, opt ProcOptions, pr *Procs) (roles, e
 			families[f] = true
 		}
 	}
-	pr.Family = opt.Family
+	pr.Family = b.opt.Family
 	if pr.Family == "" {
 		var names []string
 		for f := range families {
@@ -237,84 +324,87 @@ func hasChild(procs []parse.Proc, pid int64, re *regexp.Regexp) bool {
 // sighting is one worker row at one snapshot time.
 type sighting struct {
 	time   int64
-	first  bool // in the first snapshot of the series
+	timed  bool  // the snapshot had a time
+	seq    int32 // the snapshot's place in the order added
+	source int32 // the snapshot's file
+	first  bool  // in the first snapshot of the series
 	proc   parse.Proc
-	source string
-}
-
-// timedSeries drops snapshots without a time when others have one: a lone
-// untimed `ps` beside a timed series cannot be placed in it.
-func (pr *Procs) timedSeries(snaps []parse.Snapshot) []parse.Snapshot {
-	var timed []parse.Snapshot
-	for _, s := range snaps {
-		if s.HasTime {
-			timed = append(timed, s)
-		}
-	}
-	if len(timed) == 0 || len(timed) == len(snaps) {
-		return snaps
-	}
-	n := len(snaps) - len(timed)
-	what := fmt.Sprintf("%d snapshots without a time were", n)
-	if n == 1 {
-		what = "1 snapshot without a time was"
-	}
-	pr.Notes = append(pr.Notes, fmt.Sprintf("%s left out beside %d timed ones", what, len(timed)))
-	pr.Snapshots = len(timed)
-	pr.Timed = true
-	return timed
 }
 
 // account computes CPU and RSS per worker process from its sightings.
-// Snapshots of several files taken at the same time (ps -aefF and ps -eo of
-// one run) are one sighting.
-func (pr *Procs) account(snaps []parse.Snapshot, workers roles) {
-	snaps = pr.timedSeries(snaps)
-	single := len(snaps) == 1
-	var firstTime int64
-	if len(snaps) > 0 {
-		firstTime = snaps[0].Time
-		if pr.Timed {
-			pr.snapFirst, pr.snapLast = firstTime, snaps[len(snaps)-1].Time
+// Snapshots without a time beside timed ones are left out (a lone untimed
+// `ps` cannot be placed in a timed series); untimed snapshots alone keep the
+// order they were read in. Snapshots of several files taken at the same
+// time (ps -aefF and ps -eo of one run) are one sighting.
+func (pr *Procs) account(byPID map[int64][]sighting, workers roles, timed, n int, first, last int64) {
+	if timed > 0 && timed < n {
+		what := fmt.Sprintf("%d snapshots without a time were", n-timed)
+		if n-timed == 1 {
+			what = "1 snapshot without a time was"
 		}
+		pr.Notes = append(pr.Notes, fmt.Sprintf("%s left out beside %d timed ones", what, timed))
+		pr.Snapshots, pr.Timed = timed, true
 	}
-	byPID := map[int64][]sighting{}
-	for si, s := range snaps {
-		for i := range s.Procs {
-			p := s.Procs[i]
-			if _, ok := workers[p.PID]; !ok {
-				continue
-			}
-			t := s.Time
-			if !pr.Timed {
-				t = int64(si) // untimed snapshots keep file order
-			}
-			sg := byPID[p.PID]
-			if n := len(sg); n > 0 && sg[n-1].time == t && sg[n-1].source != s.Source {
-				// The same run captured in two layouts (ps -aefF and ps -eo).
-				sg[n-1].proc = mergeSightings(sg[n-1].proc, p)
-				continue
-			}
-			byPID[p.PID] = append(sg, sighting{time: t, first: t == firstTime || !pr.Timed && si == 0, proc: p, source: s.Source})
-		}
+	single := pr.Snapshots == 1
+	if pr.Timed {
+		pr.snapFirst, pr.snapLast = first, last
 	}
+	// Untimed, the first snapshot is the first one read.
+	firstSeq := int32(0)
 	pids := make([]int64, 0, len(byPID))
 	for pid := range byPID {
-		pids = append(pids, pid)
+		if _, ok := workers[pid]; ok {
+			pids = append(pids, pid)
+		}
 	}
 	sort.Slice(pids, func(i, j int) bool { return pids[i] < pids[j] })
 	for _, pid := range pids {
-		sg := byPID[pid]
-		sort.SliceStable(sg, func(i, j int) bool { return sg[i].time < sg[j].time })
-		for n, life := range splitLives(sg) {
+		sg := series(byPID[pid], pr.Timed, first, firstSeq)
+		if len(sg) == 0 {
+			continue
+		}
+		for k, life := range splitLives(sg) {
 			key := strconv.FormatInt(pid, 10)
-			if n > 0 {
-				key += "#" + strconv.Itoa(n+1)
+			if k > 0 {
+				key += "#" + strconv.Itoa(k+1)
 				pr.Notes = append(pr.Notes, fmt.Sprintf("PID %d was reused by a new process: counted as worker %s", pid, key))
 			}
 			pr.Workers[key] = pr.life(pid, life, single)
 		}
 	}
+}
+
+// series orders a PID's sightings by time (untimed: by the order read),
+// drops untimed ones from a timed series, marks those of the first
+// snapshot, and merges the rows of one time from two files.
+func series(sg []sighting, timed bool, first int64, firstSeq int32) []sighting {
+	out := sg[:0]
+	for _, s := range sg {
+		if timed && !s.timed {
+			continue
+		}
+		if !timed {
+			s.time = int64(s.seq) // untimed snapshots keep the order read
+		}
+		s.first = timed && s.time == first || !timed && s.seq == firstSeq
+		out = append(out, s)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].time != out[j].time {
+			return out[i].time < out[j].time
+		}
+		return out[i].seq < out[j].seq
+	})
+	merged := out[:0]
+	for _, s := range out {
+		if n := len(merged); n > 0 && merged[n-1].time == s.time && merged[n-1].source != s.source {
+			// The same run captured in two layouts (ps -aefF and ps -eo).
+			merged[n-1].proc = mergeSightings(merged[n-1].proc, s.proc)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
 }
 
 // cpuSpans spreads a process's CPU over the time between its sightings;

@@ -1161,3 +1161,34 @@ func TestProcCorpusNginxProxy(t *testing.T) {
 		})
 	}
 }
+
+// TestProcBuilderKeepsServerProcesses feeds snapshots of a busy machine: the
+// builder keeps sightings of the server's processes only, and the rows it
+// keeps carry no command line.
+func TestProcBuilderKeepsServerProcesses(t *testing.T) {
+	b := NewProcBuilder(ProcOptions{})
+	for i := range int64(50) {
+		procs := []parse.Proc{ps(100, 1, 0, 30, gMaster), ps(101, 100, 10*i, 40, gWorker)}
+		for j := range int64(200) {
+			procs = append(procs, ps(1000+j, 1, i, 9, "/usr/bin/job --run "+strconv.FormatInt(i*1000+j, 10)))
+		}
+		s := at(i, procs...)
+		b.Add(&s)
+	}
+	if len(b.byPID) != 2 {
+		t.Errorf("got sightings of %d PIDs, want 2 (the master and its worker)", len(b.byPID))
+	}
+	for pid, sg := range b.byPID {
+		if len(sg) != 50 || sg[0].proc.Args != "" {
+			t.Errorf("PID %d: got %d sightings (args %q), want 50 without args", pid, len(sg), sg[0].proc.Args)
+		}
+	}
+	pr, err := b.Finish(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 490 − 0 ms over 49 s.
+	if w := pr.Workers["101"]; w == nil || w.CPUMillis != 490 || w.AliveMicros != 49*sec {
+		t.Errorf("got worker %+v, want 490 ms over 49 s", w)
+	}
+}
