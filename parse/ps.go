@@ -92,7 +92,7 @@ func ReadSnapshots(r io.Reader, name string, opt PSOptions) ([]Snapshot, PSStats
 // the file: fn must copy what it keeps, since s and its rows are reused.
 // An error from fn ends the read and is returned as is.
 func EachSnapshot(r io.Reader, name string, opt PSOptions, fn func(s *Snapshot) error) (PSStats, error) {
-	p := &psParser{each: fn, 
+	p := &psParser{each: fn,
 		name: name, opt: opt, loc: opt.Loc,
 		br:     bufio.NewReaderSize(r, 64<<10),
 		intern: map[string]string{},
