@@ -358,6 +358,7 @@ func (pr *Procs) account(byPID map[int64][]sighting, workers roles, timed, n int
 		}
 	}
 	sort.Slice(pids, func(i, j int) bool { return pids[i] < pids[j] })
+	disagree := false
 	for _, pid := range pids {
 		sg := series(byPID[pid], pr.Timed, first, firstSeq)
 		if len(sg) == 0 {
@@ -369,7 +370,13 @@ func (pr *Procs) account(byPID map[int64][]sighting, workers roles, timed, n int
 				key += "#" + strconv.Itoa(k+1)
 				pr.Notes = append(pr.Notes, fmt.Sprintf("PID %d was reused by a new process: counted as worker %s", pid, key))
 			}
-			pr.Workers[key] = pr.life(pid, life, single)
+			w := pr.life(pid, life, single)
+			pr.Workers[key] = w
+			if w.Rate != nil && w.Rate.Disagrees && !disagree {
+				// Said once: a wrong snapshot time or zone moves them all.
+				disagree = true
+				pr.Notes = append(pr.Notes, fmt.Sprintf("worker %s: ps's lifetime CPU percentage is outside the rate its start time and TIME give: is the snapshot's time (--ps-time) or zone (--tz) right?", key))
+			}
 		}
 	}
 }

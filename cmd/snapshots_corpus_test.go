@@ -168,6 +168,17 @@ func TestCorpusSeedRates(t *testing.T) {
 	}
 }
 
+// TestCorpusSeedWrongTime gives the seed snapshot a time months too late:
+// 15708's C of 6% cannot hold with 31579 s of CPU since Oct 6 (about 0.4% by
+// Dec 30), and a note says so.
+func TestCorpusSeedWrongTime(t *testing.T) {
+	path := filepath.Join(testutil.Corpus(t), "seed-question", "ps-aefF-sort-rss.txt")
+	doc := runSnap(t, "report", "--ps", path, "--ps-time", "2026-12-30T21:00:00Z")
+	if !hasWarning(doc.Warnings, "worker 15708: ps's lifetime CPU percentage is outside the rate") {
+		t.Errorf("got warnings %q, want the cross-check note on 15708", doc.Warnings)
+	}
+}
+
 // topByRate is the three workers of the highest cpu_rate, the higher low
 // bound first among equal rates.
 func topByRate(doc snapDoc) []string {
