@@ -379,3 +379,14 @@ func TestZeroDurations(t *testing.T) {
 		t.Errorf("got request_seconds_skew %s and warnings %q, want null and the note", doc.RequestSecondsSkew, doc.Warnings)
 	}
 }
+
+// TestTimelineCPUBelowResolution refuses a CPU chart of CPU below the
+// snapshots' resolution and says why.
+func TestTimelineCPUBelowResolution(t *testing.T) {
+	dir := filepath.Join(testutil.Corpus(t), "gunicorn-sync-17")
+	code, _, errOut := runSkewer(t, "timeline", "--metric", "cpu", filepath.Join(dir, "access.log"), "--ps", filepath.Join(dir, "ps-aefF.log"))
+	want := "skewer: --metric cpu: CPU below ps resolution (the busiest worker used 2 s, under 10× the 1 s resolution); record with `skewer sample`\n"
+	if code != cmd.ExitError || errOut != want {
+		t.Errorf("got exit %d and %q, want %d and %q", code, errOut, cmd.ExitError, want)
+	}
+}
