@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -37,6 +38,11 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 	}
 	rep.MostRequests, rep.MostCPU = concentrations(rep.Workers)
 	rep.setSkews(loads, p.Durations)
+	if rep.CPUSkew != nil {
+		if rep.CPUAges = cpuAges(rep.Workers); rep.CPUAges != nil {
+			rep.Warnings = append(rep.Warnings, rep.CPUAges.Note())
+		}
+	}
 	rep.WindowSkew = pop.windowSkew(p.win.auto)
 	rep.RateSkew = pop.rateSkew(p)
 	rep.HostSkew = pop.hostSkews(p, rep.WindowSkew)
@@ -106,7 +112,15 @@ func (rep *Report) workerKeys(p *Partial, pr *Procs) []WorkerKey {
 type loads struct {
 	requests, seconds []float64
 	cpu               []float64 // only the workers whose CPU time is known
+	// busiestCPU is the most CPU seconds of a worker, and busiestRes the
+	// resolution of that worker's source.
+	busiestCPU, busiestRes float64
 }
+
+// resolutionFactor is how many times its source's resolution the busiest
+// worker's CPU must reach for CPU seconds to be compared: at 1 s for ps
+// TIME, 3 s against 2 s may be 3.99 against 2.0.
+const resolutionFactor = 10
 
 // padIdle adds n idle slots that did nothing.
 func (l *loads) padIdle(n int) {
@@ -140,13 +154,29 @@ func (rep *Report) addRows(p *Partial, keys []WorkerKey, pr *Procs, pop *Populat
 			pw.fill(&row, w.requests)
 			if pw.CPUMillis >= 0 {
 				cpuTotal += pw.CPUMillis
-				l.cpu = append(l.cpu, float64(pw.CPUMillis)/1e3)
+				c := float64(pw.CPUMillis) / 1e3
+				l.cpu = append(l.cpu, c)
+				if c >= l.busiestCPU {
+					l.busiestCPU, l.busiestRes = c, float64(max(pw.CPUStepMillis, 1))/1e3
+				}
 			}
 		}
 		if a, ok := pop.alive(k); ok {
 			row.AliveFrom, row.AliveTo = StampMicros(a.From, subSecond), StampMicros(a.To, subSecond)
 			src := string(a.Source)
 			row.AliveSource = &src
+			if row.RequestSeconds != nil {
+				// Over the time alive, not first to last request: a
+				// worker alive but idle is idle, not absent.
+				if mc, ok := aliveConcurrency(w.durSum, a, subSecond); ok {
+					row.MeanConcurrency = &mc
+				}
+			}
+		}
+		if row.RequestSeconds != nil {
+			if busy, ok := pop.peakWindowBusy(k); ok {
+				row.PeakWindowBusy = &busy
+			}
 		}
 		rep.Workers = append(rep.Workers, row)
 		l.requests = append(l.requests, float64(w.requests))
@@ -180,13 +210,39 @@ func (rep *Report) orderRows(opt Options) {
 func (rep *Report) setSkews(l loads, durations bool) {
 	rep.Skew = ComputeSkew(l.requests)
 	if durations {
-		s := ComputeSkew(l.seconds)
-		rep.RequestSecondsSkew = &s
+		if allZero(l.seconds) && rep.Attributed > 0 {
+			rep.RequestSecondsNull = "every request took 0 s (static files?): request seconds cannot be compared"
+			rep.Warnings = append(rep.Warnings, "request_seconds_skew is null: "+rep.RequestSecondsNull)
+		} else {
+			s := ComputeSkew(l.seconds)
+			rep.RequestSecondsSkew = &s
+		}
 	}
-	if len(l.cpu) > 0 {
-		s := ComputeSkew(l.cpu)
-		rep.CPUSkew = &s
+	if len(l.cpu) == 0 {
+		return
 	}
+	rep.CPUKnown = true
+	if l.busiestCPU < resolutionFactor*l.busiestRes {
+		src, fix := "ps", "record with `skewer sample`"
+		if l.busiestRes < 1 {
+			src, fix = "the snapshots'", "record for longer"
+		}
+		rep.CPUNull = fmt.Sprintf("CPU below %s resolution (the busiest worker used %s s, under %d× the %s s resolution); %s",
+			src, strconv.FormatFloat(l.busiestCPU, 'f', -1, 64), resolutionFactor, strconv.FormatFloat(l.busiestRes, 'f', -1, 64), fix)
+		rep.Warnings = append(rep.Warnings, "cpu_skew is null: "+rep.CPUNull)
+		return
+	}
+	s := ComputeSkew(l.cpu)
+	rep.CPUSkew = &s
+}
+
+func allZero(xs []float64) bool {
+	for _, x := range xs {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // setWindows adds the windows of the --window (or automatic) width and who

@@ -60,9 +60,18 @@ type ProcWorker struct {
 	RSSLastKiB  int64
 	// First and Last sighting (unix µs; 0 unknown); Born and Exited from
 	// the process start or error log (unix µs; 0 unknown).
-	First, Last   int64
-	Born, Exited  int64
-	ExitReason    string
+	First, Last  int64
+	Born, Exited int64
+	ExitReason   string
+	// BornPrecision is how wide the interval that Born starts is (µs): a
+	// second from ps ELAPSED or lstart, a minute or a day from STIME; 0
+	// when Born is exact (the error log) or unknown.
+	BornPrecision int64
+	// CPUStepMillis is the resolution of CPUMillis: 1000 for ps TIME.
+	CPUStepMillis int64
+	// Rate is CPU seconds ÷ seconds alive with its bounds; nil when
+	// unknown.
+	Rate          *CPURate
 	fromSnapshots bool
 	// cpu is the CPU used between consecutive timed sightings, for windows.
 	cpu []cpuSpan
@@ -107,73 +116,160 @@ func processFamily(args string) (family string, master, worker bool) {
 	return "", false, false
 }
 
-// BuildProcs finds the workers in snapshots (sorted by time) and joins the
-// error log's lifecycle events.
+// BuildProcs finds the workers in snapshots and joins the error log's
+// lifecycle events: a ProcBuilder fed every snapshot.
 func BuildProcs(snaps []parse.Snapshot, events []parse.ErrorLogEvent, opt ProcOptions) (*Procs, error) {
-	sort.SliceStable(snaps, func(i, j int) bool { return snaps[i].Time < snaps[j].Time })
-	pr := &Procs{Workers: map[string]*ProcWorker{}, Snapshots: len(snaps), Timed: len(snaps) > 0}
-	for _, s := range snaps {
-		pr.Timed = pr.Timed && s.HasTime
+	b := NewProcBuilder(opt)
+	for i := range snaps {
+		b.Add(&snaps[i])
 	}
-	roles, err := classifyProcs(snaps, opt, pr)
-	if err != nil {
-		return nil, err
-	}
-	pr.account(snaps, roles)
-	pr.lifecycles(events, opt.Family)
-	return pr, nil
+	return b.Finish(events)
+}
+
+// ProcBuilder finds workers in process snapshots handed to it one at a
+// time, in any order, and keeps per process only what the accounting needs
+// (a compact sighting per snapshot of the processes that may be workers),
+// never every row: a day of snapshots of a busy machine is mostly other
+// processes.
+type ProcBuilder struct {
+	opt     ProcOptions
+	workers roles
+	masters map[int64]Master
+	byPID   map[int64][]sighting
+	// sources numbers the files; seq counts the snapshots in the order
+	// added; timed counts those with a time.
+	sources map[string]int32
+	seq     int32
+	timed   int
+	// first and last are the times of the first and last timed snapshots.
+	first, last int64
+	// parent is the rows of the snapshot being added by PID, reused.
+	parent map[int64]*parse.Proc
+	texts  map[string]string
+}
+
+// NewProcBuilder returns an empty builder.
+func NewProcBuilder(opt ProcOptions) *ProcBuilder {
+	return &ProcBuilder{opt: opt, workers: roles{}, masters: map[int64]Master{}, byPID: map[int64][]sighting{},
+		sources: map[string]int32{}, parent: map[int64]*parse.Proc{}, texts: map[string]string{}}
 }
 
 // roles maps each worker PID to the family it works for.
 type roles map[int64]string
 
-// classifyProcs decides which processes are workers, and of which family.
-func classifyProcs(snaps []parse.Snapshot, opt ProcOptions, pr *Procs) (roles, error) {
-	workers := roles{}
-	masters := map[int64]Master{}
-	for _, s := range snaps {
-		byPID := map[int64]*parse.Proc{}
-		for i := range s.Procs {
-			byPID[s.Procs[i].PID] = &s.Procs[i]
+// Add reads one snapshot: who is a worker or a master in it, and a sighting
+// of every process that may be a worker. s is not kept.
+func (b *ProcBuilder) Add(s *parse.Snapshot) {
+	src, ok := b.sources[s.Source]
+	if !ok {
+		src = int32(len(b.sources))
+		b.sources[s.Source] = src
+	}
+	seq := b.seq
+	b.seq++
+	if s.HasTime {
+		if b.timed == 0 || s.Time < b.first {
+			b.first = s.Time
 		}
-		for i := range s.Procs {
-			p := &s.Procs[i]
-			id := p.PID
-			fam, isMaster, isWorker := processFamily(p.Args)
-			parent := byPID[p.PPID]
-			switch {
-			case opt.Master > 0:
-				if p.PID == opt.Master {
-					masters[p.PID] = Master{PID: p.PID, Family: fam, Args: p.Args}
-				} else if p.PPID == opt.Master {
-					workers[id] = fam
-				}
-			case opt.Match != nil:
-				if !opt.Match.MatchString(p.Args) {
-					continue
-				}
-				if parent != nil && opt.Match.MatchString(parent.Args) {
-					workers[id] = fam
-					pf, _, _ := processFamily(parent.Args)
-					masters[parent.PID] = Master{PID: parent.PID, Family: pf, Args: parent.Args}
-				} else if !hasChild(s.Procs, p.PID, opt.Match) {
-					workers[id] = fam
-				}
-			case isWorker:
-				workers[id] = fam
-			case isMaster:
-				masters[p.PID] = Master{PID: p.PID, Family: fam, Args: p.Args}
-			case fam != "" && parent != nil && !strings.HasPrefix(p.Args, fam+": "):
-				// A plain command line (no setproctitle): master and workers
-				// look alike, the PPID tells them apart. A titled process
-				// that is neither (nginx's cache manager) is no worker.
-				if pf, _, _ := processFamily(parent.Args); pf == fam {
-					workers[id] = fam
-					masters[parent.PID] = Master{PID: parent.PID, Family: fam, Args: parent.Args}
-				}
-			}
+		if b.timed == 0 || s.Time > b.last {
+			b.last = s.Time
+		}
+		b.timed++
+	}
+	clear(b.parent)
+	for i := range s.Procs {
+		b.parent[s.Procs[i].PID] = &s.Procs[i]
+	}
+	for i := range s.Procs {
+		p := &s.Procs[i]
+		fam, isWorker := b.classify(p, s.Procs)
+		_, known := b.workers[p.PID]
+		if !isWorker && !known && fam == "" && (b.opt.Match == nil || !b.opt.Match.MatchString(p.Args)) && b.opt.Master <= 0 {
+			continue // no server process: never a worker
+		}
+		if b.opt.Master > 0 && p.PPID != b.opt.Master && !known {
+			continue
+		}
+		kept := *p
+		kept.Args = "" // classified: the command line is not needed again
+		kept.StartText = b.text(p.StartText)
+		b.byPID[p.PID] = append(b.byPID[p.PID], sighting{time: s.Time, timed: s.HasTime, seq: seq, source: src, proc: kept})
+	}
+}
+
+// text shares the equal start texts of the sightings.
+func (b *ProcBuilder) text(t string) string {
+	if u, ok := b.texts[t]; ok {
+		return u
+	}
+	if len(b.texts) < 4096 {
+		b.texts[t] = t
+	}
+	return t
+}
+
+// classify decides whether p is a worker in its snapshot, recording it and
+// the masters; fam is the server family p's command line names.
+func (b *ProcBuilder) classify(p *parse.Proc, procs []parse.Proc) (fam string, worker bool) {
+	opt := b.opt
+	fam, isMaster, isWorker := processFamily(p.Args)
+	parent := b.parent[p.PPID]
+	mark := func(f string) {
+		b.workers[p.PID] = f
+		worker = true
+	}
+	switch {
+	case opt.Master > 0:
+		if p.PID == opt.Master {
+			b.masters[p.PID] = Master{PID: p.PID, Family: fam, Args: p.Args}
+		} else if p.PPID == opt.Master {
+			mark(fam)
+		}
+	case opt.Match != nil:
+		if !opt.Match.MatchString(p.Args) {
+			return fam, false
+		}
+		if parent != nil && opt.Match.MatchString(parent.Args) {
+			mark(fam)
+			pf, _, _ := processFamily(parent.Args)
+			b.masters[parent.PID] = Master{PID: parent.PID, Family: pf, Args: parent.Args}
+		} else if !hasChild(procs, p.PID, opt.Match) {
+			mark(fam)
+		}
+	case isWorker:
+		mark(fam)
+	case isMaster:
+		b.masters[p.PID] = Master{PID: p.PID, Family: fam, Args: p.Args}
+	case fam != "" && parent != nil && !strings.HasPrefix(p.Args, fam+": "):
+		// A plain command line (no setproctitle): master and workers
+		// look alike, the PPID tells them apart. A titled process that
+		// is neither (nginx's cache manager) is no worker.
+		if pf, _, _ := processFamily(parent.Args); pf == fam {
+			mark(fam)
+			b.masters[parent.PID] = Master{PID: parent.PID, Family: fam, Args: parent.Args}
 		}
 	}
+	return fam, worker
+}
+
+// Finish decides the run's family and accounts every worker's sightings,
+// then joins the error log's events.
+func (b *ProcBuilder) Finish(events []parse.ErrorLogEvent) (*Procs, error) {
+	n := int(b.seq)
+	pr := &Procs{Workers: map[string]*ProcWorker{}, Snapshots: n, Timed: n > 0 && b.timed == n}
+	workers, err := b.families(pr)
+	if err != nil {
+		return nil, err
+	}
+	pr.account(b.byPID, workers, b.timed, n, b.first, b.last)
+	pr.lifecycles(events, b.opt.Family)
+	return pr, nil
+}
+
+// families drops the masters from the workers, picks the run's family and
+// keeps the workers of that family.
+func (b *ProcBuilder) families(pr *Procs) (roles, error) {
+	workers, masters := b.workers, b.masters
 	for pid := range workers {
 		if _, ok := masters[pid]; ok {
 			delete(workers, pid)
@@ -185,7 +281,7 @@ func classifyProcs(snaps []parse.Snapshot, opt ProcOptions, pr *Procs) (roles, e
 			families[f] = true
 		}
 	}
-	pr.Family = opt.Family
+	pr.Family = b.opt.Family
 	if pr.Family == "" {
 		var names []string
 		for f := range families {
@@ -228,84 +324,94 @@ func hasChild(procs []parse.Proc, pid int64, re *regexp.Regexp) bool {
 // sighting is one worker row at one snapshot time.
 type sighting struct {
 	time   int64
-	first  bool // in the first snapshot of the series
+	timed  bool  // the snapshot had a time
+	seq    int32 // the snapshot's place in the order added
+	source int32 // the snapshot's file
+	first  bool  // in the first snapshot of the series
 	proc   parse.Proc
-	source string
-}
-
-// timedSeries drops snapshots without a time when others have one: a lone
-// untimed `ps` beside a timed series cannot be placed in it.
-func (pr *Procs) timedSeries(snaps []parse.Snapshot) []parse.Snapshot {
-	var timed []parse.Snapshot
-	for _, s := range snaps {
-		if s.HasTime {
-			timed = append(timed, s)
-		}
-	}
-	if len(timed) == 0 || len(timed) == len(snaps) {
-		return snaps
-	}
-	n := len(snaps) - len(timed)
-	what := fmt.Sprintf("%d snapshots without a time were", n)
-	if n == 1 {
-		what = "1 snapshot without a time was"
-	}
-	pr.Notes = append(pr.Notes, fmt.Sprintf("%s left out beside %d timed ones", what, len(timed)))
-	pr.Snapshots = len(timed)
-	pr.Timed = true
-	return timed
 }
 
 // account computes CPU and RSS per worker process from its sightings.
-// Snapshots of several files taken at the same time (ps -aefF and ps -eo of
-// one run) are one sighting.
-func (pr *Procs) account(snaps []parse.Snapshot, workers roles) {
-	snaps = pr.timedSeries(snaps)
-	single := len(snaps) == 1
-	var firstTime int64
-	if len(snaps) > 0 {
-		firstTime = snaps[0].Time
-		if pr.Timed {
-			pr.snapFirst, pr.snapLast = firstTime, snaps[len(snaps)-1].Time
+// Snapshots without a time beside timed ones are left out (a lone untimed
+// `ps` cannot be placed in a timed series); untimed snapshots alone keep the
+// order they were read in. Snapshots of several files taken at the same
+// time (ps -aefF and ps -eo of one run) are one sighting.
+func (pr *Procs) account(byPID map[int64][]sighting, workers roles, timed, n int, first, last int64) {
+	if timed > 0 && timed < n {
+		what := fmt.Sprintf("%d snapshots without a time were", n-timed)
+		if n-timed == 1 {
+			what = "1 snapshot without a time was"
 		}
+		pr.Notes = append(pr.Notes, fmt.Sprintf("%s left out beside %d timed ones", what, timed))
+		pr.Snapshots, pr.Timed = timed, true
 	}
-	byPID := map[int64][]sighting{}
-	for si, s := range snaps {
-		for i := range s.Procs {
-			p := s.Procs[i]
-			if _, ok := workers[p.PID]; !ok {
-				continue
-			}
-			t := s.Time
-			if !pr.Timed {
-				t = int64(si) // untimed snapshots keep file order
-			}
-			sg := byPID[p.PID]
-			if n := len(sg); n > 0 && sg[n-1].time == t && sg[n-1].source != s.Source {
-				// The same run captured in two layouts (ps -aefF and ps -eo).
-				sg[n-1].proc = mergeSightings(sg[n-1].proc, p)
-				continue
-			}
-			byPID[p.PID] = append(sg, sighting{time: t, first: t == firstTime || !pr.Timed && si == 0, proc: p, source: s.Source})
-		}
+	single := pr.Snapshots == 1
+	if pr.Timed {
+		pr.snapFirst, pr.snapLast = first, last
 	}
+	// Untimed, the first snapshot is the first one read.
+	firstSeq := int32(0)
 	pids := make([]int64, 0, len(byPID))
 	for pid := range byPID {
-		pids = append(pids, pid)
-	}
-	sort.Slice(pids, func(i, j int) bool { return pids[i] < pids[j] })
-	for _, pid := range pids {
-		sg := byPID[pid]
-		sort.SliceStable(sg, func(i, j int) bool { return sg[i].time < sg[j].time })
-		for n, life := range splitLives(sg) {
-			key := strconv.FormatInt(pid, 10)
-			if n > 0 {
-				key += "#" + strconv.Itoa(n+1)
-				pr.Notes = append(pr.Notes, fmt.Sprintf("PID %d was reused by a new process: counted as worker %s", pid, key))
-			}
-			pr.Workers[key] = pr.life(pid, life, single)
+		if _, ok := workers[pid]; ok {
+			pids = append(pids, pid)
 		}
 	}
+	sort.Slice(pids, func(i, j int) bool { return pids[i] < pids[j] })
+	disagree := false
+	for _, pid := range pids {
+		sg := series(byPID[pid], pr.Timed, first, firstSeq)
+		if len(sg) == 0 {
+			continue
+		}
+		for k, life := range splitLives(sg) {
+			key := strconv.FormatInt(pid, 10)
+			if k > 0 {
+				key += "#" + strconv.Itoa(k+1)
+				pr.Notes = append(pr.Notes, fmt.Sprintf("PID %d was reused by a new process: counted as worker %s", pid, key))
+			}
+			w := pr.life(pid, life, single)
+			pr.Workers[key] = w
+			if w.Rate != nil && w.Rate.Disagrees && !disagree {
+				// Said once: a wrong snapshot time or zone moves them all.
+				disagree = true
+				pr.Notes = append(pr.Notes, fmt.Sprintf("worker %s: ps's lifetime CPU percentage is outside the rate its start time and TIME give: is the snapshot's time (--ps-time) or zone (--tz) right?", key))
+			}
+		}
+	}
+}
+
+// series orders a PID's sightings by time (untimed: by the order read),
+// drops untimed ones from a timed series, marks those of the first
+// snapshot, and merges the rows of one time from two files.
+func series(sg []sighting, timed bool, first int64, firstSeq int32) []sighting {
+	out := sg[:0]
+	for _, s := range sg {
+		if timed && !s.timed {
+			continue
+		}
+		if !timed {
+			s.time = int64(s.seq) // untimed snapshots keep the order read
+		}
+		s.first = timed && s.time == first || !timed && s.seq == firstSeq
+		out = append(out, s)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].time != out[j].time {
+			return out[i].time < out[j].time
+		}
+		return out[i].seq < out[j].seq
+	})
+	merged := out[:0]
+	for _, s := range out {
+		if n := len(merged); n > 0 && merged[n-1].time == s.time && merged[n-1].source != s.source {
+			// The same run captured in two layouts (ps -aefF and ps -eo).
+			merged[n-1].proc = mergeSightings(merged[n-1].proc, s.proc)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
 }
 
 // cpuSpans spreads a process's CPU over the time between its sightings;
@@ -332,8 +438,16 @@ func cpuSpans(sg []sighting, alreadyAlive bool, born int64) []cpuSpan {
 // mergeSightings combines two rows of one process at one time from two
 // files: the finer CPU and the known values win.
 func mergeSightings(a, b parse.Proc) parse.Proc {
-	a.CPUMillis = max(a.CPUMillis, b.CPUMillis)
+	if b.CPUMillis > a.CPUMillis || b.CPUMillis == a.CPUMillis && b.CPUStepMillis < a.CPUStepMillis {
+		a.CPUMillis, a.CPUStepMillis = b.CPUMillis, b.CPUStepMillis
+	}
 	a.RSSKiB = max(a.RSSKiB, b.RSSKiB)
+	if b.BornTo > 0 && (a.BornTo <= 0 || b.BornTo-b.BornFrom < a.BornTo-a.BornFrom) {
+		a.BornFrom, a.BornTo = b.BornFrom, b.BornTo
+	}
+	if b.PctTenths >= 0 && (a.PctTenths < 0 || b.PctStep < a.PctStep) {
+		a.PctTenths, a.PctStep, a.PctCapped = b.PctTenths, b.PctStep, b.PctCapped
+	}
 	if a.Start < 0 {
 		a.Start = b.Start
 	}
@@ -383,12 +497,22 @@ func abs(x int64) int64 {
 func (pr *Procs) life(pid int64, sg []sighting, single bool) *ProcWorker {
 	first, last := sg[0], sg[len(sg)-1]
 	w := &ProcWorker{PID: pid, CPUMillis: -1, RSSPeakKiB: -1, RSSLastKiB: last.proc.RSSKiB, fromSnapshots: true}
+	bornFrom, bornTo := int64(-1), int64(-1)
 	for _, s := range sg {
 		w.RSSPeakKiB = max(w.RSSPeakKiB, s.proc.RSSKiB)
 		if s.proc.Start >= 0 {
 			w.Born = s.proc.Start * 1e6
 		}
+		bornFrom, bornTo = narrowBorn(bornFrom, bornTo, s.proc)
 	}
+	if w.Born == 0 && bornFrom > 0 {
+		// STIME as printed: the start is within the minute or the day.
+		w.Born = bornFrom
+	}
+	if bornFrom > 0 {
+		w.BornPrecision = bornTo - bornFrom
+	}
+	w.CPUStepMillis = last.proc.CPUStepMillis
 	if last.proc.CPUMillis >= 0 {
 		w.CPUMillis = last.proc.CPUMillis
 		if !single && first.first && first.proc.CPUMillis >= 0 {
@@ -409,7 +533,51 @@ func (pr *Procs) life(pid int64, sg []sighting, single bool) *ProcWorker {
 			w.AliveMicros = last.time - from
 		}
 	}
+	w.Rate = w.rate(first, last, single, pr.Timed, bornFrom, bornTo)
 	return w
+}
+
+// narrowBorn intersects a process's start bounds with those of one more
+// sighting: a start known to the second and STIME's minute agree.
+func narrowBorn(from, to int64, p parse.Proc) (int64, int64) {
+	if p.BornFrom < 0 || p.BornTo <= 0 {
+		return from, to
+	}
+	if from < 0 {
+		return p.BornFrom, p.BornTo
+	}
+	nf, nt := max(from, p.BornFrom), min(to, p.BornTo)
+	if nf > nt { // they disagree: keep the narrower
+		if p.BornTo-p.BornFrom < to-from {
+			return p.BornFrom, p.BornTo
+		}
+		return from, to
+	}
+	return nf, nt
+}
+
+// rate is the worker's CPU rate: over the snapshots' window for a worker
+// alive before the first snapshot, over its life for cumulative CPU (a
+// single snapshot, or a worker born during the series) when its start is
+// bounded, and ps's lifetime percentage alone when there is no time.
+func (w *ProcWorker) rate(first, last sighting, single, timed bool, bornFrom, bornTo int64) *CPURate {
+	if w.CPUMillis < 0 {
+		return nil
+	}
+	step := max(w.CPUStepMillis, 1)
+	switch {
+	case timed && !single && first.first:
+		return windowRate(w.CPUMillis, step, last.time-first.time)
+	case timed && bornFrom > 0:
+		return lifetimeRate(w.CPUMillis, step, bornFrom, min(bornTo, first.time), last.time, last.proc)
+	case timed && !single:
+		// Born during the series at an unknown time: from its first
+		// sighting, which makes the rate an upper estimate.
+		return windowRate(w.CPUMillis, step, last.time-first.time)
+	case single || !timed:
+		return pctRate(last.proc.CPUMillis, step, last.proc)
+	}
+	return nil
 }
 
 // lifecycles joins the error log's boot and exit events.

@@ -33,13 +33,18 @@ var s0 = t0 / sec
 // ps is a process row with CPU in ms and RSS in KiB (-1 unknown) and an
 // unknown start.
 func ps(pid, ppid, cpuMS, rssKiB int64, args string) parse.Proc {
-	return parse.Proc{PID: pid, PPID: ppid, CPUMillis: cpuMS, RSSKiB: rssKiB, Start: -1, Args: args}
+	return parse.Proc{PID: pid, PPID: ppid, CPUMillis: cpuMS, RSSKiB: rssKiB, Start: -1, Args: args,
+		BornFrom: -1, BornTo: -1, PctTenths: -1}
 }
 
 // started returns p with its start in unix seconds (-1 unknown) and as
 // printed.
 func started(p parse.Proc, start int64, text string) parse.Proc {
 	p.Start, p.StartText = start, text
+	if start >= 0 {
+		// As the parser bounds it: within the second.
+		p.BornFrom, p.BornTo = start*sec, (start+1)*sec
+	}
 	return p
 }
 
@@ -367,10 +372,11 @@ func TestProcCPU(t *testing.T) {
 		t.Errorf("got timed %v over %d snapshots, want true over 3", pr.Timed, pr.Snapshots)
 	}
 
-	// CPU rate = CPU / alive: 7/20 = 0.35, 3/10 = 0.3, 2.4/16 = 0.15; 104
-	// and 105 have no alive time, so no rate.
+	// CPU rate = CPU / alive: 7/20 = 0.35, 3/10 = 0.3 (from its first
+	// sighting); 103 started within the second from 4 s, so alive 15 to 16
+	// s at 20 s: 2.4/15.5. 104 and 105 have no alive time, so no rate.
 	rep := Finish(NewPartial(nil), nil, Options{Procs: pr})
-	wantRate := map[string]*float64{"101": f(0.35), "102": f(0.3), "103": f(0.15), "104": nil, "105": nil}
+	wantRate := map[string]*float64{"101": f(0.35), "102": f(0.3), "103": f(2.4 / 15.5), "104": nil, "105": nil}
 	for _, w := range rep.Workers {
 		checkFloat(t, w.Key+" cpu_rate", w.CPURate, wantRate[w.Key])
 	}
@@ -1007,8 +1013,9 @@ func TestProcSeedSnapshot(t *testing.T) {
 	if s.Workers != 17 || !relNear(s.Gini, 0.805476, 1e-6) || !relNear(s.TopShare["5"], 0.929355, 1e-6) {
 		t.Errorf("got cpu skew over %d workers, gini %v, top5 %v; want 17, 0.805476, 0.929355", s.Workers, s.Gini, s.TopShare["5"])
 	}
-	if c := rep.Workers[0]; c.Key != "15708" || c.CPURate != nil {
-		t.Errorf("got first row %s with rate %v, want 15708 (no requests, most CPU) without a rate", c.Key, c.CPURate)
+	// Without a snapshot time the rate is ps's C, 6 in the file.
+	if c := rep.Workers[0]; c.Key != "15708" || c.CPURate == nil || *c.CPURate != 0.06 {
+		t.Errorf("got first row %s with rate %v, want 15708 (no requests, most CPU) with rate 0.06 from C", c.Key, c.CPURate)
 	}
 }
 
@@ -1152,5 +1159,36 @@ func TestProcCorpusNginxProxy(t *testing.T) {
 				t.Errorf("got restarts %d, want %d", *pr.Restarts, *tt.restarts)
 			}
 		})
+	}
+}
+
+// TestProcBuilderKeepsServerProcesses feeds snapshots of a busy machine: the
+// builder keeps sightings of the server's processes only, and the rows it
+// keeps carry no command line.
+func TestProcBuilderKeepsServerProcesses(t *testing.T) {
+	b := NewProcBuilder(ProcOptions{})
+	for i := range int64(50) {
+		procs := []parse.Proc{ps(100, 1, 0, 30, gMaster), ps(101, 100, 10*i, 40, gWorker)}
+		for j := range int64(200) {
+			procs = append(procs, ps(1000+j, 1, i, 9, "/usr/bin/job --run "+strconv.FormatInt(i*1000+j, 10)))
+		}
+		s := at(i, procs...)
+		b.Add(&s)
+	}
+	if len(b.byPID) != 2 {
+		t.Errorf("got sightings of %d PIDs, want 2 (the master and its worker)", len(b.byPID))
+	}
+	for pid, sg := range b.byPID {
+		if len(sg) != 50 || sg[0].proc.Args != "" {
+			t.Errorf("PID %d: got %d sightings (args %q), want 50 without args", pid, len(sg), sg[0].proc.Args)
+		}
+	}
+	pr, err := b.Finish(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 490 − 0 ms over 49 s.
+	if w := pr.Workers["101"]; w == nil || w.CPUMillis != 490 || w.AliveMicros != 49*sec {
+		t.Errorf("got worker %+v, want 490 ms over 49 s", w)
 	}
 }

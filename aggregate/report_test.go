@@ -134,17 +134,18 @@ func TestFinishWorkers(t *testing.T) {
 			key: "101", pid: 101, requests: 5, share: 5.0 / 11,
 			// 250000 + 1000000 + 500001 + 2000000 + 100000 µs = 3850001 µs.
 			seconds: f(3.850001),
-			// Alive from the earliest start, 0 − 0.25 s, to the last end,
-			// 10 s, + 1 s for whole-second stamps: 11.25 s.
-			meanConc: f(3.850001 / 11.25),
+			// Over the alive interval: from an access log alone, every
+			// worker is alive over the run, stamps 0 s to 10 s, + 1 s for
+			// whole-second stamps: 11 s.
+			meanConc: f(3.850001 / 11),
 			status:   [5]int64{2, 1, 1, 1, 0}, // 200 201 | 304 | 404 | 503
 			first:    "2026-11-25T17:00:00Z", last: "2026-11-25T17:00:10Z",
 		},
 		{
 			key: "33", pid: 33, requests: 3, share: 3.0 / 11,
 			seconds: f(3),
-			// Starts 0, 0, 2 s; last end 3 s; + 1 s: 4 s alive.
-			meanConc: f(3.0 / 4),
+			// Alive over the run too (not 0 to 3 s when it served): 11 s.
+			meanConc: f(3.0 / 11),
 			status:   [5]int64{3, 0, 0, 0, 0}, // 200 200 299
 			first:    "2026-11-25T17:00:01Z", last: "2026-11-25T17:00:03Z",
 		},
@@ -153,8 +154,8 @@ func TestFinishWorkers(t *testing.T) {
 			// Three 100000 µs: exactly 0.3, where 0.1+0.1+0.1 in floating
 			// point is 0.30000000000000004.
 			seconds: f(0.3),
-			// From 4.9 s to 7 s, + 1 s: 3.1 s.
-			meanConc: f(0.3 / 3.1),
+			// Alive over the run: 11 s.
+			meanConc: f(0.3 / 11),
 			status:   [5]int64{0, 0, 0, 0, 3},
 			first:    "2026-11-25T17:00:05Z", last: "2026-11-25T17:00:07Z",
 		},
@@ -198,7 +199,7 @@ func TestFinishSubSecond(t *testing.T) {
 	checkWorker(t, rep.Workers[0], wantWorker{
 		key: "7", pid: 7, requests: 2, share: 1,
 		seconds:  f(0.65),
-		meanConc: f(0.65 / 1.15), // alive 0.100 to 1.250
+		meanConc: f(0.65 / 0.75), // alive over the run's stamps, 0.500 to 1.250
 		status:   [5]int64{2, 0, 0, 0, 0},
 		first:    "2026-11-25T17:00:00.500Z", last: "2026-11-25T17:00:01.250Z",
 		peak: n(1),

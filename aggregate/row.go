@@ -1,6 +1,9 @@
 package aggregate
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
 
 // worker is what snapshots and the error log know of worker k. They are of
 // one host and keyed without one.
@@ -18,10 +21,9 @@ func (pw *ProcWorker) fill(r *Worker, requests int64) {
 	if pw.CPUMillis >= 0 {
 		c := float64(pw.CPUMillis) / 1e3
 		r.CPUSeconds = &c
-		if pw.AliveMicros > 0 {
-			rate := float64(pw.CPUMillis) * 1e3 / float64(pw.AliveMicros)
-			r.CPURate = &rate
-		}
+		res := float64(max(pw.CPUStepMillis, 1)) / 1e3
+		r.CPUResolutionSeconds = &res
+		pw.fillRate(r)
 		if requests > 0 {
 			per := c / float64(requests)
 			r.CPUSecondsPerRequest = &per
@@ -37,6 +39,10 @@ func (pw *ProcWorker) fill(r *Worker, requests int64) {
 	}
 	if pw.Born > 0 {
 		r.Born = StampMicros(pw.Born, false)
+		if pw.BornPrecision > 0 {
+			p := float64(pw.BornPrecision) / 1e6
+			r.BornPrecisionSeconds = &p
+		}
 	}
 	if pw.Exited > 0 {
 		r.Exited = StampMicros(pw.Exited, false)
@@ -105,4 +111,26 @@ func quantile(w *workerAcc, q float64) *float64 {
 		return nil
 	}
 	return &v
+}
+
+// fillRate copies the CPU rate and its bounds into a row.
+func (pw *ProcWorker) fillRate(r *Worker) {
+	rt := pw.Rate
+	if rt == nil {
+		return
+	}
+	rate, lo := rt.Rate, rt.Low
+	r.CPURate, r.CPURateLow, r.Rate = &rate, &lo, rt
+	if !math.IsInf(rt.High, 1) {
+		hi := rt.High
+		r.CPURateHigh = &hi
+	}
+	from := "start"
+	switch {
+	case rt.FromC:
+		from = "ps_percent"
+	case rt.AgeLow == rt.AgeHigh:
+		from = "snapshots"
+	}
+	r.CPURateFrom = &from
 }

@@ -1,6 +1,10 @@
 package aggregate
 
-import "github.com/skewer-dev/skewer/parse"
+import (
+	"encoding/json"
+
+	"github.com/skewer-dev/skewer/parse"
+)
 
 // Schema is the JSON report's schema name and version.
 const Schema = "skewer.report/v1"
@@ -67,6 +71,17 @@ type Report struct {
 	// MostCPU is how few workers used 90% of the CPU time, over the
 	// workers whose CPU time is known; nil when none is.
 	MostCPU *Concentration `json:"-"`
+	// CPUKnown says some worker's CPU seconds are known (snapshots).
+	CPUKnown bool `json:"-"`
+	// CPUNull says why cpu_skew is null although CPU seconds are known:
+	// the busiest worker's CPU is under 10× its source's resolution.
+	CPUNull string `json:"-"`
+	// RequestSecondsNull says why request_seconds_skew is null although
+	// the log has durations: every one of them is zero.
+	RequestSecondsNull string `json:"-"`
+	// CPUAges is set when the workers' ages differ by more than 2×: the
+	// CPU headline ranks by rate.
+	CPUAges *CPUAges `json:"-"`
 }
 
 // Input describes one input file of the run.
@@ -129,6 +144,29 @@ type Worker struct {
 	AliveFrom   Stamp   `json:"alive_from"`
 	AliveTo     Stamp   `json:"alive_to"`
 	AliveSource *string `json:"alive_source"`
+	// PeakWindowBusy is the highest request seconds ÷ window length over
+	// the windows of the automatic width (or --window): the busiest window
+	// of a sync worker is 1 when it served all of it.
+	PeakWindowBusy *float64 `json:"peak_window_busy"`
+	// CPUResolutionSeconds is the resolution of cpu_seconds: 1 for ps
+	// TIME, 0.01 for skewer sample; null without snapshots.
+	CPUResolutionSeconds *float64 `json:"cpu_resolution_seconds"`
+	// CPURateLow and CPURateHigh bound cpu_rate: ps TIME is truncated to
+	// the second, STIME to the minute or the day, ps C to a whole percent.
+	// High is null when unbounded (ps C stops at 99).
+	CPURateLow  *float64 `json:"cpu_rate_low"`
+	CPURateHigh *float64 `json:"cpu_rate_high"`
+	// CPURateFrom says where cpu_rate comes from: "snapshots" (CPU between
+	// snapshots over their time), "start" (cumulative CPU over the time
+	// since the process started: ELAPSED, lstart or STIME) or "ps_percent"
+	// (ps's own lifetime C or %CPU, the snapshot having no time).
+	CPURateFrom *string `json:"cpu_rate_from"`
+	// BornPrecisionSeconds is how wide the interval starting at born is:
+	// 1 from ps ELAPSED or lstart, 60 or 86400 from STIME; null when born
+	// is exact or unknown.
+	BornPrecisionSeconds *float64 `json:"born_precision_seconds"`
+	// Rate is the CPU rate with its ages, for the headline.
+	Rate *CPURate `json:"-"`
 }
 
 // Window is one time window of a timeline.
@@ -161,4 +199,17 @@ type HostSkew struct {
 	// unknown: without times, or without a known alive interval.
 	WindowSkew *WindowSkew `json:"window_skew,omitempty"`
 	RateSkew   *Skew       `json:"rate_skew,omitempty"`
+}
+
+// MarshalJSON writes the skewer.report/v1 document: cpu_skew is left out
+// without snapshots, and null when they cannot support a comparison.
+func (r *Report) MarshalJSON() ([]byte, error) {
+	type plain Report
+	if r.CPUNull == "" {
+		return json.Marshal((*plain)(r))
+	}
+	return json.Marshal(struct {
+		*plain
+		CPUSkew *Skew `json:"cpu_skew"`
+	}{plain: (*plain)(r)})
 }

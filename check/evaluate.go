@@ -68,7 +68,7 @@ func Evaluate(rep, base *aggregate.Report, ts []Threshold, opt Options) (Result,
 	if !opt.EachWindow {
 		for i, t := range ts {
 			obs, _ := Value(rep, t.Metric)
-			res.add(verdict(t, obs, bases[i]))
+			res.add(unsupported(rep, t, verdict(t, obs, bases[i])))
 		}
 		res.count()
 		return res, nil
@@ -95,7 +95,7 @@ func Evaluate(rep, base *aggregate.Report, ts []Threshold, opt Options) (Result,
 			res.Windows++
 			for i, t := range ts {
 				obs, _ := WindowValue(rep, part.Window, t.Metric)
-				v := verdict(t, obs, bases[i])
+				v := unsupported(rep, t, verdict(t, obs, bases[i]))
 				v.WindowStart, v.WindowEnd, v.Requests, v.Host = w.Start, w.End, n, part.Host
 				res.add(v)
 			}
@@ -167,6 +167,17 @@ func baselineValue(base *aggregate.Report, t Threshold, name string) (*float64, 
 		return nil, fmt.Errorf("%s of %s is null (%s), so there is no limit to compare with", t.Metric, in, nullReason(t.Metric))
 	}
 	return v, nil
+}
+
+// unsupported fails a threshold on a metric whose inputs cannot support a
+// comparison (cpu_skew null: CPU below the snapshots' resolution), whatever
+// its operator, and says why.
+func unsupported(rep *aggregate.Report, t Threshold, v Verdict) Verdict {
+	if m, _ := lookup(t.Metric); m.cpu && rep.CPUNull != "" {
+		v.Pass, v.Observed = false, nil
+		v.Reason = fmt.Sprintf("%s is null: %s", t.Metric, rep.CPUNull)
+	}
+	return v
 }
 
 // verdict compares an observed value with t's limit.

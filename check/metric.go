@@ -207,6 +207,9 @@ func Value(rep *aggregate.Report, name string) (*float64, error) {
 		return num(float64(n)), nil
 	}
 	if m.cpu {
+		if rep.CPUNull != "" {
+			return nil, nil
+		}
 		if rep.CPUSkew == nil {
 			return nil, errNoSnapshots(name)
 		}
@@ -240,6 +243,9 @@ func WindowValue(rep *aggregate.Report, w aggregate.Window, name string) (*float
 		return num(float64(w.RequestTotal())), nil
 	}
 	if m.cpu {
+		if rep.CPUNull != "" {
+			return nil, nil
+		}
 		if rep.CPUSkew == nil {
 			return nil, errNoSnapshots(name)
 		}

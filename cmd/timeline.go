@@ -83,6 +83,9 @@ func runTimeline(ctx context.Context, o *timelineOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.Metric == "cpu" && rep.CPUNull != "" {
+		return &exitError{code: ExitError, err: fmt.Errorf("--metric cpu: %s", rep.CPUNull)}
+	}
 	if o.Metric == "cpu" && rep.CPUSkew == nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("--metric cpu needs process snapshots with times (--ps FILE, e.g. from skewer sample)")}
 	}

@@ -10,8 +10,11 @@ import (
 // readProcs reads snapshots and error logs and finds the workers in them.
 func (run *Run) readProcs(aux []*candidate) error {
 	opt := run.opt
-	var snaps []parse.Snapshot
 	var events []parse.ErrorLogEvent
+	// Snapshots stream into the builder: memory holds the sightings of
+	// possible workers, not every row of every snapshot.
+	build := aggregate.NewProcBuilder(aggregate.ProcOptions{Master: opt.Master, Match: opt.Match, Family: string(run.Family)})
+	snaps := 0
 	ps := parse.PSOptions{Loc: opt.Loc, Columns: opt.PSColumns}
 	if opt.PSTime != nil {
 		ps.Time = opt.PSTime.UnixMicro()
@@ -21,7 +24,12 @@ func (run *Run) readProcs(aux []*candidate) error {
 		in := &run.Inputs[c.index]
 		switch c.kind {
 		case parse.KindSnapshots:
-			got, st, err := parse.ReadSnapshots(c.br, c.src.Path, ps)
+			got := 0
+			st, err := parse.EachSnapshot(c.br, c.src.Path, ps, func(s *parse.Snapshot) error {
+				build.Add(s)
+				got++
+				return nil
+			})
 			if err != nil {
 				return err
 			}
@@ -33,12 +41,12 @@ func (run *Run) readProcs(aux []*candidate) error {
 			}
 			in.Format = "ps"
 			in.Lines, in.Parsed, in.Rejected = st.Lines, st.Rows, st.Skipped
-			in.Note = plural(int64(len(got)), "snapshot")
+			in.Note = plural(int64(got), "snapshot")
 			run.Warnings = append(run.Warnings, st.Warnings...)
 			if st.ZoneGuessed && opt.ZoneDefault {
 				run.Warnings = append(run.Warnings, fmt.Sprintf("%s: times without a zone were read as UTC (--tz sets the zone)", c.src.Path))
 			}
-			snaps = append(snaps, got...)
+			snaps += got
 		case parse.KindErrorLog:
 			got, st, err := parse.ReadErrorLog(c.br, c.src.Path, opt.Loc)
 			if err != nil {
@@ -50,14 +58,14 @@ func (run *Run) readProcs(aux []*candidate) error {
 			events = append(events, got...)
 		}
 	}
-	if len(snaps) == 0 && len(events) == 0 {
+	if snaps == 0 && len(events) == 0 {
 		return nil
 	}
-	pr, err := aggregate.BuildProcs(snaps, events, aggregate.ProcOptions{Master: opt.Master, Match: opt.Match, Family: string(run.Family)})
+	pr, err := build.Finish(events)
 	if err != nil {
 		return err
 	}
-	if len(pr.Workers) == 0 && len(snaps) > 0 {
+	if len(pr.Workers) == 0 && snaps > 0 {
 		run.Warnings = append(run.Warnings, "no worker processes found in the snapshots: workers are gunicorn or nginx worker titles, children of a gunicorn master, or what --master/--match select")
 	}
 	if run.Family == "" {

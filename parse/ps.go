@@ -74,7 +74,25 @@ const maxPSShown = 5
 // The error is about the input as a whole: an I/O error, ps rows without a
 // header and without opt.Columns, no snapshot at all.
 func ReadSnapshots(r io.Reader, name string, opt PSOptions) ([]Snapshot, PSStats, error) {
-	p := &psParser{
+	var snaps []Snapshot
+	st, err := EachSnapshot(r, name, opt, func(s *Snapshot) error {
+		c := *s
+		c.Procs = append([]Proc(nil), s.Procs...)
+		snaps = append(snaps, c)
+		return nil
+	})
+	if err != nil {
+		return nil, st, err
+	}
+	return snaps, st, nil
+}
+
+// EachSnapshot reads process snapshots as ReadSnapshots does, handing each
+// to fn as soon as it is complete, so that memory holds one snapshot, not
+// the file: fn must copy what it keeps, since s and its rows are reused.
+// An error from fn ends the read and is returned as is.
+func EachSnapshot(r io.Reader, name string, opt PSOptions, fn func(s *Snapshot) error) (PSStats, error) {
+	p := &psParser{each: fn,
 		name: name, opt: opt, loc: opt.Loc,
 		br:     bufio.NewReaderSize(r, 64<<10),
 		intern: map[string]string{},
@@ -85,19 +103,19 @@ func ReadSnapshots(r io.Reader, name string, opt PSOptions) ([]Snapshot, PSStats
 		p.loc = time.UTC
 	}
 	if opt.Time < 0 || opt.Time > maxPSTime {
-		return nil, PSStats{}, &PSTimeError{Time: opt.Time, OutRange: true}
+		return PSStats{}, &PSTimeError{Time: opt.Time, OutRange: true}
 	}
 	if len(opt.Columns) > 0 {
 		lay, err := columnsLayout(opt.Columns)
 		if err != nil {
-			return nil, PSStats{}, err
+			return PSStats{}, err
 		}
 		p.given = lay
 	}
 	for {
 		line, ok, err := p.readLine()
 		if err != nil {
-			return nil, p.stats, fmt.Errorf("%s: %w", name, err)
+			return p.stats, fmt.Errorf("%s: %w", name, err)
 		}
 		if !ok {
 			break
@@ -105,17 +123,22 @@ func ReadSnapshots(r io.Reader, name string, opt PSOptions) ([]Snapshot, PSStats
 		p.line++
 		p.stats.Lines++
 		if err := p.handle(line); err != nil {
-			return nil, p.stats, err
+			return p.stats, err
+		}
+		if p.err != nil {
+			return p.stats, p.err
 		}
 	}
 	p.close()
 	switch {
-	case len(p.snaps) == 0:
-		return nil, p.stats, fmt.Errorf("%s: no process snapshot: want the output of ps -ef, ps -eF, ps aux, ps -eo or skewer sample", name)
+	case p.err != nil:
+		return p.stats, p.err
+	case p.n == 0:
+		return p.stats, fmt.Errorf("%s: no process snapshot: want the output of ps -ef, ps -eF, ps aux, ps -eo or skewer sample", name)
 	case opt.Time != 0 && p.untimed > 1:
-		return nil, p.stats, &PSTimeError{Time: opt.Time, Name: name, Untimed: p.untimed}
+		return p.stats, &PSTimeError{Time: opt.Time, Name: name, Untimed: p.untimed}
 	}
-	return p.snaps, p.stats, nil
+	return p.stats, nil
 }
 
 // psStart is the start computed for a PID from its elapsed time: the first
@@ -147,7 +170,11 @@ type psParser struct {
 	stamped, head, timed bool
 	stampLine            int64
 
-	snaps   []Snapshot
+	// each takes every complete snapshot; n counts them, err is each's
+	// error.
+	each    func(*Snapshot) error
+	n       int
+	err     error
 	untimed int
 	stats   PSStats
 	intern  map[string]string
@@ -264,7 +291,7 @@ func (p *psParser) begin(stamped bool, us int64, has bool, lay *psLayout) {
 	p.close()
 	p.open, p.lay, p.stamped, p.head, p.timed = true, lay, stamped, lay != nil, has
 	p.stampLine = p.line
-	p.snap = Snapshot{Time: us, HasTime: has, Line: p.line, Source: p.name}
+	p.snap = Snapshot{Time: us, HasTime: has, Line: p.line, Source: p.name, Procs: p.snap.Procs[:0]}
 	if !has && p.opt.Time != 0 {
 		p.snap.Time, p.snap.HasTime = p.opt.Time, true
 	}
@@ -286,7 +313,12 @@ func (p *psParser) close() {
 	if !p.timed {
 		p.untimed++
 	}
-	p.snaps = append(p.snaps, p.snap)
+	p.n++
+	if p.err == nil {
+		p.err = p.each(&p.snap)
+	}
+	// The rows' memory is reused by the next snapshot.
+	p.snap.Procs = p.snap.Procs[:0]
 }
 
 func (p *psParser) header(line []byte) {
@@ -348,9 +380,15 @@ func (p *psParser) str(b []byte) string {
 		return s
 	}
 	s := string(b)
-	p.intern[s] = s
+	if len(p.intern) < maxIntern {
+		p.intern[s] = s
+	}
 	return s
 }
+
+// maxIntern bounds how many distinct strings str shares: command lines
+// repeat from snapshot to snapshot, but a hostile file need not.
+const maxIntern = 4096
 
 // clip shortens a value quoted in a message.
 func clip(b []byte) []byte {

@@ -46,8 +46,19 @@ func readPS(t *testing.T, input string, opt PSOptions) ([]Snapshot, PSStats) {
 			t.Errorf("snapshot %d: got Source %q, want ps.txt", i, snaps[i].Source)
 		}
 		snaps[i].Source = ""
+		for j := range snaps[i].Procs {
+			snaps[i].Procs[j] = named(snaps[i].Procs[j])
+		}
 	}
 	return snaps, st
+}
+
+// named keeps the fields that row names; the start bounds, ps's percentage
+// and the CPU resolution have tests of their own (pstime_test.go).
+func named(p Proc) Proc {
+	p.BornFrom, p.BornTo, p.CPUStepMillis = 0, 0, 0
+	p.PctTenths, p.PctStep, p.PctCapped = 0, 0, false
+	return p
 }
 
 // readPSFile reads a file of testdata/ps.

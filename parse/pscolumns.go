@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -19,16 +20,19 @@ const (
 	cCmd                  // CMD, COMMAND: the rest of the fields
 	cTicks                // skewer sample start_ticks
 	cMillis               // skewer sample cpu_ms
+	cPctC                 // C (ps -f): lifetime %CPU in whole percent, at most 99
+	cPct                  // %CPU, pcpu: lifetime %CPU to a tenth
 )
 
 var psColNames = [...]string{cOther: "column", cPID: "PID", cPPID: "PPID", cRSS: "RSS", cElapsed: "ELAPSED",
-	cCPU: "TIME", cStart: "start time", cCmd: "command", cTicks: "start_ticks", cMillis: "cpu_ms"}
+	cCPU: "TIME", cStart: "start time", cCmd: "command", cTicks: "start_ticks", cMillis: "cpu_ms",
+	cPctC: "C", cPct: "%CPU"}
 
 // psHeaders maps ps header words to columns; other words are cOther.
 var psHeaders = map[string]psCol{
 	"PID": cPID, "TGID": cPID, "PPID": cPPID, "RSS": cRSS, "RSZ": cRSS,
 	"ELAPSED": cElapsed, "TIME": cCPU, "STIME": cStart, "START": cStart, "STARTED": cStart,
-	"CMD": cCmd, "COMMAND": cCmd, "ARGS": cCmd,
+	"CMD": cCmd, "COMMAND": cCmd, "ARGS": cCmd, "C": cPctC, "%CPU": cPct,
 }
 
 // psNames maps the ps -o names that --ps-columns accepts to columns.
@@ -38,8 +42,8 @@ var psNames = map[string]psCol{
 	"time": cCPU, "times": cCPU, "cputime": cCPU, "cputimes": cCPU, "bsdtime": cCPU,
 	"stime": cStart, "start_time": cStart, "start": cStart, "lstart": cStart, "bsdstart": cStart,
 	"args": cCmd, "cmd": cCmd, "command": cCmd, "comm": cCmd, "ucmd": cCmd, "ucomm": cCmd,
-	"vsz": cOther, "vsize": cOther, "sz": cOther, "size": cOther, "pcpu": cOther, "%cpu": cOther,
-	"c": cOther, "pmem": cOther, "%mem": cOther, "psr": cOther, "user": cOther, "euser": cOther,
+	"vsz": cOther, "vsize": cOther, "sz": cOther, "size": cOther, "pcpu": cPct, "%cpu": cPct,
+	"c": cPctC, "pmem": cOther, "%mem": cOther, "psr": cOther, "user": cOther, "euser": cOther,
 	"ruser": cOther, "uname": cOther, "uid": cOther, "euid": cOther, "ruid": cOther, "gid": cOther,
 	"group": cOther, "tty": cOther, "tt": cOther, "tname": cOther, "stat": cOther, "s": cOther,
 	"state": cOther, "ni": cOther, "nice": cOther, "pri": cOther, "f": cOther, "wchan": cOther,
@@ -100,7 +104,7 @@ func columnsLayout(names []string) (*psLayout, error) {
 // those after it right to left, and the command is what is left between.
 func (p *psParser) row(line []byte, lay *psLayout) (Proc, string) {
 	toks := p.toks
-	pr := Proc{PID: -1, PPID: -1, CPUMillis: -1, RSSKiB: -1, Start: -1}
+	pr := Proc{PID: -1, PPID: -1, CPUMillis: -1, RSSKiB: -1, Start: -1, BornFrom: -1, BornTo: -1, PctTenths: -1}
 	if len(toks) < lay.min {
 		return pr, fmt.Sprintf("too few fields: got %d, want %d", len(toks), lay.min)
 	}
@@ -158,7 +162,22 @@ func (p *psParser) row(line []byte, lay *psLayout) (Proc, string) {
 		}
 		pr.Start = p.steady(pr.PID, start)
 	}
+	p.born(&pr)
 	return pr, ""
+}
+
+// born bounds the process's start: to the second from its start (lstart,
+// or ELAPSED and the snapshot's time), else from STIME and the snapshot's
+// time.
+func (p *psParser) born(pr *Proc) {
+	switch {
+	case pr.Start >= 0:
+		pr.BornFrom, pr.BornTo = pr.Start*1e6, (pr.Start+1)*1e6
+	case pr.StartText != "" && p.snap.HasTime && p.lay != sampleLayout:
+		if from, to, ok := p.stimeBorn([]byte(pr.StartText), p.snap.Time); ok {
+			pr.BornFrom, pr.BornTo = from, to
+		}
+	}
 }
 
 // value reads the fields of one column into pr.
@@ -177,13 +196,25 @@ func (p *psParser) value(pr *Proc, elapsed *int64, c psCol, line []byte, toks []
 	case cRSS:
 		pr.RSSKiB, ok = n, isNum
 	case cMillis:
-		pr.CPUMillis, ok = n, isNum
+		pr.CPUMillis, pr.CPUStepMillis, ok = n, 10, isNum
+	case cPctC:
+		pr.PctTenths, pr.PctStep, pr.PctCapped, ok = n*10, 10, n >= 99, isNum
+	case cPct:
+		var ms int64
+		// psMillis reads "6.5" as 6500: tenths of a percent are ms/100.
+		ms, ok = psMillis(b)
+		ok = ok && bytes.IndexByte(b, ':') < 0
+		pr.PctTenths, pr.PctStep = ms/100, 1
 	case cTicks:
 		pr.StartText, ok = p.str(b), isNum
 	case cElapsed:
 		*elapsed, ok = psMillis(b)
 	case cCPU:
 		pr.CPUMillis, ok = psMillis(b)
+		pr.CPUStepMillis = 1000
+		if bytes.IndexByte(b, '.') >= 0 {
+			pr.CPUStepMillis = 10
+		}
 	case cStart:
 		if len(toks) == 5 {
 			var w [5][]byte

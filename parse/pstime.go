@@ -222,3 +222,75 @@ func isZoneWord(b []byte) bool {
 	}
 	return true
 }
+
+// stimeBorn bounds a process start printed as ps STIME or START, given the
+// time of its snapshot (unix µs): "17:44" (HH:MM, or HH:MM:SS for ps start)
+// is on the snapshot's day, "Oct06" or "Oct 6" in its year, "2025" a year.
+// procps prints HH:MM for today, MonDD for this year and the year before
+// that; BSD-style columns print HH:MM for the last 24 hours, so a clock time
+// after the snapshot is of the day before, and a month-day after it of the
+// year before. The bounds are [from, to), never after the snapshot.
+func (p *psParser) stimeBorn(text []byte, at int64) (from, to int64, ok bool) {
+	t := time.UnixMicro(at).In(p.loc)
+	y, mo, d := t.Date()
+	day := func(y int, mo time.Month, d, h, mi, s int) int64 {
+		return time.Date(y, mo, d, h, mi, s, 0, p.loc).UnixMicro()
+	}
+	f := bytes.Fields(text)
+	switch {
+	case len(f) == 1 && (len(f[0]) == 5 || len(f[0]) == 8) && f[0][2] == ':':
+		b := f[0]
+		h, ok1 := digits(b[0:2])
+		mi, ok2 := digits(b[3:5])
+		s, step := int64(0), int64(60)
+		ok3 := true
+		if len(b) == 8 {
+			if b[5] != ':' {
+				return 0, 0, false
+			}
+			s, ok3 = digits(b[6:8])
+			step = 1
+		}
+		if !ok1 || !ok2 || !ok3 || h > 23 || mi > 59 || s > 59 {
+			return 0, 0, false
+		}
+		from = day(y, mo, d, int(h), int(mi), int(s))
+		if from > at {
+			from = day(y, mo, d-1, int(h), int(mi), int(s))
+		}
+		to = from + step*1e6
+	case len(f) == 1 && len(f[0]) == 4 && isDigits(f[0]):
+		yy, _ := digits(f[0])
+		if int(yy) > y || yy < 1970 {
+			return 0, 0, false
+		}
+		from, to = day(int(yy), 1, 1, 0, 0, 0), day(int(yy)+1, 1, 1, 0, 0, 0)
+	case len(f) == 1 && len(f[0]) == 5 || len(f) == 2:
+		var mb, db []byte
+		if len(f) == 1 {
+			mb, db = f[0][:3], f[0][3:]
+		} else {
+			mb, db = f[0], f[1]
+		}
+		m := month(mb)
+		dd, okd := digits(db)
+		if m == 0 || !okd || len(db) > 2 || dd < 1 || dd > monthDays[m-1] {
+			return 0, 0, false
+		}
+		from = day(y, time.Month(m), int(dd), 0, 0, 0)
+		if from > at {
+			from = day(y-1, time.Month(m), int(dd), 0, 0, 0)
+		}
+		to = day(y, time.Month(m), int(dd)+1, 0, 0, 0)
+		if from < day(y, 1, 1, 0, 0, 0) {
+			to = day(y-1, time.Month(m), int(dd)+1, 0, 0, 0)
+		}
+	default:
+		return 0, 0, false
+	}
+	if to > at {
+		to = at
+	}
+	p.stats.ZoneGuessed = true
+	return from, to, from <= to
+}

@@ -19,6 +19,10 @@ type Proc struct {
 	// CPUMillis is the cumulative CPU time (user+system) in milliseconds;
 	// ps prints whole seconds, skewer sample milliseconds.
 	CPUMillis int64
+	// CPUStepMillis is CPUMillis's resolution: 1000 for ps TIME (whole
+	// seconds, truncated), 10 for BSD M:SS.ss and skewer sample (clock
+	// ticks); 0 when CPUMillis is unknown.
+	CPUStepMillis int64
 	// RSSKiB is the resident set size in KiB.
 	RSSKiB int64
 	// Start identifies the process's start, so that a reused PID is told
@@ -29,6 +33,19 @@ type Proc struct {
 	// compared when Start is -1.
 	Start     int64
 	StartText string
+	// BornFrom and BornTo bound when the process started, [BornFrom,
+	// BornTo) in unix µs: a second wide from ps lstart or ELAPSED, a minute
+	// from STIME "17:44", a day from "Oct06", a year from "2025" (read in
+	// PSOptions.Loc on the snapshot's day). -1 when unknown: no start
+	// column, or STIME in a snapshot without a time.
+	BornFrom, BornTo int64
+	// PctTenths is the lifetime CPU percentage ps prints, in tenths of a
+	// percent: ps -f C in whole percent (PctStep 10), %CPU/pcpu to a
+	// tenth (PctStep 1). ps truncates, so the true value is in
+	// [PctTenths, PctTenths+PctStep); C stops at 99 (PctCapped). -1 when
+	// the table has no such column.
+	PctTenths, PctStep int64
+	PctCapped          bool
 	// Args is the command line (ps CMD/COMMAND/ARGS, skewer sample args).
 	Args string
 }

@@ -308,6 +308,11 @@ func CheckText(w io.Writer, r check.Result, color bool) error {
 			ew.printf("%-*s  %s\n", width, heads[i], notes[i])
 		}
 		if !g.windowed {
+			// A null metric fails with its reason (CPU below the
+			// snapshots' resolution): say it where the failure is.
+			if v := g.first(); !v.Pass && v.Observed == nil && v.Reason != "" {
+				ew.printf("%s%s\n", indent, Clean(v.Reason))
+			}
 			continue
 		}
 		for _, v := range g.failed {

@@ -33,7 +33,7 @@ func giniWords(g float64, n int) string {
 // 1.9× its fair share".
 func Summary(rep *aggregate.Report) string {
 	s := rep.Skew
-	if rep.Attributed == 0 && rep.CPUSkew != nil && rep.MostCPU != nil {
+	if rep.Attributed == 0 && rep.CPUKnown && rep.MostCPU != nil {
 		return cpuSummary(rep)
 	}
 	if rep.Attributed == 0 || s.Workers == 0 {
@@ -110,14 +110,22 @@ func Plural(n int64, noun string) string {
 // cpuSummary says the skew of CPU time when there are no requests, from
 // process snapshots alone.
 func cpuSummary(rep *aggregate.Report) string {
-	s, most := *rep.CPUSkew, *rep.MostCPU
+	most := rep.MostCPU
+	if rep.CPUSkew == nil {
+		return fmt.Sprintf("%d workers; %s", len(rep.Workers), rep.CPUNull)
+	}
+	s := *rep.CPUSkew
 	if most.Total == 0 {
 		return fmt.Sprintf("%d workers, no CPU time used", s.Workers)
 	}
-	parts := []string{
-		fmt.Sprintf("CPU time is %s (gini %.3f)", giniWords(s.Gini, s.Workers), s.Gini),
-		fmt.Sprintf("%d of %d workers used %s of CPU time", most.Workers, s.Workers, percent(most.Share)),
+	var parts []string
+	if a := rep.CPUAges; a != nil {
+		// Cumulative CPU of workers of different ages: the rate leads.
+		parts = append(parts, rateSentence(a))
 	}
+	parts = append(parts,
+		fmt.Sprintf("CPU time is %s (gini %.3f)", giniWords(s.Gini, s.Workers), s.Gini),
+		fmt.Sprintf("%d of %d workers used %s of CPU time", most.Workers, s.Workers, percent(most.Share)))
 	if s.EffectiveWorkers != nil {
 		parts = append(parts, fmt.Sprintf("effective workers %.1f of %d", *s.EffectiveWorkers, s.Workers))
 	}

@@ -31,11 +31,17 @@ func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 	if rep.Lines.Total > 0 {
 		ew.printf("requests:         %s\n", skewLine(rep.Skew))
 	}
-	if rep.RequestSecondsSkew != nil {
+	switch {
+	case rep.RequestSecondsSkew != nil:
 		ew.printf("request seconds:  %s\n", skewLine(*rep.RequestSecondsSkew))
+	case rep.RequestSecondsNull != "":
+		ew.printf("request seconds:  null (every request took 0 s)\n")
 	}
-	if rep.CPUSkew != nil {
+	switch {
+	case rep.CPUSkew != nil:
 		ew.printf("cpu seconds:      %s\n", skewLine(*rep.CPUSkew))
+	case rep.CPUNull != "":
+		ew.printf("cpu seconds:      null (below the resolution of the snapshots)\n")
 	}
 	if lines := windowLines(rep); len(lines) > 0 {
 		ew.printf("\n")
@@ -145,9 +151,9 @@ func columns(rep *aggregate.Report) []column {
 	if requests {
 		cs = append(cs, column{"5xx", func(w aggregate.Worker) string { return strconv.FormatInt(w.Status["5xx"], 10) }})
 	}
-	if rep.CPUSkew != nil {
+	if rep.CPUKnown {
 		cs = append(cs,
-			column{"cpu s", func(w aggregate.Worker) string { return fixed(w.CPUSeconds, 1) }},
+			column{"cpu s", cpuSeconds},
 			column{"cpu share", func(w aggregate.Worker) string {
 				if w.CPUShare == nil {
 					return "-"
@@ -164,7 +170,7 @@ func columns(rep *aggregate.Report) []column {
 			}})
 		}
 		cs = append(cs,
-			column{"cpu rate", func(w aggregate.Worker) string { return fixed(w.CPURate, 3) }},
+			column{"cpu rate", cpuRate},
 			column{"rss MiB", func(w aggregate.Worker) string {
 				if w.RSSPeakBytes == nil {
 					return "-"
