@@ -253,6 +253,7 @@ func (rep *Report) setWindows(pop *Populations, pr *Procs) {
 	rep.WindowSeconds = &secs
 	ws := buildWindows(pop, pr, width)
 	rep.Windows = ws
+	rep.setWindowCPUSkews()
 	d := ComputeDominance(ws, nil, rep.Exits())
 	rep.Dominance = &d
 }

@@ -179,6 +179,11 @@ type Window struct {
 	// Skew is over the workers alive for any part of the window (zeros
 	// included) and its idle slots.
 	Skew Skew `json:"skew"`
+	// CPUSkew is the skew of CPU seconds over the same workers (those whose
+	// CPU time is known) and idle slots; null without snapshots, and when
+	// the window's busiest worker used under 10× the resolution of its CPU
+	// time (ps TIME: 10 s; skewer sample: 0.1 s).
+	CPUSkew *Skew `json:"cpu_skew"`
 	// IdleSlots is how many zeros were added so that each host counts at
 	// least --workers.
 	IdleSlots int `json:"idle_slots"`

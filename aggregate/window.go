@@ -311,7 +311,9 @@ func buildWindows(pop *Populations, pr *Procs, width int64) []Window {
 	cpu := map[WorkerKey][]float64{}
 	if pr != nil {
 		for k, w := range pr.Workers {
-			if len(w.cpu) == 0 {
+			// A worker whose CPU is known but did not grow used 0 s in
+			// each window: idle, not unknown.
+			if len(w.cpu) == 0 && w.CPUMillis < 0 {
 				continue
 			}
 			per := make([]float64, n)

@@ -97,7 +97,7 @@ func runTimeline(ctx context.Context, o *timelineOptions) error {
 		d := aggregate.ComputeDominance(rep.Windows, aggregate.WindowRequestSeconds, rep.Exits())
 		rep.Dominance = &d
 	case "cpu":
-		d := aggregate.ComputeDominance(rep.Windows, aggregate.WindowCPUSeconds, rep.Exits())
+		d := aggregate.ComputeDominance(rep.Windows, aggregate.WindowComparableCPU, rep.Exits())
 		rep.Dominance = &d
 	}
 	var buf bytes.Buffer

@@ -55,8 +55,9 @@ type chart struct {
 }
 
 // Charts writes (a) the metric per window for the top K workers (at most
-// 12) plus "others", and (b) the skew of requests per window: Gini and top-1
-// share on one chart. With no windows it writes one line saying so. An
+// 12) plus "others", and (b) the skew per window: Gini and top-1 share on
+// one chart, of CPU seconds for the metric cpu (a gap where the window's
+// CPU skew is null) and of requests otherwise. With no windows it writes one line saying so. An
 // unknown metric, or one the report has no data for, is an error before
 // anything is written.
 func Charts(w io.Writer, rep *aggregate.Report, opt ChartOptions) error {
@@ -85,7 +86,7 @@ func Charts(w io.Writer, rep *aggregate.Report, opt ChartOptions) error {
 	}
 	drawChart(ew, c, ax, opt)
 	ew.printf("\n")
-	drawChart(ew, skewChart(rep, ax), ax, opt)
+	drawChart(ew, skewChart(rep, ax, opt.Metric == "cpu"), ax, opt)
 	return ew.err
 }
 
@@ -210,16 +211,34 @@ func rankedKeys(rep *aggregate.Report, value func(aggregate.Window, string) floa
 	return keys
 }
 
-// skewChart is chart (b): Gini and top-1 share of requests per window.
-func skewChart(rep *aggregate.Report, ax timeAxis) chart {
+// skewChart is chart (b): Gini and top-1 share per window, of requests, or
+// of CPU seconds when cpu is set (NaN, a gap, where a window has none).
+func skewChart(rep *aggregate.Report, ax timeAxis, cpu bool) chart {
 	gini := make([]float64, len(rep.Windows))
 	top1 := make([]float64, len(rep.Windows))
+	what := "requests"
+	if cpu {
+		what = "CPU seconds"
+	}
+	gaps := false
 	for i, win := range rep.Windows {
-		gini[i] = min(finite(win.Skew.Gini), 1)
-		top1[i] = min(finite(win.Skew.TopShare["1"]), 1)
+		s := &win.Skew
+		if cpu {
+			s = win.CPUSkew
+		}
+		if s == nil {
+			gini[i], top1[i], gaps = math.NaN(), math.NaN(), true
+			continue
+		}
+		gini[i] = min(finite(s.Gini), 1)
+		top1[i] = min(finite(s.TopShare["1"]), 1)
+	}
+	caption := fmt.Sprintf("skew of %s per %s window, from 0 (even) to 1 (one worker)", what, ax.size())
+	if gaps {
+		caption += ", a gap where the busiest worker's CPU is under 10× its resolution"
 	}
 	return chart{
-		caption: fmt.Sprintf("skew of requests per %s window, from 0 (even) to 1 (one worker)", ax.size()),
+		caption: caption,
 		names:   []string{"gini", "top-1 share"},
 		chars:   []string{"*", "+"},
 		colors:  []asciigraph.AnsiColor{asciigraph.Red, asciigraph.DodgerBlue},
@@ -282,7 +301,9 @@ func (c chart) points() (data [][]float64, top float64) {
 		}
 		data[i] = vs
 		for _, v := range vs {
-			top = max(top, v)
+			if !math.IsNaN(v) {
+				top = max(top, v)
+			}
 		}
 	}
 	return data, top

@@ -14,7 +14,8 @@ import (
 
 // timeline is a hand-made report of windows: requests per worker per
 // window, request seconds as requests × secsPer[worker] and CPU seconds as
-// requests × cpuPer[worker] (each map nil when the run has none).
+// requests × cpuPer[worker] (each map nil when the run has none), with a
+// CPU skew where the busiest worker used 10 s or more.
 type timeline struct {
 	start   string // the first window's start, RFC 3339
 	size    time.Duration
@@ -52,6 +53,17 @@ func (tl timeline) report(t *testing.T) *aggregate.Report {
 			}
 		}
 		win.Skew = aggregate.ComputeSkew(xs)
+		// As with ps TIME: a CPU skew only when the busiest worker used
+		// 10 s or more in the window.
+		var cs []float64
+		busiest := 0.0
+		for _, c := range win.CPUSeconds {
+			cs, busiest = append(cs, c), max(busiest, c)
+		}
+		if busiest >= 10 {
+			s := aggregate.ComputeSkew(cs)
+			win.CPUSkew = &s
+		}
 		rep.Windows = append(rep.Windows, win)
 	}
 	for k, n := range totals {
