@@ -76,6 +76,9 @@ type Takeover struct {
 	// ExitReason is why From ended, for ChangeAfterExit ("max_requests",
 	// "timeout", ...); null otherwise, or when the reason is not known.
 	ExitReason *string `json:"exit_reason"`
+	// Host is the host whose workers the change is among, with several
+	// hosts (see Report.DominanceOf); null with one.
+	Host *string `json:"host"`
 }
 
 // Stretch is a run of windows in which one worker was on top. Windows with
@@ -86,6 +89,8 @@ type Stretch struct {
 	Start   Stamp  `json:"start"` // start of the first window of the run
 	End     Stamp  `json:"end"`   // end of the last window of the run
 	Windows int    `json:"windows"`
+	// Host is the worker's host, with several hosts; null with one.
+	Host *string `json:"host"`
 }
 
 // Exit is when a worker ended and why ("" when not known), for

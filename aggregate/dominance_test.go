@@ -44,7 +44,7 @@ func TestComputeDominance(t *testing.T) {
 		{
 			name:    "one worker",
 			ws:      hourly(req{"7": 3}, req{"7": 1}, req{"7": 9}),
-			longest: []Stretch{{"7", hour(0), hour(3), 3}},
+			longest: []Stretch{{"7", hour(0), hour(3), 3, nil}},
 		},
 		{
 			name: "a tie is nobody on top",
@@ -57,7 +57,7 @@ func TestComputeDominance(t *testing.T) {
 			// 9/8 = 1.125 < 1.25, though 17 of 18 together (94%) make a
 			// pair window: nobody alone on top. 5/4 = 1.25 is.
 			ws:      hourly(req{"a": 9, "b": 8, "c": 1}, req{"a": 5, "b": 4}),
-			longest: []Stretch{{"a", hour(1), hour(2), 1}},
+			longest: []Stretch{{"a", hour(1), hour(2), 1, nil}},
 		},
 		{
 			name: "a new lead holds three windows",
@@ -75,7 +75,7 @@ func TestComputeDominance(t *testing.T) {
 			changes: []Takeover{
 				{At: hour(3), From: "26564", To: "15708", FromShare: 1, ToShare: 0.63, Kind: ChangeTakeover},
 			},
-			longest: []Stretch{{"26564", hour(0), hour(3), 3}, {"15708", hour(3), hour(6), 3}},
+			longest: []Stretch{{"26564", hour(0), hour(3), 3, nil}, {"15708", hour(3), hour(6), 3, nil}},
 		},
 		{
 			name: "two windows on top are no change",
@@ -89,7 +89,7 @@ func TestComputeDominance(t *testing.T) {
 				req{"3": 2, "1": 2, "2": 2},
 				req{"3": 2, "1": 1},
 			),
-			longest: []Stretch{{"1", hour(0), hour(3), 3}, {"2", hour(3), hour(5), 2}, {"3", hour(6), hour(8), 2}},
+			longest: []Stretch{{"1", hour(0), hour(3), 3, nil}, {"2", hour(3), hour(5), 2, nil}, {"3", hour(6), hour(8), 2, nil}},
 		},
 		{
 			name: "flapping between clear leaders is no change",
@@ -100,7 +100,7 @@ func TestComputeDominance(t *testing.T) {
 				req{"1": 1, "2": 3},
 				req{"1": 3, "2": 1},
 			),
-			longest: []Stretch{{"1", hour(0), hour(3), 3}, {"2", hour(3), hour(4), 1}},
+			longest: []Stretch{{"1", hour(0), hour(3), 3, nil}, {"2", hour(3), hour(4), 1, nil}},
 		},
 		{
 			name: "a pair takes the lead and gives it back",
@@ -118,7 +118,7 @@ func TestComputeDominance(t *testing.T) {
 				{At: hour(3), From: "A", To: "B", With: strp("A"), FromShare: 1, ToShare: 9.0 / 19, WithShare: fp(10.0 / 19), Kind: ChangePair},
 				{At: hour(6), From: "B", To: "A", FromShare: 0.5, ToShare: 0.8, Kind: ChangeTakeover},
 			},
-			longest: []Stretch{{"A", hour(0), hour(3), 3}},
+			longest: []Stretch{{"A", hour(0), hour(3), 3, nil}},
 		},
 		{
 			name: "a pair needs 90% together",
@@ -127,7 +127,7 @@ func TestComputeDominance(t *testing.T) {
 				req{"A": 5}, req{"A": 5}, req{"A": 5},
 				req{"A": 10, "B": 9, "C": 3}, req{"A": 10, "B": 9, "C": 3}, req{"A": 10, "B": 9, "C": 3},
 			),
-			longest: []Stretch{{"A", hour(0), hour(3), 3}},
+			longest: []Stretch{{"A", hour(0), hour(3), 3, nil}},
 		},
 		{
 			name: "a change after an idle gap",
@@ -144,7 +144,7 @@ func TestComputeDominance(t *testing.T) {
 				{At: hour(5), From: "A", To: "B", FromShare: 1, ToShare: 1, Kind: ChangeAfterIdle, IdleSeconds: fp(7200)},
 				{At: hour(8), From: "B", To: "C", FromShare: 1, ToShare: 1, Kind: ChangeTakeover},
 			},
-			longest: []Stretch{{"A", hour(0), hour(3), 3}, {"B", hour(5), hour(8), 3}, {"C", hour(8), hour(12), 3}},
+			longest: []Stretch{{"A", hour(0), hour(3), 3, nil}, {"B", hour(5), hour(8), 3, nil}, {"C", hour(8), hour(12), 3, nil}},
 		},
 		{
 			name: "the old lead showing after the gap makes it no idle change",
@@ -157,7 +157,7 @@ func TestComputeDominance(t *testing.T) {
 			changes: []Takeover{
 				{At: hour(7), From: "A", To: "B", FromShare: 1, ToShare: 1, Kind: ChangeTakeover},
 			},
-			longest: []Stretch{{"A", hour(0), hour(7), 4}, {"B", hour(7), hour(10), 3}},
+			longest: []Stretch{{"A", hour(0), hour(7), 4, nil}, {"B", hour(7), hour(10), 3, nil}},
 		},
 		{
 			name: "a change within a window of the old lead's exit",
@@ -179,7 +179,7 @@ func TestComputeDominance(t *testing.T) {
 				{At: hour(3), From: "A", To: "B", FromShare: 1, ToShare: 1, Kind: ChangeAfterExit, ExitReason: strp("max_requests")},
 				{At: hour(6), From: "B", To: "D", FromShare: 1, ToShare: 1, Kind: ChangeTakeover},
 			},
-			longest: []Stretch{{"A", hour(0), hour(3), 3}, {"B", hour(3), hour(6), 3}, {"D", hour(6), hour(9), 3}},
+			longest: []Stretch{{"A", hour(0), hour(3), 3, nil}, {"B", hour(3), hour(6), 3, nil}, {"D", hour(6), hour(9), 3, nil}},
 		},
 		{
 			name: "an exit more than a window before the change, or without a reason",
@@ -200,7 +200,7 @@ func TestComputeDominance(t *testing.T) {
 				{At: hour(3), From: "A", To: "B", FromShare: 1, ToShare: 1, Kind: ChangeTakeover},
 				{At: hour(8), From: "B", To: "C", FromShare: 1, ToShare: 1, Kind: ChangeAfterExit},
 			},
-			longest: []Stretch{{"A", hour(0), hour(3), 3}, {"B", hour(3), hour(6), 3}, {"C", hour(8), hour(11), 3}},
+			longest: []Stretch{{"A", hour(0), hour(3), 3, nil}, {"B", hour(3), hour(6), 3, nil}, {"C", hour(8), hour(11), 3, nil}},
 		},
 		{
 			name: "cpu metric",
@@ -218,7 +218,7 @@ func TestComputeDominance(t *testing.T) {
 			}(),
 			metric:  WindowCPUSeconds,
 			changes: []Takeover{{At: hour(3), From: "1", To: "2", FromShare: 0.75, ToShare: 0.75, Kind: ChangeTakeover}},
-			longest: []Stretch{{"1", hour(0), hour(3), 3}, {"2", hour(3), hour(6), 3}},
+			longest: []Stretch{{"1", hour(0), hour(3), 3, nil}, {"2", hour(3), hour(6), 3, nil}},
 		},
 		{
 			name: "negative and NaN values count as 0",
@@ -227,7 +227,7 @@ func TestComputeDominance(t *testing.T) {
 				{Start: hour(1), End: hour(2), CPUSeconds: map[string]float64{"1": -5, "2": 2}},
 			},
 			metric:  WindowCPUSeconds,
-			longest: []Stretch{{"2", hour(1), hour(2), 1}},
+			longest: []Stretch{{"2", hour(1), hour(2), 1, nil}},
 		},
 		{
 			name: "equal runs order by start, then key",
@@ -238,7 +238,7 @@ func TestComputeDominance(t *testing.T) {
 			changes: []Takeover{
 				{At: hour(3), From: "30", To: "4", FromShare: 1, ToShare: 1, Kind: ChangeTakeover},
 			},
-			longest: []Stretch{{"30", hour(0), hour(3), 3}, {"4", hour(3), hour(6), 3}},
+			longest: []Stretch{{"30", hour(0), hour(3), 3, nil}, {"4", hour(3), hour(6), 3, nil}},
 		},
 	}
 	for _, tt := range tests {

@@ -254,7 +254,7 @@ func (rep *Report) setWindows(pop *Populations, pr *Procs) {
 	ws := buildWindows(pop, pr, width)
 	rep.Windows = ws
 	rep.setWindowCPUSkews()
-	d := ComputeDominance(ws, nil, rep.Exits())
+	d := rep.DominanceOf(nil)
 	rep.Dominance = &d
 }
 

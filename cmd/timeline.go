@@ -94,10 +94,10 @@ func runTimeline(ctx context.Context, o *timelineOptions) error {
 	}
 	switch o.Metric {
 	case "busy":
-		d := aggregate.ComputeDominance(rep.Windows, aggregate.WindowRequestSeconds, rep.Exits())
+		d := rep.DominanceOf(aggregate.WindowRequestSeconds)
 		rep.Dominance = &d
 	case "cpu":
-		d := aggregate.ComputeDominance(rep.Windows, aggregate.WindowComparableCPU, rep.Exits())
+		d := rep.DominanceOf(aggregate.WindowComparableCPU)
 		rep.Dominance = &d
 	}
 	var buf bytes.Buffer

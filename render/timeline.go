@@ -101,7 +101,8 @@ func tlWindowKeys(win aggregate.Window) []string {
 // noChange is the line DominanceTable writes when the lead never changed.
 const noChange = "no change of the busiest worker"
 
-// DominanceTable writes rep.Dominance for a terminal (see
+// DominanceTable writes rep.Dominance for a terminal, one part per host
+// with several hosts (see
 // aggregate.Dominance for when a worker leads and what counts as a
 // change): one table row per change of the lead (when, from → to, From's
 // share in the old lead's last window and To's, or the pair's, in the
@@ -117,16 +118,82 @@ func DominanceTable(w io.Writer, rep *aggregate.Report, color bool) error {
 		return nil
 	}
 	ew := &errWriter{w: w}
+	groups := tlHostGroups(rep)
+	for i, g := range groups {
+		if i > 0 {
+			ew.printf("\n")
+		}
+		if err := dominanceTable(ew, rep, g, color); err != nil {
+			return err
+		}
+	}
+	return ew.err
+}
+
+// tlHostGroup is the part of a dominance of one host ("" with one host).
+type tlHostGroup struct {
+	host string
+	d    *aggregate.Dominance
+}
+
+// tlHostGroups splits rep's dominance by host: every host of the windows'
+// host_skew in that order (a host where nobody led gets its line too), then
+// any other host in the order its changes and stretches name it; one group
+// with no host when there is one host.
+func tlHostGroups(rep *aggregate.Report) []tlHostGroup {
+	d := rep.Dominance
+	var out []tlHostGroup
+	at := map[string]int{}
+	group := func(h *string) *aggregate.Dominance {
+		host := ""
+		if h != nil {
+			host = *h
+		}
+		i, ok := at[host]
+		if !ok {
+			i = len(out)
+			at[host] = i
+			out = append(out, tlHostGroup{host: host, d: &aggregate.Dominance{Changes: []aggregate.Takeover{}, Longest: []aggregate.Stretch{}}})
+		}
+		return out[i].d
+	}
+	if len(rep.Windows) > 0 {
+		for _, hs := range rep.Windows[0].HostSkew {
+			group(&hs.Host)
+		}
+	}
+	for _, c := range d.Changes {
+		g := group(c.Host)
+		g.Changes = append(g.Changes, c)
+	}
+	for _, s := range d.Longest {
+		g := group(s.Host)
+		g.Longest = append(g.Longest, s)
+	}
+	if len(out) == 0 {
+		out = append(out, tlHostGroup{d: d})
+	}
+	return out
+}
+
+// dominanceTable writes one host's part of DominanceTable, its title naming
+// the host when there is one.
+func dominanceTable(ew *errWriter, rep *aggregate.Report, g tlHostGroup, color bool) error {
+	d := g.d
 	at := tlClock(rep)
+	prefix := ""
+	if g.host != "" {
+		prefix = "on " + g.host + ", "
+	}
 	if len(d.Changes) == 0 {
-		ew.printf("%s\n", Clean(tlNoChange(d)))
+		ew.printf("%s\n", Clean(prefix+tlNoChange(d)))
 		return ew.err
 	}
-	title := "busiest worker"
+	title := prefix + "busiest worker"
 	if day := tlDay(rep); day != "" {
 		title += " on " + day
 	}
-	ew.printf("%s\n", tlBold(fmt.Sprintf("%s: %s", title, Plural(int64(len(d.Changes)), "change")), color))
+	ew.printf("%s\n", tlBold(fmt.Sprintf("%s: %s", Clean(title), Plural(int64(len(d.Changes)), "change")), color))
 	t := tlTable(ew, []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignLeft})
 	t.Header([]string{"at", "from → to", "before", "after", "kind"})
 	for _, c := range d.Changes {
@@ -374,7 +441,18 @@ func tlCount(m map[string]int64, k string) string {
 }
 
 func tlMarkdownDominance(ew *errWriter, rep *aggregate.Report) {
-	d := rep.Dominance
+	for i, g := range tlHostGroups(rep) {
+		if i > 0 {
+			ew.printf("\n")
+		}
+		if g.host != "" {
+			ew.printf("### %s\n\n", mdText(g.host))
+		}
+		tlMarkdownHostDominance(ew, rep, g.d)
+	}
+}
+
+func tlMarkdownHostDominance(ew *errWriter, rep *aggregate.Report, d *aggregate.Dominance) {
 	if len(d.Changes) == 0 {
 		ew.printf("%s.\n", mdText(tlCapital(tlNoChange(d))))
 		return
