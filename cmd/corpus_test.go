@@ -106,18 +106,9 @@ func TestCorpusReport(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			logTruth, skewTruth := readTruth(t, filepath.Join(corpus, tt.truth, "truth.json"), tt.log, tt.skew)
-			var stdout, stderr bytes.Buffer
-			args := append([]string{"report", "-o", "json"}, tt.args...)
-			code := cmd.Run(context.Background(), args, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
-			if code != cmd.ExitOK {
-				t.Fatalf("exit code: got %d, want 0 (stderr %q)", code, stderr.String())
-			}
-			if stderr.Len() > 0 {
-				t.Errorf("stderr: got %q, want nothing", stderr.String())
-			}
 			var rep corpusReport
-			if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
-				t.Fatal(err)
+			if stderr := runJSON(t, cmd.ExitOK, &rep, append([]string{"report", "-o", "json"}, tt.args...)...); stderr != "" {
+				t.Errorf("stderr: got %q, want nothing", stderr)
 			}
 			if rep.Family != tt.family {
 				t.Errorf("family: got %q, want %q", rep.Family, tt.family)
@@ -143,15 +134,13 @@ func TestCorpusReport(t *testing.T) {
 // named and the --family flag to pass.
 func TestCorpusTwoFamilies(t *testing.T) {
 	dir := filepath.Join(testutil.Corpus(t), "nginx-proxy")
-	var stdout, stderr bytes.Buffer
-	code := cmd.Run(context.Background(), []string{"report", dir}, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+	code, stdout, got := runSkewer(t, "report", dir)
 	if code != cmd.ExitError {
 		t.Errorf("exit code: got %d, want %d", code, cmd.ExitError)
 	}
-	if stdout.Len() > 0 {
-		t.Errorf("stdout: got %q, want nothing", stdout.String())
+	if stdout != "" {
+		t.Errorf("stdout: got %q, want nothing", stdout)
 	}
-	got := stderr.String()
 	for _, want := range []string{
 		"skewer: ",
 		"gunicorn (" + filepath.Join(dir, "gunicorn-access.log") + ")",
@@ -170,11 +159,10 @@ func TestCorpusTwoFamilies(t *testing.T) {
 // text and a JSON log; with --family nginx both are read and refused.
 func TestCorpusSameTrafficTwice(t *testing.T) {
 	dir := filepath.Join(testutil.Corpus(t), "nginx-proxy")
-	var stdout, stderr bytes.Buffer
-	code := cmd.Run(context.Background(), []string{"report", "--family", "nginx", dir}, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+	code, _, stderr := runSkewer(t, "report", "--family", "nginx", dir)
 	want := "skewer: " + filepath.Join(dir, "access-pid.log") + " and " + filepath.Join(dir, "access.json.log.gz") + " cover the same time"
-	if code != cmd.ExitError || !strings.HasPrefix(stderr.String(), want) {
-		t.Errorf("got exit %d, stderr %q; want %d and %q...", code, stderr.String(), cmd.ExitError, want)
+	if code != cmd.ExitError || !strings.HasPrefix(stderr, want) {
+		t.Errorf("got exit %d, stderr %q; want %d and %q...", code, stderr, cmd.ExitError, want)
 	}
 }
 
@@ -194,15 +182,48 @@ func readTruth(t *testing.T, path, log, skew string) (truthLog, truthSkew) {
 	if !ok || len(lt.PerPID) == 0 {
 		t.Fatalf("%s: no logs.%s.per_pid", path, log)
 	}
+	var st truthSkew
+	if err := readTruthKey(t, path, skew, &st); err != nil || st.NPID == 0 {
+		t.Fatalf("%s: no %s.gini_over_pids_in_log (%v)", path, skew, err)
+	}
+	return lt, st
+}
+
+// readTruthKey decodes the top-level key of the truth.json at path into v;
+// the error is the decoding's (a missing key is one).
+func readTruthKey(t *testing.T, path, key string, v any) error {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(b, &all); err != nil {
 		t.Fatal(err)
 	}
-	var st truthSkew
-	if err := json.Unmarshal(all[skew], &st); err != nil || st.NPID == 0 {
-		t.Fatalf("%s: no %s.gini_over_pids_in_log (%v)", path, skew, err)
+	return json.Unmarshal(all[key], v)
+}
+
+// runSkewer runs skewer with args and returns its exit code and output.
+func runSkewer(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := cmd.Run(context.Background(), args, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+	return code, stdout.String(), stderr.String()
+}
+
+// runJSON runs skewer with args, fails the test unless it exits with code
+// want, decodes its output into v and returns its stderr.
+func runJSON(t *testing.T, want int, v any, args ...string) string {
+	t.Helper()
+	code, out, errOut := runSkewer(t, args...)
+	if code != want {
+		t.Fatalf("skewer %s: exit code %d, want %d (stderr %q)", strings.Join(args, " "), code, want, errOut)
 	}
-	return lt, st
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatal(err)
+	}
+	return errOut
 }
 
 func compareWorkers(t *testing.T, rep corpusReport, truth truthLog, subSec bool) {

@@ -3,7 +3,6 @@ package cmd_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -31,19 +30,12 @@ type domChange struct {
 // domChanges runs skewer with args (JSON output) and returns its changes.
 func domChanges(t *testing.T, args ...string) []domChange {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := cmd.Run(context.Background(), args, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
-	if code != cmd.ExitOK {
-		t.Fatalf("skewer %s: exit code %d, want 0 (stderr %q)", strings.Join(args, " "), code, stderr.String())
-	}
 	var doc struct {
 		Dominance *struct {
 			Changes []domChange `json:"changes"`
 		} `json:"dominance"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	runJSON(t, cmd.ExitOK, &doc, args...)
 	if doc.Dominance == nil || doc.Dominance.Changes == nil {
 		t.Fatalf("skewer %s: dominance.changes missing", strings.Join(args, " "))
 	}
@@ -129,7 +121,7 @@ func fp(f float64) *float64 { return &f }
 // never last: two changes in all, against sixteen before.
 func TestCorpusDominanceNginxProxy(t *testing.T) {
 	path := filepath.Join(testutil.Corpus(t), "nginx-proxy", "gunicorn-access.log")
-	counts := readRawLog(t, path).perWindow(5)
+	counts := testutil.ReadAccessLog(t, path).PerWindow(5)
 	for _, c := range []struct {
 		window string
 		counts map[string]int64
@@ -206,7 +198,7 @@ func TestCorpusDominanceAutorestart(t *testing.T) {
 	if err := os.WriteFile(access, slot.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	counts := readRawLog(t, access).perWindow(5)
+	counts := testutil.ReadAccessLog(t, access).PerWindow(5)
 	for _, c := range []struct {
 		window, pid string
 		want        int64

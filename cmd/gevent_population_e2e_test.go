@@ -3,7 +3,6 @@
 package cmd
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -54,10 +53,11 @@ func TestGeventKeepAlivePopulations(t *testing.T) {
 	sent := keepAliveLoad(t, url)
 	stop()
 
-	perWindow, pids, lines := countGeventLog(t, access)
-	if lines != sent {
-		t.Fatalf("access log: %d lines, want the %d requests answered", lines, sent)
+	lines := testutil.ReadAccessLog(t, access)
+	if len(lines) != sent {
+		t.Fatalf("access log: %d lines, want the %d requests answered", len(lines), sent)
 	}
+	pids := lines.PIDs()
 	if len(pids) > geventWorkers {
 		t.Fatalf("access log: %d PIDs, more than the %d workers (a restart?)", len(pids), geventWorkers)
 	}
@@ -86,44 +86,30 @@ func TestGeventKeepAlivePopulations(t *testing.T) {
 	if want := geventWorkers - len(pids); rep.IdleSlots != want {
 		t.Errorf("idle_slots: got %d, want %d (%d workers, %d PIDs in the log)", rep.IdleSlots, want, geventWorkers, len(pids))
 	}
-	if len(rep.Windows) != len(perWindow) {
-		t.Fatalf("got %d windows, want %d (1 s windows from the first line to the last)", len(rep.Windows), len(perWindow))
+	if want := lines.WindowCount(1); len(rep.Windows) != want {
+		t.Fatalf("got %d windows, want %d (1 s windows from the first line to the last)", len(rep.Windows), want)
 	}
+	first, _ := lines.Span()
+	perWindow := lines.PerWindow(1)
 	for i, win := range rep.Windows {
-		want := perWindow[i]
-		if win.Start != want.start {
-			t.Fatalf("window %d: got start %s, want %s", i, win.Start, want.start)
+		if want := testutil.Stamp(first + int64(i)); win.Start != want {
+			t.Fatalf("window %d: got start %s, want %s", i, win.Start, want)
 		}
+		counts := perWindow[win.Start]
 		xs := make([]float64, geventWorkers)
 		for j, pid := range pids {
-			xs[j] = float64(want.counts[pid])
-			if got := win.Requests[pid]; got != want.counts[pid] {
-				t.Errorf("%s: PID %s got %d requests, want %d", win.Start, pid, got, want.counts[pid])
+			xs[j] = float64(counts[pid])
+			if got := win.Requests[pid]; got != counts[pid] {
+				t.Errorf("%s: PID %s got %d requests, want %d", win.Start, pid, got, counts[pid])
 			}
 		}
 		if win.Skew.Workers != geventWorkers || len(win.Requests) != len(pids) || win.IdleSlots != geventWorkers-len(pids) {
 			t.Errorf("%s: got %d workers (%d alive, %d idle slots), want %d (%d alive)", win.Start, win.Skew.Workers, len(win.Requests), win.IdleSlots, geventWorkers, len(pids))
 		}
-		if g := gini6(xs); math.Abs(win.Skew.Gini-g) > 1e-9 {
+		if g := testutil.Gini(xs); math.Abs(win.Skew.Gini-g) > 1e-9 {
 			t.Errorf("%s: got gini %.6f, want %.6f", win.Start, win.Skew.Gini, g)
 		}
 	}
-}
-
-// gini6 is Σi Σj |xi − xj| / (2 n² mean), pair by pair.
-func gini6(xs []float64) float64 {
-	var sum, diffs float64
-	for _, x := range xs {
-		sum += x
-		for _, y := range xs {
-			diffs += math.Abs(x - y)
-		}
-	}
-	if sum == 0 {
-		return 0
-	}
-	n := float64(len(xs))
-	return diffs / (2 * n * sum)
 }
 
 // startGevent starts gunicorn with gevent_pywsgi workers logging the PID
@@ -226,65 +212,4 @@ func keepAliveLoad(t *testing.T, url string) int {
 	}
 	wg.Wait()
 	return answered
-}
-
-// geventWindow is one 1 s window of the captured log.
-type geventWindow struct {
-	start  string
-	counts map[string]int64
-}
-
-// countGeventLog reads the access log without skewer's parser: each line's
-// [dd/Mon/yyyy:HH:MM:SS +zzzz] and <pid>. It returns the 1 s windows from
-// the first line's to the last's, the PIDs in first-seen order, and the
-// number of lines.
-func countGeventLog(t *testing.T, path string) ([]geventWindow, []string, int) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	per := map[int64]map[string]int64{}
-	var pids []string
-	seen := map[string]bool{}
-	var lo, hi int64
-	n := 0
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		i, j := strings.IndexByte(line, '['), strings.IndexByte(line, ']')
-		a, b := strings.LastIndexByte(line, '<'), strings.LastIndexByte(line, '>')
-		if i < 0 || j < i || a < 0 || b < a {
-			t.Fatalf("%s: unexpected line %q", path, line)
-		}
-		ts, err := time.Parse("02/Jan/2006:15:04:05 -0700", line[i+1:j])
-		if err != nil {
-			t.Fatal(err)
-		}
-		sec, pid := ts.Unix(), line[a+1:b]
-		if n == 0 || sec < lo {
-			lo = sec
-		}
-		if n == 0 || sec > hi {
-			hi = sec
-		}
-		n++
-		if per[sec] == nil {
-			per[sec] = map[string]int64{}
-		}
-		per[sec][pid]++
-		if !seen[pid] {
-			seen[pid] = true
-			pids = append(pids, pid)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	var out []geventWindow
-	for s := lo; n > 0 && s <= hi; s++ {
-		out = append(out, geventWindow{start: time.Unix(s, 0).UTC().Format(time.RFC3339), counts: per[s]})
-	}
-	return out, pids, n
 }

@@ -1,9 +1,6 @@
 package cmd_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -12,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/skewer-dev/skewer/cmd"
+	"github.com/skewer-dev/skewer/internal/testutil"
 )
 
 // hostsDir is the hand-made two-host run: web-a balances its 4 slots
@@ -30,14 +28,8 @@ const hostsSlots = 4
 // started, and is alive from that one's last line to its own last line; the
 // first of a slot from the start of the run, the last to its end. Without
 // generations every PID is alive the whole run. Times are seconds.
-func hostsAlive(lines []wsLine, start, end int64) map[string][2]int64 {
-	first, last := map[string]int64{}, map[string]int64{}
-	for _, l := range lines {
-		if f, ok := first[l.pid]; !ok || l.sec < f {
-			first[l.pid] = l.sec
-		}
-		last[l.pid] = max(last[l.pid], l.sec)
-	}
+func hostsAlive(lines testutil.AccessLog, start, end int64) map[string][2]int64 {
+	first, last := lines.FirstLast()
 	pids := make([]string, 0, len(first))
 	for p := range first {
 		pids = append(pids, p)
@@ -95,22 +87,15 @@ type hostWindow struct {
 
 // hostWindows counts each window of width seconds over the PIDs alive for
 // any part of it (from < window end, to >= window start), zeros included.
-func hostWindows(lines []wsLine, alive map[string][2]int64, start, end, width int64) []hostWindow {
-	per := map[int64]map[string]float64{}
-	for _, l := range lines {
-		i := l.sec / width
-		if per[i] == nil {
-			per[i] = map[string]float64{}
-		}
-		per[i][l.pid]++
-	}
+func hostWindows(lines testutil.AccessLog, alive map[string][2]int64, start, end, width int64) []hostWindow {
+	per := lines.Counts(width)
 	var out []hostWindow
 	for i := start / width; i <= end/width; i++ {
 		var xs []float64
 		w := hostWindow{start: i * width}
 		for pid, a := range alive {
 			if a[0] < (i+1)*width && a[1] >= i*width {
-				x := per[i][pid]
+				x := float64(per[i*width][pid])
 				xs = append(xs, x)
 				w.requests += x
 				w.top1 = max(w.top1, x)
@@ -119,7 +104,7 @@ func hostWindows(lines []wsLine, alive map[string][2]int64, start, end, width in
 		for len(xs) < hostsSlots {
 			xs = append(xs, 0)
 		}
-		w.live, w.gini = len(xs), wsGini(xs)
+		w.live, w.gini = len(xs), testutil.Gini(xs)
 		if w.requests > 0 {
 			w.top1 /= w.requests
 		}
@@ -154,13 +139,12 @@ type hostsDoc struct {
 // windows count.
 func TestSeveralHosts(t *testing.T) {
 	hosts := []string{"web-a", "web-b"}
-	lines := map[string][]wsLine{}
+	lines := map[string]testutil.AccessLog{}
 	start, end := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, h := range hosts {
-		lines[h] = wsScan(t, filepath.Join(hostsDir, h, "access.log"))
-		for _, l := range lines[h] {
-			start, end = min(start, l.sec), max(end, l.sec)
-		}
+		lines[h] = testutil.ReadAccessLog(t, filepath.Join(hostsDir, h, "access.log"))
+		lo, hi := lines[h].Span()
+		start, end = min(start, lo), max(end, hi)
 	}
 	type want struct {
 		windows    []hostWindow
@@ -188,13 +172,13 @@ func TestSeveralHosts(t *testing.T) {
 		for pid, a := range alive {
 			n := 0.0
 			for _, l := range lines[h] {
-				if l.pid == pid {
+				if l.PID == pid {
 					n++
 				}
 			}
 			rates = append(rates, n/float64(a[1]-a[0]))
 		}
-		w.rateGini, w.rateN = wsGini(rates), len(rates)
+		w.rateGini, w.rateN = testutil.Gini(rates), len(rates)
 		wants[h] = w
 	}
 	// The run is what it was made to be: web-a even in every window (its
@@ -204,19 +188,8 @@ func TestSeveralHosts(t *testing.T) {
 	}
 
 	args := []string{"--workers", "4", "--host-from-dir", hostsDir}
-	var stdout, stderr bytes.Buffer
-	run := func(args ...string) int {
-		stdout.Reset()
-		stderr.Reset()
-		return cmd.Run(context.Background(), args, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
-	}
-	if code := run(append([]string{"report", "-o", "json"}, args...)...); code != cmd.ExitOK {
-		t.Fatalf("report: exit code %d, want 0 (stderr %q)", code, stderr.String())
-	}
 	var doc hostsDoc
-	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	runJSON(t, cmd.ExitOK, &doc, append([]string{"report", "-o", "json"}, args...)...)
 	if len(doc.HostSkew) != len(hosts) {
 		t.Fatalf("got %d host_skew entries, want %d", len(doc.HostSkew), len(hosts))
 	}
@@ -229,9 +202,9 @@ func TestSeveralHosts(t *testing.T) {
 		if ws.WindowSeconds != 5 || ws.Windows != len(w.windows) || ws.Counted != len(w.counted) {
 			t.Errorf("%s: got %v s, %d windows, %d counted; want 5 s, %d, %d", h, ws.WindowSeconds, ws.Windows, ws.Counted, len(w.windows), len(w.counted))
 		}
-		if ws.MedianGini == nil || math.Abs(*ws.MedianGini-wsMedian(w.counted)) > 1e-9 ||
-			ws.MedianTop1Share == nil || math.Abs(*ws.MedianTop1Share-wsMedian(w.top1)) > 1e-9 {
-			t.Errorf("%s: got median gini %v, top1 %v; want %.6f, %.6f", h, ws.MedianGini, ws.MedianTop1Share, wsMedian(w.counted), wsMedian(w.top1))
+		if ws.MedianGini == nil || math.Abs(*ws.MedianGini-testutil.Median(w.counted)) > 1e-9 ||
+			ws.MedianTop1Share == nil || math.Abs(*ws.MedianTop1Share-testutil.Median(w.top1)) > 1e-9 {
+			t.Errorf("%s: got median gini %v, top1 %v; want %.6f, %.6f", h, ws.MedianGini, ws.MedianTop1Share, testutil.Median(w.counted), testutil.Median(w.top1))
 		}
 		if got.RateSkew.Workers != w.rateN || math.Abs(got.RateSkew.Gini-w.rateGini) > 1e-9 {
 			t.Errorf("%s: got rate_skew %d workers, gini %.6f; want %d, %.6f", h, got.RateSkew.Workers, got.RateSkew.Gini, w.rateN, w.rateGini)
@@ -240,9 +213,6 @@ func TestSeveralHosts(t *testing.T) {
 
 	// check --each-window fails exactly web-b's windows, with the test's
 	// own Gini in each verdict.
-	if code := run(append([]string{"check", "-o", "json", "--each-window", "5s", "-t", "gini<0.3"}, args...)...); code != cmd.ExitCheckFailed {
-		t.Fatalf("check: exit code %d, want %d (stderr %q)", code, cmd.ExitCheckFailed, stderr.String())
-	}
 	var res struct {
 		Windows  int `json:"windows"`
 		Hosts    int `json:"hosts"`
@@ -253,9 +223,7 @@ func TestSeveralHosts(t *testing.T) {
 			Pass        bool     `json:"pass"`
 		} `json:"verdicts"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-		t.Fatal(err)
-	}
+	runJSON(t, cmd.ExitCheckFailed, &res, append([]string{"check", "-o", "json", "--each-window", "5s", "-t", "gini<0.3"}, args...)...)
 	if res.Hosts != 2 || res.Windows != 12 || len(res.Verdicts) != 12 {
 		t.Fatalf("check: got %d hosts, %d windows, %d verdicts; want 2, 12, 12", res.Hosts, res.Windows, len(res.Verdicts))
 	}
@@ -273,20 +241,21 @@ func TestSeveralHosts(t *testing.T) {
 	}
 
 	// The table lists each host's typical window within 80 columns.
-	if code := run(append([]string{"report"}, args...)...); code != cmd.ExitOK {
-		t.Fatalf("report: exit code %d, want 0 (stderr %q)", code, stderr.String())
+	code, table, stderr := runSkewer(t, append([]string{"report"}, args...)...)
+	if code != cmd.ExitOK {
+		t.Fatalf("report: exit code %d, want 0 (stderr %q)", code, stderr)
 	}
 	for _, h := range hosts {
 		w := wants[h]
 		prefix := fmt.Sprintf("  %s  ", h)
 		var line string
-		for _, l := range strings.Split(stdout.String(), "\n") {
+		for _, l := range strings.Split(table, "\n") {
 			if strings.HasPrefix(l, prefix) {
 				line = l
 			}
 		}
 		fields := strings.Fields(line)
-		gini := fmt.Sprintf("%.3f", wsMedian(w.counted))
+		gini := fmt.Sprintf("%.3f", testutil.Median(w.counted))
 		if len(fields) != 8 || fields[2] != gini || fields[6] != fmt.Sprintf("%d/%d", len(w.counted), len(w.windows)) ||
 			fields[7] != fmt.Sprintf("%.3f", w.rateGini) || len([]rune(line)) > 80 {
 			t.Errorf("table line of %s: got %q; want median gini %s, counted %d/%d, per alive-s %.3f, at most 80 columns",

@@ -1,13 +1,10 @@
 package cmd_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"math"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -51,42 +48,9 @@ type popSkew struct {
 // runPopulation runs skewer with args and decodes its JSON report.
 func runPopulation(t *testing.T, args ...string) popDoc {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := cmd.Run(context.Background(), args, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
-	if code != cmd.ExitOK {
-		t.Fatalf("skewer %s: exit code %d, want 0 (stderr %q)", strings.Join(args, " "), code, stderr.String())
-	}
 	var doc popDoc
-	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	runJSON(t, cmd.ExitOK, &doc, args...)
 	return doc
-}
-
-// giniOf is Σi Σj |xi − xj| / (2 n² mean), worked out pair by pair (the
-// program sorts instead).
-func giniOf(xs []float64) float64 {
-	var sum, diffs float64
-	for _, x := range xs {
-		sum += x
-		for _, y := range xs {
-			diffs += math.Abs(x - y)
-		}
-	}
-	if sum == 0 {
-		return 0
-	}
-	n := float64(len(xs))
-	return diffs / (2 * n * n * (sum / n))
-}
-
-func medianOf(xs []float64) float64 {
-	s := slices.Clone(xs)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // TestCorpusWindowPopulationsNginxProxy: the gunicorn side of nginx-proxy has
@@ -96,9 +60,9 @@ func medianOf(xs []float64) float64 {
 func TestCorpusWindowPopulationsNginxProxy(t *testing.T) {
 	corpus := testutil.Corpus(t)
 	path := filepath.Join(corpus, "nginx-proxy", "gunicorn-access.log")
-	raw := readRawLog(t, path)
+	raw := testutil.ReadAccessLog(t, path)
 	pids := map[string]bool{}
-	for _, p := range raw.pids {
+	for _, p := range raw.PIDs() {
 		pids[p] = true
 	}
 	if len(pids) != 5 {
@@ -116,9 +80,9 @@ func TestCorpusWindowPopulationsNginxProxy(t *testing.T) {
 			t.Errorf("%s: got alive %s to %s (%s), want %s to %s (access)", w.Key, deref(w.AliveFrom), deref(w.AliveTo), deref(w.AliveSource), doc.Span.Start, doc.Span.End)
 		}
 	}
-	counts := raw.perWindow(5)
-	if len(doc.Windows) != raw.windowCount(5) {
-		t.Fatalf("got %d windows, want %d", len(doc.Windows), raw.windowCount(5))
+	counts := raw.PerWindow(5)
+	if len(doc.Windows) != raw.WindowCount(5) {
+		t.Fatalf("got %d windows, want %d", len(doc.Windows), raw.WindowCount(5))
 	}
 	alone := 0
 	for _, win := range doc.Windows {
@@ -133,7 +97,7 @@ func TestCorpusWindowPopulationsNginxProxy(t *testing.T) {
 		if win.Skew.Workers != 5 || len(win.Requests) != 5 || win.IdleSlots != 0 {
 			t.Errorf("%s: got %d workers (%d keys, %d idle slots), want 5 alive", win.Start, win.Skew.Workers, len(win.Requests), win.IdleSlots)
 		}
-		if want := giniOf(xs); math.Abs(win.Skew.Gini-want) > 1e-9 {
+		if want := testutil.Gini(xs); math.Abs(win.Skew.Gini-want) > 1e-9 {
 			t.Errorf("%s: got gini %.6f, want %.6f", win.Start, win.Skew.Gini, want)
 		}
 		if total > 0 && top == total {
@@ -156,23 +120,15 @@ func TestCorpusWindowPopulationsNginxProxy(t *testing.T) {
 func TestCorpusCheckEachWindow(t *testing.T) {
 	corpus := testutil.Corpus(t)
 	path := filepath.Join(corpus, "nginx-proxy", "gunicorn-access.log")
-	raw := readRawLog(t, path)
-	counts := raw.perWindow(5)
-	var stdout, stderr bytes.Buffer
-	args := []string{"check", "-o", "json", "--workers", "5", "--each-window", "5s", "-t", "gini<0.3", path}
-	code := cmd.Run(context.Background(), args, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
-	if code != cmd.ExitCheckFailed {
-		t.Fatalf("exit code %d, want %d (stderr %q)", code, cmd.ExitCheckFailed, stderr.String())
-	}
+	raw := testutil.ReadAccessLog(t, path)
+	counts := raw.PerWindow(5)
 	var res struct {
 		Verdicts []struct {
 			WindowStart string `json:"window_start"`
 			Pass        bool   `json:"pass"`
 		} `json:"verdicts"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-		t.Fatal(err)
-	}
+	runJSON(t, cmd.ExitCheckFailed, &res, "check", "-o", "json", "--workers", "5", "--each-window", "5s", "-t", "gini<0.3", path)
 	failed := map[string]bool{}
 	for _, v := range res.Verdicts {
 		if !v.Pass {
@@ -202,16 +158,9 @@ func TestCorpusCheckEachWindow(t *testing.T) {
 func TestCorpusInferredGenerations(t *testing.T) {
 	corpus := testutil.Corpus(t)
 	path := filepath.Join(corpus, "gunicorn-sync-17", "access.log")
-	raw := readRawLog(t, path)
-	first, last := map[string]int64{}, map[string]int64{}
-	for i, p := range raw.pids {
-		ts := raw.times[i]
-		if f, ok := first[p]; !ok || ts < f {
-			first[p] = ts
-		}
-		last[p] = max(last[p], ts)
-	}
-	runStart, runEnd := slices.Min(raw.times), slices.Max(raw.times)
+	raw := testutil.ReadAccessLog(t, path)
+	first, last := raw.FirstLast()
+	runStart, runEnd := raw.Span()
 	// The most [first, last+1 s) intervals overlapping at once.
 	most := 0
 	for t := runStart; t <= runEnd; t++ {
@@ -244,7 +193,7 @@ func TestCorpusInferredGenerations(t *testing.T) {
 	}
 
 	doc := runPopulation(t, "report", "-o", "json", "--window", "1m", path)
-	stamp := func(ts int64) string { return time.Unix(ts, 0).UTC().Format(time.RFC3339) }
+	stamp := testutil.Stamp
 	handoffs := map[string]int{}
 	for _, w := range doc.Workers {
 		if deref(w.AliveSource) != "inferred" {
@@ -281,7 +230,7 @@ func TestCorpusInferredGenerations(t *testing.T) {
 	}
 	// Per 1 min window: the PIDs alive by the test's intervals, their
 	// counts, and the Gini; the median over the windows is < 0.05.
-	counts := raw.perWindow(60)
+	counts := raw.PerWindow(60)
 	var gotGinis, wantGinis []float64
 	for _, win := range doc.Windows {
 		start, _ := time.Parse(time.RFC3339, win.Start)
@@ -303,16 +252,16 @@ func TestCorpusInferredGenerations(t *testing.T) {
 		if !slices.Equal(keys, alive) {
 			t.Errorf("%s: got workers %v, want %v", win.Start, keys, alive)
 		}
-		want := giniOf(xs)
+		want := testutil.Gini(xs)
 		if math.Abs(win.Skew.Gini-want) > 1e-9 {
 			t.Errorf("%s: got gini %.6f, want %.6f", win.Start, win.Skew.Gini, want)
 		}
 		gotGinis, wantGinis = append(gotGinis, win.Skew.Gini), append(wantGinis, want)
 	}
-	if m := medianOf(wantGinis); m >= 0.05 {
+	if m := testutil.Median(wantGinis); m >= 0.05 {
 		t.Errorf("independent median window gini %.4f, want < 0.05", m)
 	}
-	if m := medianOf(gotGinis); m >= 0.05 {
+	if m := testutil.Median(gotGinis); m >= 0.05 {
 		t.Errorf("median window gini %.4f, want < 0.05", m)
 	}
 	// 17 slots: --workers 17 leaves none idle, --workers 20 three.

@@ -1,9 +1,6 @@
 package cmd_test
 
 import (
-	"bufio"
-	"bytes"
-	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -43,24 +40,11 @@ type snapDoc struct {
 	Warnings           []string        `json:"warnings"`
 }
 
-// runSkewer runs skewer with args and returns its exit code and output.
-func runSkewer(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := cmd.Run(context.Background(), args, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
-	return code, stdout.String(), stderr.String()
-}
-
+// runSnap runs skewer with args and -o json and decodes its report.
 func runSnap(t *testing.T, args ...string) snapDoc {
 	t.Helper()
-	code, out, errOut := runSkewer(t, append(args, "-o", "json")...)
-	if code != cmd.ExitOK {
-		t.Fatalf("skewer %s: exit code %d, want 0 (stderr %q)", strings.Join(args, " "), code, errOut)
-	}
 	var doc snapDoc
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		t.Fatal(err)
-	}
+	runJSON(t, cmd.ExitOK, &doc, append(args, "-o", "json")...)
 	return doc
 }
 
@@ -222,18 +206,10 @@ func TestCorpusCPUBelowResolution(t *testing.T) {
 			if !hasWarning(doc.Warnings, "cpu_skew is null: CPU below ps resolution") {
 				t.Errorf("got warnings %q, want the resolution note", doc.Warnings)
 			}
-			raw, err := os.ReadFile(filepath.Join(dir, "truth.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var all map[string]json.RawMessage
-			if err := json.Unmarshal(raw, &all); err != nil {
-				t.Fatal(err)
-			}
 			var block struct {
 				Workers map[string]map[string]any `json:"workers"`
 			}
-			if err := json.Unmarshal(all[tc.block], &block); err != nil {
+			if err := readTruthKey(t, filepath.Join(dir, "truth.json"), tc.block, &block); err != nil {
 				t.Fatal(err)
 			}
 			zero := 0
@@ -319,45 +295,21 @@ func TestCorpusConcurrencyOverAlive(t *testing.T) {
 }
 
 // logDurations sums each PID's durations, in all and per window of width
-// seconds by end stamp, from lines "... [25/Nov/2026:17:28:53 +0000] ...
-// pid=<N> <duration>" (or rt=<duration>).
+// seconds by end stamp; a line whose last field is not a number adds
+// nothing.
 func logDurations(t *testing.T, path string, unit float64, width int64) (map[string]float64, map[string]map[int64]float64) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	sum, per := map[string]float64{}, map[string]map[int64]float64{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fs := strings.Fields(sc.Text())
-		var pid string
-		for _, x := range fs {
-			if p, ok := strings.CutPrefix(x, "pid=<"); ok {
-				pid = strings.TrimSuffix(p, ">")
-			}
-		}
-		if pid == "" {
+	for _, l := range testutil.ReadAccessLog(t, path) {
+		if !l.DurOK {
 			continue
 		}
-		d, err := strconv.ParseFloat(strings.TrimPrefix(fs[len(fs)-1], "rt="), 64)
-		if err != nil {
-			continue
+		secs := l.Dur * unit
+		sum[l.PID] += secs
+		if per[l.PID] == nil {
+			per[l.PID] = map[int64]float64{}
 		}
-		ts, err := time.Parse("[02/Jan/2006:15:04:05", fs[3])
-		if err != nil {
-			t.Fatal(err)
-		}
-		secs := d * unit
-		sum[pid] += secs
-		if per[pid] == nil {
-			per[pid] = map[int64]float64{}
-		}
-		per[pid][ts.Unix()/width] += secs
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+		per[l.PID][testutil.WindowStart(l.End, width)] += secs
 	}
 	return sum, per
 }

@@ -1,13 +1,9 @@
 package cmd_test
 
 import (
-	"bufio"
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -46,96 +42,18 @@ type tlDoc struct {
 	} `json:"dominance"`
 }
 
-// runTimelineJSON runs skewer with args through cmd.Run and decodes its JSON.
+// runTimelineJSON runs skewer with args, wants no stderr, and decodes its
+// JSON.
 func runTimelineJSON(t *testing.T, args ...string) tlDoc {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := cmd.Run(context.Background(), args, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
-	if code != cmd.ExitOK {
-		t.Fatalf("skewer %s: exit code %d, want 0 (stderr %q)", strings.Join(args, " "), code, stderr.String())
-	}
-	if stderr.Len() > 0 {
-		t.Errorf("skewer %s: stderr %q, want nothing", strings.Join(args, " "), stderr.String())
-	}
 	var doc tlDoc
-	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
-		t.Fatal(err)
+	if stderr := runJSON(t, cmd.ExitOK, &doc, args...); stderr != "" {
+		t.Errorf("skewer %s: stderr %q, want nothing", strings.Join(args, " "), stderr)
 	}
 	if doc.WindowSeconds == nil {
 		t.Fatalf("skewer %s: window_seconds null", strings.Join(args, " "))
 	}
 	return doc
-}
-
-// rawLog is a log counted without skewer's parser: each line's end time (the
-// bracketed [dd/Mon/yyyy:HH:MM:SS +zzzz], whole seconds) and worker (the
-// digits after "pid=", with or without gunicorn's <>).
-type rawLog struct {
-	times []int64 // unix seconds
-	pids  []string
-}
-
-func readRawLog(t *testing.T, path string) rawLog {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var rl rawLog
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		i := strings.IndexByte(line, '[')
-		j := strings.IndexByte(line, ']')
-		if i < 0 || j < i {
-			t.Fatalf("%s:%d: no [time]", path, n)
-		}
-		ts, err := time.Parse("02/Jan/2006:15:04:05 -0700", line[i+1:j])
-		if err != nil {
-			t.Fatalf("%s:%d: %v", path, n, err)
-		}
-		_, rest, ok := strings.Cut(line, " pid=")
-		if !ok {
-			t.Fatalf("%s:%d: no pid=", path, n)
-		}
-		rest = strings.TrimPrefix(rest, "<")
-		end := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
-		if end < 0 {
-			end = len(rest)
-		}
-		if end == 0 {
-			t.Fatalf("%s:%d: no digits after pid=", path, n)
-		}
-		rl.times = append(rl.times, ts.Unix())
-		rl.pids = append(rl.pids, rest[:end])
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return rl
-}
-
-// perWindow counts the lines per window of width seconds (keyed by the
-// window's start as RFC 3339) and worker.
-func (rl rawLog) perWindow(width int64) map[string]map[string]int64 {
-	out := map[string]map[string]int64{}
-	for i, ts := range rl.times {
-		start := time.Unix(ts-ts%width, 0).UTC().Format(time.RFC3339)
-		if out[start] == nil {
-			out[start] = map[string]int64{}
-		}
-		out[start][rl.pids[i]]++
-	}
-	return out
-}
-
-// windowCount is how many windows of width seconds lie from the first to
-// the last line.
-func (rl rawLog) windowCount(width int64) int {
-	lo, hi := slices.Min(rl.times), slices.Max(rl.times)
-	return int(hi/width - lo/width + 1)
 }
 
 // tlCorpusLogs are the corpus access logs the timeline is checked on.
@@ -153,7 +71,7 @@ func TestCorpusTimelineTotals(t *testing.T) {
 	for _, name := range tlCorpusLogs {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(corpus, name)
-			raw := readRawLog(t, path)
+			raw := testutil.ReadAccessLog(t, path)
 			// Both logs run about 17:28:53-17:35:28 or 17:50:56-17:57:32
 			// (395 and 396 s): 1 s windows would be about 396 > 90; 5 s
 			// windows from 17:28:50 to 17:35:25 (17:50:55 to 17:57:30)
@@ -163,14 +81,14 @@ func TestCorpusTimelineTotals(t *testing.T) {
 			if got := *auto.WindowSeconds; got != 5 {
 				t.Errorf("timeline: window_seconds: got %g, want 5", got)
 			}
-			if got, want := len(auto.Windows), raw.windowCount(5); got != want || want != 80 {
+			if got, want := len(auto.Windows), raw.WindowCount(5); got != want || want != 80 {
 				t.Errorf("timeline: windows: got %d, want %d (80 by hand)", got, want)
 			}
 			minutes := runTimelineJSON(t, "report", "--window", "1m", "-o", "json", path)
 			if got := *minutes.WindowSeconds; got != 60 {
 				t.Errorf("report --window 1m: window_seconds: got %g, want 60", got)
 			}
-			if got, want := len(minutes.Windows), raw.windowCount(60); got != want {
+			if got, want := len(minutes.Windows), raw.WindowCount(60); got != want {
 				t.Errorf("report --window 1m: windows: got %d, want %d", got, want)
 			}
 
@@ -181,14 +99,14 @@ func TestCorpusTimelineTotals(t *testing.T) {
 				totals[w.Key] = w.Requests
 			}
 			rawTotals := map[string]int64{}
-			for _, p := range raw.pids {
-				rawTotals[p]++
+			for _, l := range raw {
+				rawTotals[l.PID]++
 			}
 			if !mapsEqual(totals, rawTotals) {
 				t.Errorf("report per-PID totals: got %v, want the raw count %v", totals, rawTotals)
 			}
-			if minutes.Lines.Parsed != int64(len(raw.times)) || auto.Lines.Parsed != int64(len(raw.times)) {
-				t.Errorf("lines.parsed: got %d (report) and %d (timeline), want %d lines", minutes.Lines.Parsed, auto.Lines.Parsed, len(raw.times))
+			if minutes.Lines.Parsed != int64(len(raw)) || auto.Lines.Parsed != int64(len(raw)) {
+				t.Errorf("lines.parsed: got %d (report) and %d (timeline), want %d lines", minutes.Lines.Parsed, auto.Lines.Parsed, len(raw))
 			}
 
 			for _, run := range []struct {
@@ -211,7 +129,7 @@ func TestCorpusTimelineTotals(t *testing.T) {
 					t.Errorf("%s: requests summed over windows: got %d, want lines.parsed %d", run.name, all, minutes.Lines.Parsed)
 				}
 				// Per window and PID, against the raw count.
-				want := raw.perWindow(run.width)
+				want := raw.PerWindow(run.width)
 				for _, w := range run.doc.Windows {
 					got := map[string]int64{}
 					for k, n := range w.Requests {
@@ -400,16 +318,8 @@ func TestCorpusTimelinePhases(t *testing.T) {
 
 func readTruthPhases(t *testing.T, path, table string) []truthPhase {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
-		t.Fatal(err)
-	}
 	var out []truthPhase
-	if err := json.Unmarshal(all[table], &out); err != nil || len(out) == 0 {
+	if err := readTruthKey(t, path, table, &out); err != nil || len(out) == 0 {
 		t.Fatalf("%s: no %s table (%v)", path, table, err)
 	}
 	return out
@@ -468,7 +378,7 @@ func TestCorpusTimelineDominance(t *testing.T) {
 		// the only one with requests). With none, no worker was ever on top.
 		path := filepath.Join(corpus, "gunicorn-sync-17", "access.log")
 		clearLeads := 0
-		for _, counts := range readRawLog(t, path).perWindow(5) {
+		for _, counts := range testutil.ReadAccessLog(t, path).PerWindow(5) {
 			var ns []int64
 			for _, n := range counts {
 				ns = append(ns, n)

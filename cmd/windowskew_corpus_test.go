@@ -1,19 +1,13 @@
 package cmd_test
 
 import (
-	"bufio"
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/skewer-dev/skewer/cmd"
 	"github.com/skewer-dev/skewer/internal/testutil"
@@ -42,68 +36,6 @@ type wsDoc struct {
 	} `json:"rate_skew"`
 }
 
-// wsLine is one access line as this test reads it: its end second and PID.
-type wsLine struct {
-	sec int64
-	pid string
-}
-
-// wsScan reads the time ([dd/Mon/yyyy:hh:mm:ss +0000]) and the pid=<N> of
-// every line of a gunicorn access log, with its own plain string search.
-func wsScan(t *testing.T, path string) []wsLine {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []wsLine
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		l := sc.Text()
-		a, b := strings.IndexByte(l, '['), strings.IndexByte(l, ']')
-		p := strings.Index(l, "pid=<")
-		if a < 0 || b < a || p < 0 {
-			t.Fatalf("%s: unexpected line %q", path, l)
-		}
-		ts, err := time.Parse("02/Jan/2006:15:04:05 -0700", l[a+1:b])
-		if err != nil {
-			t.Fatal(err)
-		}
-		rest := l[p+len("pid=<"):]
-		out = append(out, wsLine{sec: ts.Unix(), pid: rest[:strings.IndexByte(rest, '>')]})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// wsGini is the Gini coefficient by its definition over pairs.
-func wsGini(xs []float64) float64 {
-	var total, d float64
-	for _, a := range xs {
-		total += a
-		for _, b := range xs {
-			d += math.Abs(a - b)
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return d / (2 * float64(len(xs)) * total)
-}
-
-func wsMedian(xs []float64) float64 {
-	ys := append([]float64(nil), xs...)
-	sort.Float64s(ys)
-	if len(ys)%2 == 1 {
-		return ys[len(ys)/2]
-	}
-	return (ys[len(ys)/2-1] + ys[len(ys)/2]) / 2
-}
-
 // wsWindow is one window's figures as the test computes them.
 type wsWindow struct {
 	requests   float64
@@ -113,27 +45,15 @@ type wsWindow struct {
 
 // wsWindows splits the lines into windows of width seconds aligned to UTC and
 // counts each window over the PIDs alive(pid, start, end) says were alive.
-func wsWindows(lines []wsLine, width int64, alive func(pid string, start, end int64) bool) (all int, counted []wsWindow) {
-	lo, hi := lines[0].sec, lines[0].sec
-	pids := map[string]bool{}
-	for _, l := range lines {
-		lo, hi = min(lo, l.sec), max(hi, l.sec)
-		pids[l.pid] = true
-	}
-	per := map[int64]map[string]float64{}
-	for _, l := range lines {
-		i := l.sec / width
-		if per[i] == nil {
-			per[i] = map[string]float64{}
-		}
-		per[i][l.pid]++
-	}
+func wsWindows(lines testutil.AccessLog, width int64, alive func(pid string, start, end int64) bool) (all int, counted []wsWindow) {
+	lo, hi := lines.Span()
+	pids, per := lines.PIDs(), lines.Counts(width)
 	for i := lo / width; i <= hi/width; i++ {
 		var xs []float64
 		var total, top float64
-		for pid := range pids {
+		for _, pid := range pids {
 			if alive(pid, i*width, (i+1)*width) {
-				x := per[i][pid]
+				x := float64(per[i*width][pid])
 				xs = append(xs, x)
 				total += x
 				top = max(top, x)
@@ -144,7 +64,7 @@ func wsWindows(lines []wsLine, width int64, alive func(pid string, start, end in
 		}
 		all++
 		if total >= 10*float64(len(xs)) {
-			counted = append(counted, wsWindow{requests: total, live: len(xs), gini: wsGini(xs), top1: top / total})
+			counted = append(counted, wsWindow{requests: total, live: len(xs), gini: testutil.Gini(xs), top1: top / total})
 		}
 	}
 	return all, counted
@@ -162,7 +82,7 @@ func wsNoise(load, n int) (mean, se float64) {
 		for range load {
 			xs[rng.IntN(n)]++
 		}
-		g := wsGini(xs)
+		g := testutil.Gini(xs)
 		sum += g
 		sq += g * g
 	}
@@ -181,7 +101,7 @@ func TestCorpusWindowSkew(t *testing.T) {
 		name string
 		log  string
 		// alive builds the test's own alive rule from the lines.
-		alive func(lines []wsLine) func(pid string, start, end int64) bool
+		alive func(lines testutil.AccessLog) func(pid string, start, end int64) bool
 		check func(t *testing.T, doc wsDoc)
 		// words are in the table's headline, with the test's own N and G.
 		words []string
@@ -191,14 +111,8 @@ func TestCorpusWindowSkew(t *testing.T) {
 			// its last (gunicorn restarts under --max-requests).
 			name: "gunicorn-sync-17/access.log",
 			log:  filepath.Join(corpus, "gunicorn-sync-17", "access.log"),
-			alive: func(lines []wsLine) func(string, int64, int64) bool {
-				first, last := map[string]int64{}, map[string]int64{}
-				for _, l := range lines {
-					if f, ok := first[l.pid]; !ok || l.sec < f {
-						first[l.pid] = l.sec
-					}
-					last[l.pid] = max(last[l.pid], l.sec)
-				}
+			alive: func(lines testutil.AccessLog) func(string, int64, int64) bool {
+				first, last := lines.FirstLast()
 				return func(pid string, start, end int64) bool { return first[pid] < end && last[pid] >= start }
 			},
 			check: func(t *testing.T, doc wsDoc) {
@@ -218,7 +132,7 @@ func TestCorpusWindowSkew(t *testing.T) {
 			// 5 workers alive throughout; keep-alive pins most requests on one.
 			name: "nginx-proxy/gunicorn-access.log",
 			log:  filepath.Join(corpus, "nginx-proxy", "gunicorn-access.log"),
-			alive: func([]wsLine) func(string, int64, int64) bool {
+			alive: func(testutil.AccessLog) func(string, int64, int64) bool {
 				return func(string, int64, int64) bool { return true }
 			},
 			check: func(t *testing.T, doc wsDoc) {
@@ -236,7 +150,7 @@ func TestCorpusWindowSkew(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lines := wsScan(t, tt.log)
+			lines := testutil.ReadAccessLog(t, tt.log)
 			all, counted := wsWindows(lines, 5, tt.alive(lines))
 			var ginis, top1 []float64
 			for _, w := range counted {
@@ -251,19 +165,12 @@ func TestCorpusWindowSkew(t *testing.T) {
 				for _, w := range ws {
 					gs = append(gs, w.gini)
 				}
-				return wsMedian(gs)
+				return testutil.Median(gs)
 			}
 			typical := byLoad[(len(byLoad)-1)/2]
 
-			var stdout, stderr bytes.Buffer
-			code := cmd.Run(context.Background(), []string{"report", "-o", "json", tt.log}, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
-			if code != cmd.ExitOK {
-				t.Fatalf("exit code %d, want 0 (stderr %q)", code, stderr.String())
-			}
 			var doc wsDoc
-			if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
-				t.Fatal(err)
-			}
+			runJSON(t, cmd.ExitOK, &doc, "report", "-o", "json", tt.log)
 			if doc.WindowSeconds != nil || len(doc.Windows) != 0 {
 				t.Errorf("without --window: got window_seconds %v and %d windows, want null and none", doc.WindowSeconds, len(doc.Windows))
 			}
@@ -274,8 +181,8 @@ func TestCorpusWindowSkew(t *testing.T) {
 			if ws.WindowSeconds != 5 || ws.Windows != all || ws.Counted != len(counted) {
 				t.Errorf("got %v s, %d windows, %d counted; want 5 s, %d, %d", ws.WindowSeconds, ws.Windows, ws.Counted, all, len(counted))
 			}
-			near(t, "median_gini", *ws.MedianGini, wsMedian(ginis), 1e-9)
-			near(t, "median_top1_share", *ws.MedianTop1Share, wsMedian(top1), 1e-9)
+			near(t, "median_gini", *ws.MedianGini, testutil.Median(ginis), 1e-9)
+			near(t, "median_top1_share", *ws.MedianTop1Share, testutil.Median(top1), 1e-9)
 			near(t, "quietest_third_median_gini", *ws.QuietestThirdMedianGini, thirdMedian(byLoad[:third]), 1e-9)
 			near(t, "busiest_third_median_gini", *ws.BusiestThirdMedianGini, thirdMedian(byLoad[len(byLoad)-third:]), 1e-9)
 			if *ws.TypicalRequests != int64(typical.requests) || *ws.TypicalLiveWorkers != typical.live {
@@ -287,25 +194,25 @@ func TestCorpusWindowSkew(t *testing.T) {
 			}
 			tt.check(t, doc)
 
-			stdout.Reset()
-			if code := cmd.Run(context.Background(), []string{"report", tt.log}, cmd.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr}); code != cmd.ExitOK {
-				t.Fatalf("table: exit code %d, want 0 (stderr %q)", code, stderr.String())
+			code, table, stderr := runSkewer(t, "report", tt.log)
+			if code != cmd.ExitOK {
+				t.Fatalf("table: exit code %d, want 0 (stderr %q)", code, stderr)
 			}
-			head := wsHeadline(t, stdout.String())
-			if strings.Contains(stdout.String(), "windows of ") {
+			head := wsHeadline(t, table)
+			if strings.Contains(table, "windows of ") {
 				t.Errorf("table without --window: got a window section")
 			}
-			var windowed bytes.Buffer
-			if code := cmd.Run(context.Background(), []string{"report", "--window", "5s", tt.log}, cmd.IO{In: strings.NewReader(""), Out: &windowed, ErrOut: &stderr}); code != cmd.ExitOK {
-				t.Fatalf("--window 5s: exit code %d, want 0 (stderr %q)", code, stderr.String())
+			code, windowed, stderr := runSkewer(t, "report", "--window", "5s", tt.log)
+			if code != cmd.ExitOK {
+				t.Fatalf("--window 5s: exit code %d, want 0 (stderr %q)", code, stderr)
 			}
-			section := fmt.Sprintf("\nwindows of 5 s: %d, %d with at least 10 requests per live worker\n  median gini %.3f", all, len(counted), wsMedian(ginis))
-			if !strings.Contains(windowed.String(), section) {
-				t.Errorf("--window 5s: got\n%s\nwant it to contain %q", windowed.String(), section)
+			section := fmt.Sprintf("\nwindows of 5 s: %d, %d with at least 10 requests per live worker\n  median gini %.3f", all, len(counted), testutil.Median(ginis))
+			if !strings.Contains(windowed, section) {
+				t.Errorf("--window 5s: got\n%s\nwant it to contain %q", windowed, section)
 			}
 			for _, w := range tt.words {
-				w = strings.ReplaceAll(w, "%N", fmt.Sprintf("%.1f%%", 100*wsMedian(top1)))
-				w = strings.ReplaceAll(w, "%G", fmt.Sprintf("%.3f", wsMedian(ginis)))
+				w = strings.ReplaceAll(w, "%N", fmt.Sprintf("%.1f%%", 100*testutil.Median(top1)))
+				w = strings.ReplaceAll(w, "%G", fmt.Sprintf("%.3f", testutil.Median(ginis)))
 				if !strings.Contains(head, w) {
 					t.Errorf("headline: got %q, want it to contain %q", head, w)
 				}
