@@ -36,6 +36,23 @@ type wsDoc struct {
 	} `json:"rate_skew"`
 }
 
+// wsLine is one access line as wsScan gives it: its end second and PID.
+type wsLine struct {
+	sec int64
+	pid string
+}
+
+// wsScan is testutil.ReadAccessLog as end seconds and PIDs, the shape
+// hosts_dominance_test.go reads.
+func wsScan(t *testing.T, path string) []wsLine {
+	t.Helper()
+	var out []wsLine
+	for _, l := range testutil.ReadAccessLog(t, path) {
+		out = append(out, wsLine{sec: l.End, pid: l.PID})
+	}
+	return out
+}
+
 // wsWindow is one window's figures as the test computes them.
 type wsWindow struct {
 	requests   float64
