@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/parse"
@@ -129,7 +130,7 @@ func classify(src parse.Source, stdin io.Reader, opt *Options, forcePS bool) (*c
 		if p.d.Kind == parse.KindErrorLog && opt.Family != "" && opt.Family != parse.FamilyGunicorn {
 			return skip(Skip{Code: aggregate.SkipOtherFamily, Family: parse.FamilyGunicorn, Want: opt.Family})
 		}
-		return &candidate{src: src, kind: p.d.Kind, br: br, closer: rc}, in, nil, nil
+		return keep(&candidate{src: src, kind: p.d.Kind}, br, rc), in, nil, nil
 	}
 	for _, r := range rules {
 		if s := r.skip(p); s != nil {
@@ -169,5 +170,43 @@ func classify(src parse.Source, stdin io.Reader, opt *Options, forcePS bool) (*c
 	if p.note != "" {
 		in.Note = p.note
 	}
-	return &candidate{src: src, kind: parse.KindAccess, format: f, host: host, br: br, closer: rc}, in, nil, nil
+	return keep(&candidate{src: src, kind: parse.KindAccess, format: f, host: host}, br, rc), in, nil, nil
+}
+
+// keep holds a candidate's stream open until it is read only when it cannot
+// be opened again from its start: standard input, a pipe, a device. A
+// regular file is closed after classification and opened again to be read,
+// so that a folder of thousands of logs never holds more than a few open.
+func keep(c *candidate, br io.Reader, rc io.Closer) *candidate {
+	if c.src.Path != "-" {
+		if info, err := os.Stat(c.src.Path); err == nil && info.Mode().IsRegular() {
+			rc.Close()
+			return c
+		}
+	}
+	c.br, c.closer = br, rc
+	return c
+}
+
+// reader returns the candidate's lines from the start: the stream kept from
+// classification, or the file opened again. close releases it.
+func (c *candidate) reader() (io.Reader, error) {
+	if c.br != nil {
+		return c.br, nil
+	}
+	rc, err := parse.Open(c.src, nil)
+	if err != nil {
+		return nil, err
+	}
+	c.closer = rc
+	return parse.NewBufferedReader(rc), nil
+}
+
+// close closes what the candidate holds open, if anything.
+func (c *candidate) close() {
+	if c.closer != nil {
+		c.closer.Close()
+		c.closer = nil
+	}
+	c.br = nil
 }

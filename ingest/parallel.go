@@ -51,8 +51,7 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 			jobs = append(jobs, &job{cand: i})
 			continue
 		}
-		c.closer.Close()
-		c.closer = nil
+		c.close()
 		for k := range chunks {
 			jobs = append(jobs, &job{cand: i, chunk: &chunks[k]})
 		}
@@ -105,8 +104,15 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 
 // run parses the job's lines into its own partial.
 func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregate.Partial) error {
-	in := c.br
-	if j.chunk != nil {
+	var in io.Reader
+	if j.chunk == nil {
+		r, err := c.reader()
+		if err != nil {
+			return err
+		}
+		defer c.close()
+		in = r
+	} else {
 		f, err := os.Open(c.src.Path)
 		if err != nil {
 			return err

@@ -22,10 +22,14 @@ func (run *Run) readProcs(aux []*candidate) error {
 	shown := 0
 	for _, c := range aux {
 		in := &run.Inputs[c.index]
+		br, err := c.reader()
+		if err != nil {
+			return err
+		}
 		switch c.kind {
 		case parse.KindSnapshots:
 			got := 0
-			st, err := parse.EachSnapshot(c.br, c.src.Path, ps, func(s *parse.Snapshot) error {
+			st, err := parse.EachSnapshot(br, c.src.Path, ps, func(s *parse.Snapshot) error {
 				build.Add(s)
 				got++
 				return nil
@@ -48,7 +52,7 @@ func (run *Run) readProcs(aux []*candidate) error {
 			}
 			snaps += got
 		case parse.KindErrorLog:
-			got, st, err := parse.ReadErrorLog(c.br, c.src.Path, opt.Loc)
+			got, st, err := parse.ReadErrorLog(br, c.src.Path, opt.Loc)
 			if err != nil {
 				return err
 			}
@@ -57,6 +61,7 @@ func (run *Run) readProcs(aux []*candidate) error {
 			in.Note = plural(int64(len(got)), "lifecycle event")
 			events = append(events, got...)
 		}
+		c.close()
 	}
 	if snaps == 0 && len(events) == 0 {
 		return nil

@@ -53,9 +53,7 @@ func Read(ctx context.Context, paths []string, stdin io.Reader, opt Options) (*R
 	var cands, aux []*candidate
 	defer func() {
 		for _, c := range append(cands, aux...) {
-			if c.closer != nil {
-				c.closer.Close()
-			}
+			c.close()
 		}
 	}()
 	for _, src := range sources {
@@ -192,8 +190,7 @@ func (run *Run) oneFamily(cands []*candidate) ([]*candidate, error) {
 		if want != "" && c.format.Family != want {
 			s := Skip{Code: aggregate.SkipOtherFamily, Family: c.format.Family, Want: want, Kind: parse.KindAccess}
 			run.skip(c.index, s)
-			c.closer.Close()
-			c.closer = nil
+			c.close()
 			continue
 		}
 		byFamily[c.format.Family] = append(byFamily[c.format.Family], c.src.Path)
