@@ -55,6 +55,11 @@ func TestRunExitCodes(t *testing.T) {
 	webDir := filepath.Dir(famGunicorn)
 	missing := filepath.Join(dir, "missing.log")
 	truncated := write("access.log.gz", string(truncatedGzip(t, gunicornLines)))
+	// A zstd frame whose header declares a 512 MiB window (log 29), with
+	// the lines in one raw block.
+	block := uint32(len(gunicornLines))<<3 | 1
+	bomb := write("bomb.zst", string(append([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 19 << 3,
+		byte(block), byte(block >> 8), byte(block >> 16)}, gunicornLines...)))
 
 	cancelled := func() context.Context {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -161,6 +166,12 @@ func TestRunExitCodes(t *testing.T) {
 			args:      []string{"report", truncated},
 			wantCode:  cmd.ExitError,
 			stderrHas: []string{"skewer: " + truncated + ": ", "gzip stream is truncated"},
+		},
+		{
+			name:       "zstd window over 128 MiB",
+			args:       []string{"report", bomb},
+			wantCode:   cmd.ExitError,
+			wantStderr: "skewer: " + bomb + ": its zstd frame needs a 512 MiB window, more than the 128 MiB skewer decodes: decompress it first with zstd -d --long=31\n",
 		},
 		{
 			name:       "cancelled before run",

@@ -204,9 +204,16 @@ func wordParse(err error) error {
 		syntax   *parse.AmbiguousSyntaxError
 		conf     *parse.ConfError
 		families *aggregate.FamiliesError
+		window   *parse.ZstdWindowError
 	)
 	var msg string
 	switch {
+	case errors.As(err, &window) && window.Window > 0:
+		msg = fmt.Sprintf("%s: its zstd frame needs a %d MiB window, more than the %d MiB skewer decodes: decompress it first with zstd -d --long=31",
+			window.Path, window.Window>>20, parse.MaxZstdWindow>>20)
+	case errors.As(err, &window):
+		msg = fmt.Sprintf("%s: a zstd frame needs a larger window than the first frame of the file (at most %d MiB): decompress it first with zstd -d --long=31",
+			window.Path, parse.MaxZstdWindow>>20)
 	case errors.As(err, &cols) && cols.Unknown == "":
 		msg = "--ps-columns: no pid column (e.g. --ps-columns " + parse.PSColumnsExample + ")"
 	case errors.As(err, &cols):

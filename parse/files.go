@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
 )
 
 // Source is one input: a file named on the command line, a file found in a
@@ -175,12 +174,7 @@ func Decompress(rc io.ReadCloser, name string) (io.ReadCloser, error) {
 		}
 		return &readCloser{Reader: &nameErrors{r: zr, what: "gzip"}, close: func() error { zr.Close(); return rc.Close() }}, nil
 	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
-		if err != nil {
-			rc.Close()
-			return nil, fmt.Errorf("%s: %w", name, streamError("zstd", err))
-		}
-		return &readCloser{Reader: &nameErrors{r: zr, what: "zstd"}, close: func() error { zr.Close(); return rc.Close() }}, nil
+		return openZstd(br, rc, name)
 	}
 	return &readCloser{Reader: br, close: rc.Close}, nil
 }
