@@ -10,6 +10,7 @@ import (
 
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/check"
+	"github.com/skewer-dev/skewer/parse"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
 )
@@ -124,12 +125,11 @@ func (o *checkOptions) validate() error {
 		return errors.New("no thresholds: give at least one -t 'METRIC OP VALUE' (e.g. -t 'gini<0.35') or --thresholds FILE")
 	}
 	if o.Baseline != "" {
-		f, err := os.Open(o.Baseline)
+		data, err := parse.ReadRegular(o.Baseline, parse.MaxBaselineSize)
 		if err != nil {
 			return fmt.Errorf("--baseline: %w", unwrapPath(err))
 		}
-		base, err := check.ReadBaseline(f, o.Baseline)
-		f.Close()
+		base, err := check.ReadBaseline(bytes.NewReader(data), o.Baseline)
 		if err != nil {
 			return err
 		}

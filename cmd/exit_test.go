@@ -174,6 +174,12 @@ func TestRunExitCodes(t *testing.T) {
 			wantStderr: "skewer: " + bomb + ": its zstd frame needs a 512 MiB window, more than the 128 MiB skewer decodes: decompress it first with zstd -d --long=31\n",
 		},
 		{
+			name:       "baseline from a device",
+			args:       []string{"check", "-t", "gini<1", "--baseline", "/dev/zero", access},
+			wantCode:   cmd.ExitError,
+			wantStderr: "skewer: --baseline: /dev/zero: a character device, not a regular file (see 'skewer check --help')\n",
+		},
+		{
 			name:       "cancelled before run",
 			args:       []string{"report", access},
 			ctx:        cancelled,

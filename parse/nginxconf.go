@@ -3,7 +3,6 @@ package parse
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -51,16 +50,19 @@ type NginxAccessLog struct {
 // include patterns that are relative resolve against the folder of file.
 // nginx resolves them against its configuration prefix, which is that
 // folder unless nginx was started with -p or built with another one; the
-// folder is all skewer knows. A missing included file (such as
+// folder is all skewer knows. Each file is a regular file of at most
+// MaxConfSize bytes (else a *NotRegularError or a *TooLargeError). A
+// missing included file (such as
 // /etc/nginx/mime.types of another machine) is a warning; a syntax error,
 // an include cycle or an unreadable file is an error "FILE:LINE: ...".
 func ReadNginxConf(file string) (*NginxConf, error) {
-	data, err := os.ReadFile(file)
+	readConf := func(f string) ([]byte, error) { return ReadRegular(f, MaxConfSize) }
+	data, err := readConf(file)
 	if err != nil {
 		return nil, err
 	}
 	c := newNginxConf(file)
-	r := confReader{conf: c, dir: filepath.Dir(file), readFile: os.ReadFile, glob: filepath.Glob}
+	r := confReader{conf: c, dir: filepath.Dir(file), readFile: readConf, glob: filepath.Glob}
 	if err := r.parse(file, data, false); err != nil {
 		return nil, err
 	}
