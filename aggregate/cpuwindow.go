@@ -24,12 +24,13 @@ func (rep *Report) setWindowCPUSkews() {
 // windowCPUSkew is the skew of w's CPU seconds, or nil when the busiest
 // worker's CPU is under 10× its resolution (res, by key; 1 s when unknown).
 func windowCPUSkew(w Window, res map[string]float64) *Skew {
-	if len(w.CPUSeconds) == 0 {
+	_, _, cpu := w.Counts()
+	if len(cpu) == 0 {
 		return nil
 	}
-	xs := make([]float64, 0, len(w.CPUSeconds)+w.IdleSlots)
+	xs := make([]float64, 0, len(cpu)+w.IdleSlots)
 	busiest, busiestKey := -1.0, ""
-	for k, c := range w.CPUSeconds {
+	for k, c := range cpu {
 		xs = append(xs, c)
 		if c > busiest || c == busiest && keyLess(k, busiestKey) {
 			busiest, busiestKey = c, k
@@ -57,5 +58,6 @@ func WindowComparableCPU(w Window) map[string]float64 {
 	if w.CPUSkew == nil {
 		return nil
 	}
-	return w.CPUSeconds
+	_, _, cpu := w.Counts()
+	return cpu
 }

@@ -96,6 +96,12 @@ func latest(a, b Stamp) Stamp {
 // RequestTotal is the window's requests over every worker.
 func (w Window) RequestTotal() int64 {
 	var n int64
+	if c := w.cells; c != nil {
+		for _, s := range c.served {
+			n += s.requests
+		}
+		return n
+	}
 	for _, r := range w.Requests {
 		n += r
 	}

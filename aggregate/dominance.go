@@ -101,8 +101,15 @@ type Exit struct {
 }
 
 // WindowRequests is the default metric of ComputeDominance: requests per
-// worker in the window.
+// worker in the window (the workers that served, in a window of Finish).
 func WindowRequests(w Window) map[string]float64 {
+	if c := w.cells; c != nil {
+		m := make(map[string]float64, len(c.served))
+		for _, s := range c.served {
+			m[c.t.keys[s.worker]] = float64(s.requests)
+		}
+		return m
+	}
 	m := make(map[string]float64, len(w.Requests))
 	for k, n := range w.Requests {
 		m[k] = float64(n)
@@ -111,10 +118,27 @@ func WindowRequests(w Window) map[string]float64 {
 }
 
 // WindowRequestSeconds is request (busy) seconds per worker in the window.
-func WindowRequestSeconds(w Window) map[string]float64 { return w.RequestSeconds }
+func WindowRequestSeconds(w Window) map[string]float64 {
+	_, secs, _ := w.Counts()
+	return secs
+}
 
 // WindowCPUSeconds is CPU seconds per worker in the window.
-func WindowCPUSeconds(w Window) map[string]float64 { return w.CPUSeconds }
+func WindowCPUSeconds(w Window) map[string]float64 {
+	_, _, cpu := w.Counts()
+	return cpu
+}
+
+// abovePositive is m without its values that are not above 0 (NaN included).
+func abovePositive(m map[string]float64) map[string]float64 {
+	out := make(map[string]float64, len(m))
+	for k, v := range m {
+		if v > 0 {
+			out[k] = v
+		}
+	}
+	return out
+}
 
 // ClearLead is how many times as much as every other worker of a window its
 // busiest worker must have done to count as on top: a quarter more. In the
@@ -150,7 +174,9 @@ func ComputeDominance(ws []Window, metric func(Window) map[string]float64, exits
 	ms := make([]map[string]float64, len(ws))
 	leads := make([]lead, len(ws))
 	for i, w := range ws {
-		ms[i] = metric(w)
+		// Only what is above 0 counts (see leadOf and shareOf): a window
+		// keeps its workers that did something, not its idle ones.
+		ms[i] = abovePositive(metric(w))
 		leads[i] = leadOf(ms[i])
 	}
 	return Dominance{Changes: changes(ws, ms, leads, exits), Longest: longest(ws, leads)}

@@ -43,17 +43,18 @@ func (rep *Report) HostWindows(w Window) []HostWindow {
 		}
 		return &out[i].Window
 	}
-	for k, n := range w.Requests {
+	req, secs, cpu := w.Counts()
+	for k, n := range req {
 		if hw := part(k); hw != nil {
 			hw.Requests[k] = n
 		}
 	}
-	for k, s := range w.RequestSeconds {
+	for k, s := range secs {
 		if hw := part(k); hw != nil {
 			hw.RequestSeconds[k] = s
 		}
 	}
-	for k, s := range w.CPUSeconds {
+	for k, s := range cpu {
 		if hw := part(k); hw != nil {
 			hw.CPUSeconds[k] = s
 		}

@@ -38,7 +38,8 @@ func TestDurationSumsSaturate(t *testing.T) {
 		t.Errorf("request_seconds: got %v, want %v", got, want)
 	}
 	for _, win := range rep.Windows {
-		for k, s := range win.RequestSeconds {
+		_, secs, _ := win.Counts()
+		for k, s := range secs {
 			if s < 0 {
 				t.Errorf("window %s worker %s: got %v request seconds, want no negative sum", win.Start, k, s)
 			}

@@ -86,44 +86,112 @@ func (ps *Populations) AutoWidth() time.Duration {
 // windows included, aligned to UTC; ordered by window, then host. width must
 // be a multiple of Width. Each host is counted apart, padded to --workers:
 // the kernel balances the workers of one host, not across hosts.
+//
+// It holds every live worker of every window at once; the report's own
+// figures visit the windows one at a time (eachWindow) instead.
 func (ps *Populations) WindowPopulations(width time.Duration) ([]WindowPopulation, error) {
-	w := int64(width / time.Microsecond)
+	var out []WindowPopulation
+	err := ps.eachWindow(int64(width/time.Microsecond), func(v *windowVisit) {
+		hp := ps.hosts[v.host]
+		wp := WindowPopulation{Start: time.UnixMicro(v.start).UTC(), End: time.UnixMicro(v.end).UTC(), Host: hp.host, IdleSlots: v.idle}
+		for _, j := range v.live {
+			c := v.cell(j)
+			wp.Keys = append(wp.Keys, hp.workers[j].key)
+			wp.Requests = append(wp.Requests, c.requests)
+			wp.RequestMicros = append(wp.RequestMicros, c.durSum)
+		}
+		out = append(out, wp)
+	})
+	return out, err
+}
+
+// windowVisit is one host's population in one window, as eachWindow hands
+// it over: valid during the call only.
+type windowVisit struct {
+	index      int64 // of the window, from the first
+	start, end int64 // µs
+	host       int   // index in ps.hosts
+	// live are the indexes (in the host's workers) of the workers alive for
+	// any part of the window or serving in it, ascending.
+	live []int
+	// served are the cells of the workers that served in the window, by
+	// index in the host's workers.
+	served map[int]winCell
+	// idle is how many idle slots pad the host to --workers.
+	idle int
+}
+
+// cell is what worker j served in the window (zero when it did not serve).
+func (v *windowVisit) cell(j int) winCell { return v.served[j] }
+
+// values are the window's requests per live worker, in key order, then a
+// zero per idle slot: the population its skew is computed over. buf is
+// reused.
+func (v *windowVisit) values(buf []float64) []float64 {
+	buf = buf[:0]
+	for _, j := range v.live {
+		buf = append(buf, float64(v.served[j].requests))
+	}
+	for range v.idle {
+		buf = append(buf, 0)
+	}
+	return buf
+}
+
+// eachWindow visits the population of every host in every window of width
+// µs, as WindowPopulations orders them, holding one window at a time: the
+// cells a window's workers served, and its live workers. Only the cells
+// are kept for the whole span; a live worker that served nothing is
+// implied by its alive interval.
+func (ps *Populations) eachWindow(w int64, fn func(v *windowVisit)) error {
 	if w <= 0 || ps.width <= 0 || w%ps.width != 0 {
-		return nil, fmt.Errorf("window width %s is not a multiple of the accounted width %s", width, ps.Width())
+		return fmt.Errorf("window width %s is not a multiple of the accounted width %s", time.Duration(w)*time.Microsecond, ps.Width())
 	}
 	if !ps.seen {
-		return nil, nil
+		return nil
 	}
 	lo, hi := floorDiv(ps.from, w), floorDiv(ps.to, w)
 	if hi-lo >= MaxWindows {
-		return nil, fmt.Errorf("window width %s makes more than %d windows", width, MaxWindows)
+		return fmt.Errorf("window width %s makes more than %d windows", time.Duration(w)*time.Microsecond, MaxWindows)
 	}
-	cells := make([][]map[int64]winCell, len(ps.hosts))
+	// served[h][i] is the cells of host h served in window lo+i, in worker
+	// order: only the windows each worker served in.
+	type served struct {
+		worker int
+		cell   winCell
+	}
+	byWindow := make([][][]served, len(ps.hosts))
 	for h, hp := range ps.hosts {
-		cells[h] = make([]map[int64]winCell, len(hp.workers))
-		for i, pw := range hp.workers {
-			cells[h][i] = rebinned(pw.cells, ps.width, w)
-		}
-	}
-	out := make([]WindowPopulation, 0, int(hi-lo+1)*len(ps.hosts))
-	for idx := lo; idx <= hi; idx++ {
-		start, end := idx*w, (idx+1)*w
-		for h, hp := range ps.hosts {
-			wp := WindowPopulation{Start: time.UnixMicro(start).UTC(), End: time.UnixMicro(end).UTC(), Host: hp.host}
-			for i, pw := range hp.workers {
-				c, served := cells[h][i][idx]
-				if !served && pw.timed && !pw.alive.covers(start, end) {
-					continue
+		byWindow[h] = make([][]served, hi-lo+1)
+		for j, pw := range hp.workers {
+			for idx, c := range rebinned(pw.cells, ps.width, w) {
+				if idx >= lo && idx <= hi {
+					byWindow[h][idx-lo] = append(byWindow[h][idx-lo], served{j, c})
 				}
-				wp.Keys = append(wp.Keys, pw.key)
-				wp.Requests = append(wp.Requests, c.requests)
-				wp.RequestMicros = append(wp.RequestMicros, c.durSum)
 			}
-			wp.IdleSlots = max(0, ps.Configured-len(wp.Keys))
-			out = append(out, wp)
 		}
 	}
-	return out, nil
+	v := windowVisit{served: map[int]winCell{}}
+	for idx := lo; idx <= hi; idx++ {
+		v.index, v.start, v.end = idx-lo, idx*w, (idx+1)*w
+		for h, hp := range ps.hosts {
+			v.host = h
+			clear(v.served)
+			for _, s := range byWindow[h][idx-lo] {
+				v.served[s.worker] = s.cell
+			}
+			byWindow[h][idx-lo] = nil // visited: let it go
+			v.live = v.live[:0]
+			for j, pw := range hp.workers {
+				if _, ok := v.served[j]; ok || !pw.timed || pw.alive.covers(v.start, v.end) {
+					v.live = append(v.live, j)
+				}
+			}
+			v.idle = max(0, ps.Configured-len(v.live))
+			fn(&v)
+		}
+	}
+	return nil
 }
 
 // rebinned returns the cells of width old summed into windows of width neu.

@@ -170,6 +170,12 @@ type Worker struct {
 }
 
 // Window is one time window of a timeline.
+//
+// Requests, RequestSeconds and CPUSeconds have an entry per live worker
+// (zeros included) in a window read back from JSON or made by hand; in a
+// window that Finish made they are nil and the window holds only the
+// workers that served in it, its live idle workers implied by their alive
+// intervals: read all three with Counts, which works for both.
 type Window struct {
 	Start          Stamp              `json:"start"`
 	End            Stamp              `json:"end"`
@@ -189,6 +195,8 @@ type Window struct {
 	IdleSlots int `json:"idle_slots"`
 	// HostSkew is each host's skew in the window, with several hosts.
 	HostSkew []HostSkew `json:"host_skew,omitempty"`
+
+	cells *windowCells
 }
 
 // HostSkew is the skew of one host's workers: the kernel balances the

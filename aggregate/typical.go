@@ -12,17 +12,13 @@ func (ps *Populations) windowSkew(auto bool) *WindowSkew {
 		return nil
 	}
 	failed := false
-	ws := PickWindowSkew(ps.AutoWidth(), auto, func(d time.Duration) []WindowLoad {
-		pops, err := ps.WindowPopulations(d)
-		if err != nil {
-			failed = true
-			return nil
-		}
-		loads := make([]WindowLoad, len(pops))
-		for i, wp := range pops {
-			loads[i] = WindowLoad{Start: wp.Start, End: wp.End, Requests: wp.Values()}
-		}
-		return loads
+	var buf []float64
+	ws := PickWindowSkew(ps.AutoWidth(), auto, func(d time.Duration, add func(WindowLoad)) {
+		err := ps.eachWindow(int64(d/time.Microsecond), func(v *windowVisit) {
+			buf = v.values(buf)
+			add(WindowLoad{Start: time.UnixMicro(v.start).UTC(), End: time.UnixMicro(v.end).UTC(), Requests: buf})
+		})
+		failed = failed || err != nil
 	})
 	if failed {
 		return nil
@@ -82,18 +78,21 @@ func (ps *Populations) hostRates(h hostPopulation, p *Partial) (requests, alive 
 // of the run's window_skew, so that hosts are read at one size), in host
 // order; nil when the windows cannot be built.
 func (ps *Populations) hostWindowSkews(width time.Duration) []WindowSkew {
-	pops, err := ps.WindowPopulations(width)
+	sums := make([]*summary, len(ps.hosts))
+	for h := range sums {
+		sums[h] = newSummary(width)
+	}
+	var buf []float64
+	err := ps.eachWindow(int64(width/time.Microsecond), func(v *windowVisit) {
+		buf = v.values(buf)
+		sums[v.host].add(WindowLoad{Start: time.UnixMicro(v.start).UTC(), End: time.UnixMicro(v.end).UTC(), Requests: buf})
+	})
 	if err != nil {
 		return nil
 	}
-	loads := make([][]WindowLoad, len(ps.hosts))
-	for i, wp := range pops {
-		h := i % len(ps.hosts) // WindowPopulations orders by window, then host
-		loads[h] = append(loads[h], WindowLoad{Start: wp.Start, End: wp.End, Requests: wp.Values()})
-	}
 	out := make([]WindowSkew, len(ps.hosts))
-	for h := range ps.hosts {
-		out[h] = SummariseWindows(width, loads[h])
+	for h, s := range sums {
+		out[h] = s.result()
 	}
 	return out
 }

@@ -300,61 +300,53 @@ func (p *Partial) finalWidth() int64 {
 // from the first to the last window with traffic (or CPU), empty windows
 // included. Skew is computed over the workers alive in each window, padded
 // with idle slots to --workers per host; with several hosts, the window's
-// skew is over every host's population and HostSkew has each host's.
+// skew is over every host's population and HostSkew has each host's. A
+// window keeps the workers that served in it (see Window.Counts).
 func buildWindows(pop *Populations, pr *Procs, width int64) []Window {
-	wps, err := pop.WindowPopulations(time.Duration(width) * time.Microsecond)
-	if err != nil || len(wps) == 0 {
+	if !pop.seen || width <= 0 {
 		return []Window{}
 	}
-	lo := floorDiv(wps[0].Start.UnixMicro(), width)
-	n := floorDiv(wps[len(wps)-1].Start.UnixMicro(), width) - lo + 1
-	cpu := map[WorkerKey][]float64{}
-	if pr != nil {
-		for k, w := range pr.Workers {
-			// A worker whose CPU is known but did not grow used 0 s in
-			// each window: idle, not unknown.
-			if len(w.cpu) == 0 && w.CPUMillis < 0 {
-				continue
-			}
-			per := make([]float64, n)
-			for _, c := range w.cpu {
-				spread(per, c, lo, width)
-			}
-			cpu[WorkerKey{Key: k}] = per
-		}
+	lo := floorDiv(pop.from, width)
+	n := floorDiv(pop.to, width) - lo + 1
+	if n > MaxWindows {
+		return []Window{}
+	}
+	t := newWindowTable(pop, pr, lo, n, width)
+	first := make([]int, len(pop.hosts)) // each host's first worker in t
+	for h := 1; h < len(pop.hosts); h++ {
+		first[h] = first[h-1] + len(pop.hosts[h-1].workers)
 	}
 	hosts := len(pop.hosts)
 	out := make([]Window, 0, n)
-	for i := int64(0); i < n; i++ {
-		start, end := (lo+i)*width, (lo+i+1)*width
-		win := Window{
-			Start:          StampMicros(start, false),
-			End:            StampMicros(end, false),
-			Requests:       map[string]int64{},
-			RequestSeconds: map[string]float64{},
-			CPUSeconds:     map[string]float64{},
+	var xs, vs []float64
+	var win *Window
+	err := pop.eachWindow(width, func(v *windowVisit) {
+		if v.host == 0 {
+			out = append(out, Window{
+				Start: StampMicros(v.start, false),
+				End:   StampMicros(v.end, false),
+				cells: &windowCells{t: t, index: int(v.index), start: v.start, end: v.end},
+			})
+			win = &out[len(out)-1]
+			xs = xs[:0]
 		}
-		var xs []float64
-		for _, wp := range wps[i*int64(hosts) : (i+1)*int64(hosts)] {
-			for j, k := range wp.Keys {
-				key := k.String()
-				win.Requests[key] = wp.Requests[j]
-				if pop.durations {
-					win.RequestSeconds[key] = float64(wp.RequestMicros[j]) / 1e6
-				}
-				if per := cpu[k]; per != nil {
-					win.CPUSeconds[key] = per[i]
-				}
-			}
-			vs := wp.Values()
-			xs = append(xs, vs...)
-			win.IdleSlots += wp.IdleSlots
-			if hosts > 1 {
-				win.HostSkew = append(win.HostSkew, HostSkew{Host: wp.Host, IdleSlots: wp.IdleSlots, Skew: ComputeSkew(vs)})
+		for _, j := range v.live {
+			if c, ok := v.served[j]; ok {
+				win.cells.served = append(win.cells.served, servedCell{worker: first[v.host] + j, requests: c.requests, micros: c.durSum})
 			}
 		}
-		win.Skew = ComputeSkew(xs)
-		out = append(out, win)
+		vs = v.values(vs)
+		xs = append(xs, vs...)
+		win.IdleSlots += v.idle
+		if hosts > 1 {
+			win.HostSkew = append(win.HostSkew, HostSkew{Host: pop.hosts[v.host].host, IdleSlots: v.idle, Skew: ComputeSkew(vs)})
+		}
+		if v.host == hosts-1 {
+			win.Skew = ComputeSkew(xs)
+		}
+	})
+	if err != nil {
+		return []Window{}
 	}
 	return out
 }

@@ -67,6 +67,7 @@ func winFinish(t *testing.T, p *Partial) *Report {
 func winLines(ws []Window) []string {
 	out := make([]string, 0, len(ws))
 	for _, w := range ws {
+		w.Requests, w.RequestSeconds, w.CPUSeconds = w.Counts()
 		keys := make([]string, 0, len(w.Requests))
 		for k := range w.Requests {
 			keys = append(keys, k)
@@ -269,7 +270,8 @@ func winContiguous(t *testing.T, ws []Window, size time.Duration) {
 func winSum(ws []Window) int64 {
 	var n int64
 	for _, w := range ws {
-		for _, c := range w.Requests {
+		req, _, _ := w.Counts()
+		for _, c := range req {
 			n += c
 		}
 	}
@@ -331,6 +333,7 @@ func TestRebinWhileReading(t *testing.T) {
 		direct[start][string(r.Worker)] = c
 	}
 	for _, w := range rep.Windows {
+		w.Requests, w.RequestSeconds, w.CPUSeconds = w.Counts()
 		for k, n := range w.Requests {
 			want := direct[w.Start.String()][k]
 			if n != want.n {
@@ -491,6 +494,7 @@ func TestEmptyWindows(t *testing.T) {
 					continue
 				}
 				s := w.Skew
+				w.Requests, w.RequestSeconds, w.CPUSeconds = w.Counts()
 				if s.Workers != len(w.Requests) || s.ActiveWorkers != 0 || s.Gini != 0 || s.TopShare["1"] != 0 || s.MaxMean != nil || s.Jain != nil {
 					t.Errorf("%s skew: got %+v, want %d workers, 0 active, gini 0, top_share 0, max_mean and jain null", w.Start, s, len(w.Requests))
 				}

@@ -66,7 +66,8 @@ type WindowLoad struct {
 
 // windowStat is a WindowLoad's figures.
 type windowStat struct {
-	i        int
+	start    time.Time
+	end      time.Time
 	requests int64
 	live     int
 	gini     float64
@@ -79,23 +80,49 @@ type windowStat struct {
 // counted windows (ties broken by time), so that with one or two counted
 // windows each third is all of them.
 func SummariseWindows(width time.Duration, loads []WindowLoad) WindowSkew {
-	ws := WindowSkew{WindowSeconds: width.Seconds(), MostSkewed: []SkewedWindow{}}
-	var counted []windowStat
-	for i, l := range loads {
-		if len(l.Requests) == 0 {
-			continue
-		}
-		ws.Windows++
-		var total float64
-		for _, x := range l.Requests {
-			total += max(x, 0)
-		}
-		if total < minPerWorker*float64(len(l.Requests)) {
-			continue
-		}
-		counted = append(counted, windowStat{i: i, requests: int64(total), live: len(l.Requests),
-			gini: Gini(l.Requests), top1: TopShare(l.Requests, 1)})
+	s := newSummary(width)
+	for _, l := range loads {
+		s.add(l)
 	}
+	return s.result()
+}
+
+// summary summarises windows as they are added, keeping the figures of the
+// counted windows only, not their workers.
+type summary struct {
+	ws      WindowSkew
+	counted []windowStat
+	spans   int // windows of time with a live worker
+	last    time.Time
+}
+
+func newSummary(width time.Duration) *summary {
+	return &summary{ws: WindowSkew{WindowSeconds: width.Seconds(), MostSkewed: []SkewedWindow{}}}
+}
+
+// add adds one window (of one host); l.Requests is not kept.
+func (s *summary) add(l WindowLoad) {
+	if len(l.Requests) == 0 {
+		return
+	}
+	if s.spans == 0 || !l.Start.Equal(s.last) {
+		s.spans++
+	}
+	s.last = l.Start
+	s.ws.Windows++
+	var total float64
+	for _, x := range l.Requests {
+		total += max(x, 0)
+	}
+	if total < minPerWorker*float64(len(l.Requests)) {
+		return
+	}
+	s.counted = append(s.counted, windowStat{start: l.Start, end: l.End, requests: int64(total), live: len(l.Requests),
+		gini: Gini(l.Requests), top1: TopShare(l.Requests, 1)})
+}
+
+func (s *summary) result() WindowSkew {
+	ws, counted := s.ws, s.counted
 	ws.Counted = len(counted)
 	if len(counted) == 0 {
 		return ws
@@ -129,8 +156,7 @@ func SummariseWindows(width time.Duration, loads []WindowLoad) WindowSkew {
 		return cmp.Compare(b.gini, a.gini)
 	})
 	for _, w := range bySkew[:min(len(bySkew), mostSkewedShown)] {
-		l := loads[w.i]
-		ws.MostSkewed = append(ws.MostSkewed, SkewedWindow{Start: l.Start.UTC(), End: l.End.UTC(),
+		ws.MostSkewed = append(ws.MostSkewed, SkewedWindow{Start: w.start.UTC(), End: w.end.UTC(),
 			Requests: w.requests, LiveWorkers: w.live, Gini: w.gini, Top1Share: w.top1})
 	}
 	return ws
@@ -146,38 +172,24 @@ func (ws WindowSkew) enoughCounted() bool {
 // through WindowSizes while fewer than half the windows are counted, and
 // keeps the first size at which at least half are (or the last one tried,
 // once a size gives a single window of time or the sizes run out). loadsAt
-// gives the windows at a size (with several hosts, one per host and
-// window); it is called with increasing sizes only.
-func PickWindowSkew(width time.Duration, auto bool, loadsAt func(time.Duration) []WindowLoad) WindowSkew {
-	loads := loadsAt(width)
-	ws := SummariseWindows(width, loads)
-	for auto && !ws.enoughCounted() && spans(loads) > 1 {
+// hands the windows at a size to add, one at a time (with several hosts,
+// one per host and window); it is called with increasing sizes only.
+func PickWindowSkew(width time.Duration, auto bool, loadsAt func(d time.Duration, add func(WindowLoad))) WindowSkew {
+	at := func(d time.Duration) *summary {
+		s := newSummary(d)
+		loadsAt(d, s.add)
+		return s
+	}
+	s := at(width)
+	for auto && !s.result().enoughCounted() && s.spans > 1 {
 		next := nextWindowSize(width)
 		if next == 0 {
 			break
 		}
 		width = next
-		loads = loadsAt(width)
-		ws = SummariseWindows(width, loads)
+		s = at(width)
 	}
-	return ws
-}
-
-// spans is how many distinct windows of time the loads with a live worker
-// cover: several hosts' loads of one window are one.
-func spans(loads []WindowLoad) int {
-	n := 0
-	var last time.Time
-	for _, l := range loads {
-		if len(l.Requests) == 0 {
-			continue
-		}
-		if n == 0 || !l.Start.Equal(last) {
-			n++
-		}
-		last = l.Start
-	}
-	return n
+	return s.result()
 }
 
 // nextWindowSize is the size after d in WindowSizes, 0 after the last.

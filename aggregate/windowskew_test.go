@@ -239,9 +239,11 @@ func TestPickWindowSkew(t *testing.T) {
 		return testLoads(w, vs...)
 	}
 	var asked []time.Duration
-	loadsAt := func(d time.Duration) []WindowLoad {
+	loadsAt := func(d time.Duration, add func(WindowLoad)) {
 		asked = append(asked, d)
-		return perSecond(d)
+		for _, l := range perSecond(d) {
+			add(l)
+		}
 	}
 	ws := PickWindowSkew(time.Second, true, loadsAt)
 	if ws.WindowSeconds != 5 || ws.Windows != 12 || ws.Counted != 12 {
@@ -257,9 +259,11 @@ func TestPickWindowSkew(t *testing.T) {
 	}
 	// One window that never counts: moving up cannot help, and stops.
 	asked = nil
-	ws = PickWindowSkew(time.Second, true, func(d time.Duration) []WindowLoad {
+	ws = PickWindowSkew(time.Second, true, func(d time.Duration, add func(WindowLoad)) {
 		asked = append(asked, d)
-		return testLoads(1, []float64{1, 1})
+		for _, l := range testLoads(1, []float64{1, 1}) {
+			add(l)
+		}
 	})
 	if len(asked) != 1 || ws.Counted != 0 {
 		t.Errorf("single window: asked for %v, counted %d, want [1s], 0", asked, ws.Counted)

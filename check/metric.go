@@ -231,7 +231,8 @@ func WindowValue(rep *aggregate.Report, w aggregate.Window, name string) (*float
 	switch m.key {
 	case "idle_workers":
 		n := w.IdleSlots
-		for _, r := range w.Requests {
+		req, _, _ := w.Counts()
+		for _, r := range req {
 			if r == 0 {
 				n++
 			}
@@ -249,15 +250,17 @@ func WindowValue(rep *aggregate.Report, w aggregate.Window, name string) (*float
 		if rep.CPUSkew == nil {
 			return nil, errNoSnapshots(name)
 		}
-		xs := make([]float64, 0, len(w.CPUSeconds))
-		for _, c := range w.CPUSeconds {
+		_, _, cpu := w.Counts()
+		xs := make([]float64, 0, len(cpu))
+		for _, c := range cpu {
 			xs = append(xs, c)
 		}
 		return skewValue(aggregate.ComputeSkew(xs), m, func() []float64 { return xs }), nil
 	}
 	return skewValue(w.Skew, m, func() []float64 {
-		xs := make([]float64, 0, len(w.Requests))
-		for _, r := range w.Requests {
+		req, _, _ := w.Counts()
+		xs := make([]float64, 0, len(req))
+		for _, r := range req {
 			xs = append(xs, float64(r))
 		}
 		return xs

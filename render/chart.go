@@ -92,10 +92,10 @@ func Charts(w io.Writer, rep *aggregate.Report, opt ChartOptions) error {
 
 // metricValue returns how a window shows the metric for one worker, and the
 // metric's name in a caption.
-func metricValue(rep *aggregate.Report, metric string, windowSeconds float64) (func(aggregate.Window, string) float64, string, error) {
-	has := func(f func(aggregate.Window) int) bool {
+func metricValue(rep *aggregate.Report, metric string, windowSeconds float64) (func(winCounts, string) float64, string, error) {
+	has := func(f func(winCounts) int) bool {
 		for _, win := range rep.Windows {
-			if f(win) > 0 {
+			if f(countsOf(win)) > 0 {
 				return true
 			}
 		}
@@ -103,18 +103,18 @@ func metricValue(rep *aggregate.Report, metric string, windowSeconds float64) (f
 	}
 	switch metric {
 	case "requests":
-		return func(win aggregate.Window, k string) float64 { return float64(win.Requests[k]) }, "requests", nil
+		return func(win winCounts, k string) float64 { return float64(win.req[k]) }, "requests", nil
 	case "busy":
-		if !has(func(win aggregate.Window) int { return len(win.RequestSeconds) }) {
+		if !has(func(win winCounts) int { return len(win.secs) }) {
 			return nil, "", fmt.Errorf("metric busy: the logs carry no request durations (gunicorn %%(D)s or %%(L)s, nginx $request_time)")
 		}
-		return func(win aggregate.Window, k string) float64 { return finite(win.RequestSeconds[k] / windowSeconds) },
+		return func(win winCounts, k string) float64 { return finite(win.secs[k] / windowSeconds) },
 			"busy (request seconds per second)", nil
 	case "cpu":
-		if !has(func(win aggregate.Window) int { return len(win.CPUSeconds) }) {
+		if !has(func(win winCounts) int { return len(win.cpu) }) {
 			return nil, "", fmt.Errorf("metric cpu: no CPU data: the run has no process snapshots")
 		}
-		return func(win aggregate.Window, k string) float64 { return finite(win.CPUSeconds[k] / windowSeconds) },
+		return func(win winCounts, k string) float64 { return finite(win.cpu[k] / windowSeconds) },
 			"CPU cores (CPU seconds per second)", nil
 	}
 	return nil, "", fmt.Errorf("metric %q: want %s", metric, strings.Join(ChartMetrics, ", "))
@@ -148,8 +148,9 @@ func metricChart(rep *aggregate.Report, opt ChartOptions, ax timeAxis) (chart, e
 	add := func(name, char string, color asciigraph.AnsiColor, keys []string) {
 		vs := make([]float64, len(rep.Windows))
 		for i, win := range rep.Windows {
+			c := countsOf(win)
 			for _, k := range keys {
-				vs[i] += value(win, k)
+				vs[i] += value(c, k)
 			}
 		}
 		c.names, c.chars, c.colors = append(c.names, name), append(c.chars, char), append(c.colors, color)
@@ -169,29 +170,23 @@ func metricChart(rep *aggregate.Report, opt ChartOptions, ax timeAxis) (chart, e
 
 // rankedKeys orders the workers of the windows by their total of the
 // metric, then as the report orders them, then by key.
-func rankedKeys(rep *aggregate.Report, value func(aggregate.Window, string) float64) []string {
+func rankedKeys(rep *aggregate.Report, value func(winCounts, string) float64) []string {
 	rank := map[string]int{}
 	for i, w := range rep.Workers {
 		rank[w.Key] = i
 	}
+	// Window by window, each window's counts made once; a worker absent
+	// from a window adds nothing to its total.
 	total := map[string]float64{}
 	for _, win := range rep.Windows {
-		for k := range win.Requests {
-			total[k] = 0
-		}
-		for k := range win.RequestSeconds {
-			total[k] = 0
-		}
-		for k := range win.CPUSeconds {
-			total[k] = 0
+		c := countsOf(win)
+		for _, k := range c.keys() {
+			total[k] += value(c, k)
 		}
 	}
 	keys := make([]string, 0, len(total))
 	for k := range total {
 		keys = append(keys, k)
-		for _, win := range rep.Windows {
-			total[k] += value(win, k)
-		}
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		a, b := keys[i], keys[j]
@@ -327,4 +322,37 @@ func plainLegend(ew *errWriter, c chart, indent, width int) {
 		n++
 	}
 	ew.printf("%s\n", line)
+}
+
+// winCounts are a window's counts per live worker (aggregate.Window.Counts),
+// made once per window.
+type winCounts struct {
+	req       map[string]int64
+	secs, cpu map[string]float64
+}
+
+func countsOf(win aggregate.Window) winCounts {
+	req, secs, cpu := win.Counts()
+	return winCounts{req, secs, cpu}
+}
+
+// keys are the keys of the three maps, each once, in no order.
+func (c winCounts) keys() []string {
+	keys := make([]string, 0, len(c.req))
+	for k := range c.req {
+		keys = append(keys, k)
+	}
+	for k := range c.secs {
+		if _, ok := c.req[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	for k := range c.cpu {
+		_, inReq := c.req[k]
+		_, inSecs := c.secs[k]
+		if !inReq && !inSecs {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }

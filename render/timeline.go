@@ -43,7 +43,8 @@ func WindowsCSV(w io.Writer, rep *aggregate.Report) error {
 		gini := win.Skew.Gini
 		top1 := win.Skew.TopShare["1"]
 		tail := []string{csvFloat(&gini), csvFloat(&top1)}
-		keys := tlWindowKeys(win)
+		req, secs, cpu := win.Counts()
+		keys := tlWindowKeys(req, secs, cpu)
 		if len(keys) == 0 {
 			row := append([]string{win.Start.String(), win.End.String(), "", "", "", "", ""}, tail...)
 			if err := cw.Write(row); err != nil {
@@ -53,17 +54,17 @@ func WindowsCSV(w io.Writer, rep *aggregate.Report) error {
 		}
 		for _, k := range keys {
 			row := []string{win.Start.String(), win.End.String(), Clean(k), "", "", "", ""}
-			if n, ok := win.Requests[k]; ok {
+			if n, ok := req[k]; ok {
 				row[3] = strconv.FormatInt(n, 10)
 				if total > 0 {
 					share := float64(n) / float64(total)
 					row[6] = csvFloat(&share)
 				}
 			}
-			if s, ok := win.RequestSeconds[k]; ok {
+			if s, ok := secs[k]; ok {
 				row[4] = csvFloat(&s)
 			}
-			if s, ok := win.CPUSeconds[k]; ok {
+			if s, ok := cpu[k]; ok {
 				row[5] = csvFloat(&s)
 			}
 			if err := cw.Write(append(row, tail...)); err != nil {
@@ -76,7 +77,7 @@ func WindowsCSV(w io.Writer, rep *aggregate.Report) error {
 }
 
 // tlWindowKeys is every worker key of the window's maps, in report order.
-func tlWindowKeys(win aggregate.Window) []string {
+func tlWindowKeys(req map[string]int64, secs, cpu map[string]float64) []string {
 	seen := map[string]bool{}
 	var keys []string
 	add := func(k string) {
@@ -85,13 +86,13 @@ func tlWindowKeys(win aggregate.Window) []string {
 			keys = append(keys, k)
 		}
 	}
-	for k := range win.Requests {
+	for k := range req {
 		add(k)
 	}
-	for k := range win.RequestSeconds {
+	for k := range secs {
 		add(k)
 	}
-	for k := range win.CPUSeconds {
+	for k := range cpu {
 		add(k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return aggregate.KeyLess(keys[i], keys[j]) })
@@ -408,12 +409,13 @@ func tlMarkdownWindows(ew *errWriter, rep *aggregate.Report, top int) {
 	secs := tlSeconds(rep)
 	for _, win := range rep.Windows {
 		cells := []string{win.Start.Short(secs)}
+		req, _, _ := win.Counts()
 		for _, wk := range shown {
-			cells = append(cells, tlCount(win.Requests, wk.Key))
+			cells = append(cells, tlCount(req, wk.Key))
 		}
 		total, others := win.RequestTotal(), int64(0)
 		anyOther := false
-		for k, n := range win.Requests {
+		for k, n := range req {
 			if !isShown[k] {
 				others += n
 				anyOther = true
