@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -120,9 +119,10 @@ func runReport(ctx context.Context, o *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	// Render to memory first: an interrupted or failed run writes nothing.
-	var buf bytes.Buffer
-	if err := render.Write(&buf, o.Output, rep, render.Options{Top: o.Top, Color: colorAllowed(o.IO)}); err != nil {
+	// Render to memory first (up to spillAt): an interrupted or failed run
+	// writes nothing.
+	out := newSpillWriter(ctx, o.Out)
+	if err := render.Write(out, o.Output, rep, render.Options{Top: o.Top, Color: colorAllowed(o.IO)}); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -134,6 +134,5 @@ func runReport(ctx context.Context, o *reportOptions) error {
 			fmt.Fprintf(o.ErrOut, "skewer: note: %s\n", n)
 		}
 	}
-	_, err = o.Out.Write(buf.Bytes())
-	return err
+	return out.Close()
 }

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -100,17 +99,17 @@ func runTimeline(ctx context.Context, o *timelineOptions) error {
 		d := rep.DominanceOf(aggregate.WindowComparableCPU)
 		rep.Dominance = &d
 	}
-	var buf bytes.Buffer
+	buf := newSpillWriter(ctx, o.Out)
 	color := colorAllowed(o.IO)
 	switch o.Output {
 	case "json":
-		err = render.JSON(&buf, rep, render.Options{})
+		err = render.JSON(buf, rep, render.Options{})
 	case "csv":
-		err = render.WindowsCSV(&buf, rep)
+		err = render.WindowsCSV(buf, rep)
 	case "markdown":
-		err = render.TimelineMarkdown(&buf, rep, o.Top)
+		err = render.TimelineMarkdown(buf, rep, o.Top)
 	default:
-		err = render.Timeline(&buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: o.chartWidth(), Color: color})
+		err = render.Timeline(buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: o.chartWidth(), Color: color})
 	}
 	if err != nil {
 		return err
@@ -118,8 +117,7 @@ func runTimeline(ctx context.Context, o *timelineOptions) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	_, err = o.Out.Write(buf.Bytes())
-	return err
+	return buf.Close()
 }
 
 // chartWidth is --width, else the terminal's width, else 80 columns.
