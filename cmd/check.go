@@ -110,12 +110,13 @@ func (o *checkOptions) validate() error {
 		o.thresholds = append(o.thresholds, th)
 	}
 	if o.ThresholdsFile != "" {
-		f, err := os.Open(o.ThresholdsFile)
+		// A thresholds file is a few lines: read it whole, as a regular file
+		// only (a FIFO would block, a device never end).
+		data, err := parse.ReadRegular(o.ThresholdsFile, parse.MaxConfSize)
 		if err != nil {
 			return fmt.Errorf("--thresholds: %w", unwrapPath(err))
 		}
-		ts, err := check.ParseFile(f, o.ThresholdsFile)
-		f.Close()
+		ts, err := check.ParseFile(bytes.NewReader(data), o.ThresholdsFile)
 		if err != nil {
 			return err
 		}

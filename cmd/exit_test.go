@@ -180,6 +180,12 @@ func TestRunExitCodes(t *testing.T) {
 			wantStderr: "skewer: --baseline: /dev/zero: a character device, not a regular file (see 'skewer check --help')\n",
 		},
 		{
+			name:       "thresholds from a device",
+			args:       []string{"check", "--thresholds", "/dev/zero", access},
+			wantCode:   cmd.ExitError,
+			wantStderr: "skewer: --thresholds: /dev/zero: a character device, not a regular file (see 'skewer check --help')\n",
+		},
+		{
 			name:       "cancelled before run",
 			args:       []string{"report", access},
 			ctx:        cancelled,
