@@ -43,25 +43,33 @@ const noWorkerHelp = `add the worker PID to the log: gunicorn --access-logformat
 // readReport reads the inputs of a run and finishes its report; windowFlag
 // is the flag that sets the window size, to name it in errors.
 func readReport(ctx context.Context, s IO, paths []string, fl inputFlags, workers int, windowFlag string) (*aggregate.Report, error) {
+	_, rep, err := readRun(ctx, s, paths, fl, workers, windowFlag, nil)
+	return rep, err
+}
+
+// readRun is readReport that also returns the run (what the inputs said
+// beyond the report); leave are input files to leave out.
+func readRun(ctx context.Context, s IO, paths []string, fl inputFlags, workers int, windowFlag string, leave []string) (*ingest.Run, *aggregate.Report, error) {
 	if workers > fl.MaxKeys {
-		return nil, fmt.Errorf("--workers %d: more than --max-keys (%d); raise --max-keys if the server really has that many worker slots", workers, fl.MaxKeys)
+		return nil, nil, fmt.Errorf("--workers %d: more than --max-keys (%d); raise --max-keys if the server really has that many worker slots", workers, fl.MaxKeys)
 	}
 	opt, err := fl.options(s)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	opt.Leave = leave
 	if len(paths) == 0 && s.InTerminal {
-		return nil, errors.New("no input: give access log files or directories, or pipe a log into skewer (see 'skewer report --help')")
+		return nil, nil, errors.New("no input: give access log files or directories, or pipe a log into skewer (see 'skewer report --help')")
 	}
 	run, err := ingest.Read(ctx, paths, s.In, opt)
 	if err != nil {
-		return nil, fl.word(err)
+		return nil, nil, fl.word(err)
 	}
 	rep, err := run.Report(workers)
 	if err != nil {
-		return nil, wordWindows(err, windowFlag)
+		return nil, nil, wordWindows(err, windowFlag)
 	}
-	return rep, nil
+	return run, rep, nil
 }
 
 // wordWindows names the flag that set a window size too small for the span.

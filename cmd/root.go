@@ -108,7 +108,7 @@ time and CPU time per worker PID, and measures how unevenly the load is spread.`
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErr(c, err)
 	})
-	root.AddCommand(newReportCmd(s, nil), newTimelineCmd(s, nil), newCheckCmd(s, nil), newSampleCmd(s, nil), newFormatsCmd(s), newVersionCmd(s))
+	root.AddCommand(newReportCmd(s, nil), newTimelineCmd(s, nil), newCheckCmd(s, nil), newSampleCmd(s, nil), newExplainCmd(s, nil), newFormatsCmd(s), newVersionCmd(s))
 	return root
 }
 

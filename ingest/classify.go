@@ -170,7 +170,7 @@ func classify(src parse.Source, stdin io.Reader, opt *Options, forcePS bool) (*c
 	if p.note != "" {
 		in.Note = p.note
 	}
-	return keep(&candidate{src: src, kind: parse.KindAccess, format: f, host: host}, br, rc), in, nil, nil
+	return keep(&candidate{src: src, kind: parse.KindAccess, format: f, host: host, statusBytes: p.d.StatusBytes}, br, rc), in, nil, nil
 }
 
 // keep holds a candidate's stream open until it is read only when it cannot

@@ -26,6 +26,9 @@ type Options struct {
 	// Family is the server family to account; "" accepts the only one
 	// present.
 	Family parse.Family
+	// Leave are input files to leave out, by path as a walk names them:
+	// a log of the same traffic as another one that is read.
+	Leave []string
 	// Excludes are path globs of requests dropped before accounting.
 	Excludes []string
 	// Strict refuses a run with any rejected line; MaxRejectRatio refuses

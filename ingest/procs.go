@@ -59,6 +59,9 @@ func (run *Run) readProcs(aux []*candidate) error {
 			in.Format = "gunicorn"
 			in.Lines, in.Parsed = st.Lines, st.Events
 			in.Note = plural(int64(len(got)), "lifecycle event")
+			if run.WorkerClass == "" {
+				run.WorkerClass = st.WorkerClass
+			}
 			events = append(events, got...)
 		}
 		c.close()

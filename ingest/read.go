@@ -20,6 +20,12 @@ type Run struct {
 	Family   parse.Family
 	Procs    *aggregate.Procs
 	Warnings []string
+	// WorkerClass is the class a gunicorn error log names ("Using worker:
+	// NAME"), "" when none does.
+	WorkerClass string
+	// StatusBytes says an access log read printed statuses as b'200 OK'
+	// (gunicorn ≤ 22 with gevent_pywsgi).
+	StatusBytes bool
 
 	opt   Options
 	skips []Skip // why each input was skipped, if it was
@@ -32,8 +38,10 @@ type candidate struct {
 	format *parse.Format
 	index  int    // position in Run.Inputs
 	host   string // from the per-host folder
-	br     io.Reader
-	closer io.Closer
+	// statusBytes says detection saw statuses printed as b'200 OK'.
+	statusBytes bool
+	br          io.Reader
+	closer      io.Closer
 }
 
 // Read reads every input of a run into one merged partial. paths are
@@ -57,6 +65,9 @@ func Read(ctx context.Context, paths []string, stdin io.Reader, opt Options) (*R
 		}
 	}()
 	for _, src := range sources {
+		if slices.Contains(opt.Leave, src.Path) {
+			continue
+		}
 		c, in, skip, err := classify(src, stdin, &opt, slices.Contains(opt.PS, src.Path))
 		if err != nil {
 			return nil, err
@@ -79,6 +90,9 @@ func Read(ctx context.Context, paths []string, stdin io.Reader, opt Options) (*R
 	cands, err = run.oneFamily(cands)
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range cands {
+		run.StatusBytes = run.StatusBytes || c.statusBytes
 	}
 	if len(cands) == 0 && len(aux) == 0 {
 		e := &NoAccessError{}
@@ -235,9 +249,9 @@ func sameTraffic(cands []*candidate, parts []*aggregate.Partial) error {
 			shorter := min(a.Last-a.First, b.Last-b.First)
 			copies := a.First == b.First && a.Last == b.Last && a.Parsed+a.Excluded == b.Parsed+b.Excluded
 			if copies || overlap > second && (overlap > 60*second || 2*overlap > shorter) {
-				return fmt.Errorf("%s and %s cover the same time (%s to %s): the same traffic logged twice would be counted twice; pass one of them",
-					cands[i].src.Path, cands[j].src.Path,
-					time.UnixMicro(lo).UTC().Format(time.RFC3339), time.UnixMicro(hi).UTC().Format(time.RFC3339))
+				return &SameTrafficError{Paths: [2]string{cands[i].src.Path, cands[j].src.Path},
+					Richer: richer(cands[i].format, cands[j].format),
+					From:   time.UnixMicro(lo).UTC(), To: time.UnixMicro(hi).UTC()}
 			}
 		}
 	}
@@ -255,4 +269,41 @@ func topReason(p *aggregate.Partial) string {
 		return "the input is empty"
 	}
 	return fmt.Sprintf("most common reason: %s", best)
+}
+
+// SameTrafficError is two logs of one family that cover the same time: the
+// same requests logged twice would count twice.
+type SameTrafficError struct {
+	Paths    [2]string
+	Richer   int // index in Paths of the log with more to say
+	From, To time.Time
+}
+
+func (e *SameTrafficError) Error() string {
+	return fmt.Sprintf("%s and %s cover the same time (%s to %s): the same traffic logged twice would be counted twice; pass one of them",
+		e.Paths[0], e.Paths[1], e.From.Format(time.RFC3339), e.To.Format(time.RFC3339))
+}
+
+// richer is 0 or 1: the format that identifies connections, else the one
+// with more fields, else the first. JSON logs name every field, so a JSON
+// log with a connection key wins over its text twin.
+func richer(a, b *parse.Format) int {
+	conn := func(f *parse.Format) bool {
+		for _, n := range f.FieldNames() {
+			if n == "connection" || n == "remote_port" {
+				return true
+			}
+		}
+		return f.Name == "json"
+	}
+	switch {
+	case conn(a) != conn(b):
+		if conn(b) {
+			return 1
+		}
+		return 0
+	case len(b.FieldNames()) > len(a.FieldNames()):
+		return 1
+	}
+	return 0
 }

@@ -32,6 +32,9 @@ type Detection struct {
 	Why string
 	// Server is the family that wrote an error log: gunicorn or nginx.
 	Server string
+	// StatusBytes says the access log prints statuses as b'200 OK'
+	// (gunicorn ≤ 22 with the gevent_pywsgi worker).
+	StatusBytes bool
 }
 
 // sampleLines is how many lines detection looks at.
@@ -462,7 +465,7 @@ func buildAccess(group []accessLine) Detection {
 		f.Name = "nginx"
 	}
 	f.Note = strings.Join(notes, "; ")
-	d := Detection{Kind: KindAccess, Format: f}
+	d := Detection{Kind: KindAccess, Format: f, StatusBytes: first.bytesB}
 	if ambiguous {
 		d.Suggest = f.Spec
 		f.fields = withoutPID(f.fields)

@@ -37,6 +37,9 @@ type ErrorLogStats struct {
 	// signals, exit codes) — and the PID "Listening at: ... (N)" names, in
 	// order of first appearance. A worker's own lines never add to it.
 	MasterPIDs []int64
+	// WorkerClass is the class the master's "Using worker: NAME" line
+	// names (the first one), "" when none.
+	WorkerClass string
 }
 
 // ReadErrorLog reads a gunicorn error log and returns its worker lifecycle
@@ -124,6 +127,9 @@ func (e *errorLog) line(l []byte) {
 	}
 	if listen, ok := masterMessage(msg); ok {
 		e.stats.Master++
+		if class, found := bytes.CutPrefix(msg, msgUsingWorker); found && e.stats.WorkerClass == "" {
+			e.stats.WorkerClass = string(bytes.TrimSpace(class))
+		}
 		e.master(pid)
 		if listen > 0 {
 			e.master(listen)
@@ -250,6 +256,7 @@ var (
 	msgTerminated  = []byte("Worker with pid ")
 	msgDueToSignal = []byte(" was terminated due to signal ")
 	msgWorkerPID   = []byte("Worker (pid:")
+	msgUsingWorker = []byte("Using worker: ")
 	msgMaster      = [][]byte{
 		[]byte("Starting gunicorn"), []byte("Listening at: "), []byte("Using worker: "),
 		[]byte("Handling signal: "), []byte("Shutting down: "), []byte("Reason: "),

@@ -1,0 +1,343 @@
+package explain
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/skewer-dev/skewer/aggregate"
+)
+
+// Thresholds of harm: a worker is saturated at 0.8 of a window (sync busy
+// fraction, or CPU cores for async) and idle at 0.2.
+const (
+	saturated = 0.8
+	idle      = 0.2
+	// minPerWorker is how many requests per live worker make a window
+	// counted, as in window_skew.
+	minPerWorker = 10
+	// cpuWindowsPerResolution is how many units of CPU resolution a window
+	// must span for its CPU to judge a core: ps TIME (1 s) needs 30 s.
+	cpuWindowsPerResolution = 30
+)
+
+// load is one window's figures per live worker (idle slots as zeros).
+type load struct {
+	start    time.Time
+	seconds  float64
+	keys     []string
+	requests map[string]int64
+	busy     map[string]float64 // request seconds
+	cpu      map[string]float64 // CPU seconds, workers whose CPU is known
+	idle     int
+}
+
+func (l load) total() int64 {
+	var n int64
+	for _, v := range l.requests {
+		n += v
+	}
+	return n
+}
+
+func (l load) counted() bool { return l.total() >= minPerWorker*int64(len(l.keys)+l.idle) }
+
+// loads are the report's windows, merged k at a time.
+func loads(rep *aggregate.Report, k int) []load {
+	var out []load
+	for i := 0; i < len(rep.Windows); i += k {
+		l := load{requests: map[string]int64{}, busy: map[string]float64{}, cpu: map[string]float64{}}
+		for _, w := range rep.Windows[i:min(i+k, len(rep.Windows))] {
+			if l.start.IsZero() {
+				l.start = w.Start.Time()
+			}
+			l.seconds += windowSeconds(w)
+			l.idle = max(l.idle, w.IdleSlots)
+			for key, n := range w.Requests {
+				l.requests[key] += n
+			}
+			for key, v := range w.RequestSeconds {
+				l.busy[key] += v
+			}
+			for key, v := range w.CPUSeconds {
+				l.cpu[key] += v
+			}
+		}
+		for key := range l.requests {
+			l.keys = append(l.keys, key)
+		}
+		slices.SortFunc(l.keys, func(a, b string) int {
+			if aggregate.KeyLess(a, b) {
+				return -1
+			}
+			if aggregate.KeyLess(b, a) {
+				return 1
+			}
+			return 0
+		})
+		out = append(out, l)
+	}
+	return out
+}
+
+// finding is what one window shows.
+type finding struct {
+	harm     string
+	evidence []HarmEvidence
+	text     string
+}
+
+// judgeHarm is the run's verdict: the worst finding over its counted
+// windows.
+func judgeHarm(s *subject) (Verdict, []HarmEvidence) {
+	rep := s.rep
+	if len(rep.Windows) == 0 {
+		return Verdict{Unknown, "harm cannot be judged: the inputs have no access lines over time, only " +
+			"lifetime averages (CPU rate and memory per worker); record CPU per window with skewer sample and log each request's worker and duration"}, []HarmEvidence{}
+	}
+	if s.async {
+		return judgeAsync(s)
+	}
+	return judgeSync(s)
+}
+
+// judgeSync judges one-request-at-a-time workers by busy fraction:
+// request seconds ÷ window.
+func judgeSync(s *subject) (Verdict, []HarmEvidence) {
+	rep := s.rep
+	if !rep.Durations {
+		return Verdict{Unknown, "harm cannot be judged: the log has no request durations, so busy time per window is unknown"}, []HarmEvidence{}
+	}
+	var worst []finding
+	counted, peak, peakKey, peakAt := 0, 0.0, "", time.Time{}
+	for _, l := range loads(rep, 1) {
+		if !l.counted() {
+			continue
+		}
+		counted++
+		f := syncWindow(l)
+		for _, k := range l.keys {
+			if b := l.busy[k] / l.seconds; b > peak {
+				peak, peakKey, peakAt = b, k, l.start
+			}
+		}
+		if f.harm != Benign {
+			worst = append(worst, f)
+		}
+	}
+	if counted == 0 {
+		return Verdict{Unknown, "harm cannot be judged: no window had 10 requests per live worker"}, []HarmEvidence{}
+	}
+	if v, ev, ok := worstOf(worst, counted); ok {
+		return v, ev
+	}
+	return Verdict{Benign, fmt.Sprintf("no worker was saturated: the busiest was %.2f busy (request seconds ÷ window) in its busiest counted window (%s at %s), over %d counted windows of %s",
+			peak, peakKey, stamp(peakAt), counted, secs(rep.Windows[0]))},
+		[]HarmEvidence{{Signal: "busy_fraction", Worker: peakKey, Value: round3(peak), WindowStart: stamp(peakAt)}}
+}
+
+// syncWindow judges one window of sync workers.
+func syncWindow(l load) finding {
+	var sat, idl []string
+	for _, k := range l.keys {
+		b := l.busy[k] / l.seconds
+		switch {
+		case b >= saturated && l.requests[k] > 1:
+			sat = append(sat, k)
+		case b <= idle:
+			idl = append(idl, k)
+		}
+	}
+	live := len(l.keys) + l.idle
+	idleN := len(idl) + l.idle
+	at := stamp(l.start)
+	ev := func(k string) HarmEvidence {
+		return HarmEvidence{Signal: "busy_fraction", Worker: k, Value: round3(l.busy[k] / l.seconds), WindowStart: at}
+	}
+	switch {
+	case len(sat) > 0 && idleN > 0 && 2*len(sat) <= live:
+		f := finding{harm: Harmful}
+		top := busiest(sat, l.busy)
+		f.evidence = append(f.evidence, ev(top))
+		quiet := "an idle slot"
+		if len(idl) > 0 {
+			q := quietest(idl, l.busy)
+			f.evidence = append(f.evidence, ev(q))
+			quiet = fmt.Sprintf("%s %.2f", q, l.busy[q]/l.seconds)
+		}
+		f.text = fmt.Sprintf("%s was %.2f busy over %d requests while %s sat idle in the window at %s",
+			top, l.busy[top]/l.seconds, l.requests[top], quiet, at)
+		return f
+	case 2*len(sat) > live:
+		f := finding{harm: Capacity}
+		for _, k := range sat {
+			f.evidence = append(f.evidence, ev(k))
+		}
+		f.text = fmt.Sprintf("%d of %d live workers were at least %.1f busy in the window at %s", len(sat), live, saturated, at)
+		return f
+	}
+	return finding{harm: Benign}
+}
+
+// judgeAsync judges workers that serve many requests at once by CPU per
+// window, over windows long enough for the CPU's resolution.
+func judgeAsync(s *subject) (Verdict, []HarmEvidence) {
+	rep := s.rep
+	res := 0.0
+	for _, w := range rep.Workers {
+		if w.CPUResolutionSeconds != nil {
+			res = max(res, *w.CPUResolutionSeconds)
+		}
+	}
+	width := windowSeconds(rep.Windows[0])
+	if res > 0 && rep.CPUKnown {
+		k := max(1, int(math.Ceil(cpuWindowsPerResolution*res/width)))
+		return judgeCPU(s, loads(rep, k), res)
+	}
+	// Without CPU, request seconds bound it from above: a request's CPU
+	// is spent inside its logged time.
+	if rep.Durations {
+		peak, peakKey, peakAt, counted := 0.0, "", time.Time{}, 0
+		for _, l := range loads(rep, 1) {
+			if !l.counted() {
+				continue
+			}
+			counted++
+			for _, k := range l.keys {
+				if b := l.busy[k] / l.seconds; b > peak {
+					peak, peakKey, peakAt = b, k, l.start
+				}
+			}
+		}
+		if counted > 0 && peak < saturated {
+			return Verdict{Benign, fmt.Sprintf("no worker came near a core: the most request seconds per second of any worker was %.2f (%s at %s), and a request's CPU is spent within its logged time",
+					peak, peakKey, stamp(peakAt))},
+				[]HarmEvidence{{Signal: "request_seconds_per_second", Worker: peakKey, Value: round3(peak), WindowStart: stamp(peakAt)}}
+		}
+	}
+	return Verdict{Unknown, "harm cannot be judged: async workers need CPU per worker per window (skewer sample), and the logged durations do not rule saturation out"}, []HarmEvidence{}
+}
+
+// judgeCPU judges async windows by CPU cores: a worker is saturated when
+// its CPU is at least 0.8 of the window even at the low bound, and idle
+// when at most 0.2 even at the high bound (CPU + resolution).
+func judgeCPU(s *subject, ls []load, res float64) (Verdict, []HarmEvidence) {
+	var worst []finding
+	counted, peak, peakKey, peakAt := 0, -1.0, "", time.Time{}
+	for _, l := range ls {
+		if !l.counted() || len(l.cpu) == 0 {
+			continue
+		}
+		counted++
+		var sat, idl []string
+		for _, k := range l.keys {
+			c, ok := l.cpu[k]
+			if !ok {
+				continue
+			}
+			if c/l.seconds > peak {
+				peak, peakKey, peakAt = c/l.seconds, k, l.start
+			}
+			inFlight := l.requests[k] > 1
+			if s.rep.Durations {
+				inFlight = l.busy[k] > l.seconds
+			}
+			switch {
+			case c/l.seconds >= saturated && inFlight:
+				sat = append(sat, k)
+			case (c+res)/l.seconds <= idle:
+				idl = append(idl, k)
+			}
+		}
+		at := stamp(l.start)
+		ev := func(k string) HarmEvidence {
+			return HarmEvidence{Signal: "cpu_cores", Worker: k, Value: round3(l.cpu[k] / l.seconds), WindowStart: at}
+		}
+		live := len(l.keys) + l.idle
+		switch {
+		case len(sat) > 0 && len(idl)+l.idle > 0 && 2*len(sat) <= live:
+			top := busiest(sat, l.cpu)
+			f := finding{harm: Harmful, evidence: []HarmEvidence{ev(top)}}
+			quiet := "an idle slot"
+			if len(idl) > 0 {
+				q := quietest(idl, l.cpu)
+				f.evidence = append(f.evidence, ev(q))
+				quiet = fmt.Sprintf("%s at %.2f core", q, l.cpu[q]/l.seconds)
+			}
+			f.text = fmt.Sprintf("%s used %.2f core with %.1f requests in flight on average (%d requests) while %s in the window at %s",
+				top, l.cpu[top]/l.seconds, l.busy[top]/l.seconds, l.requests[top], quiet, at)
+			worst = append(worst, f)
+		case 2*len(sat) > live:
+			f := finding{harm: Capacity}
+			for _, k := range sat {
+				f.evidence = append(f.evidence, ev(k))
+			}
+			f.text = fmt.Sprintf("%d of %d live workers used at least %.1f core in the window at %s", len(sat), live, saturated, at)
+			worst = append(worst, f)
+		}
+	}
+	if counted == 0 {
+		return Verdict{Unknown, "harm cannot be judged: no window long enough for the CPU's resolution had 10 requests per live worker"}, []HarmEvidence{}
+	}
+	if v, ev, ok := worstOf(worst, counted); ok {
+		return v, ev
+	}
+	return Verdict{Benign, fmt.Sprintf("no worker came near a core: the busiest used %.2f core (%s at %s) over %d counted windows of %s s",
+			peak, peakKey, stamp(peakAt), counted, trim(ls[0].seconds))},
+		[]HarmEvidence{{Signal: "cpu_cores", Worker: peakKey, Value: round3(peak), WindowStart: stamp(peakAt)}}
+}
+
+// worstOf is the verdict of the worst findings: harmful before capacity;
+// the first such window is named, and how many there were.
+func worstOf(fs []finding, counted int) (Verdict, []HarmEvidence, bool) {
+	for _, h := range []string{Harmful, Capacity} {
+		var hit []finding
+		for _, f := range fs {
+			if f.harm == h {
+				hit = append(hit, f)
+			}
+		}
+		if len(hit) == 0 {
+			continue
+		}
+		var ev []HarmEvidence
+		for _, f := range hit[:min(3, len(hit))] {
+			ev = append(ev, f.evidence...)
+		}
+		return Verdict{h, fmt.Sprintf("%s in %d of %d counted windows: %s", h, len(hit), counted, hit[0].text)}, ev, true
+	}
+	return Verdict{}, nil, false
+}
+
+func busiest(keys []string, m map[string]float64) string {
+	top := keys[0]
+	for _, k := range keys[1:] {
+		if m[k] > m[top] {
+			top = k
+		}
+	}
+	return top
+}
+
+func quietest(keys []string, m map[string]float64) string {
+	q := keys[0]
+	for _, k := range keys[1:] {
+		if m[k] < m[q] {
+			q = k
+		}
+	}
+	return q
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+func secs(w aggregate.Window) string { return trim(windowSeconds(w)) + " s" }
+
+// trim writes seconds without trailing zeros.
+func trim(v float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.3f", v), "0"), ".")
+}

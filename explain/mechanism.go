@@ -1,0 +1,121 @@
+package explain
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/skewer-dev/skewer/aggregate"
+)
+
+// mechanisms names why the load has its pattern, most important first,
+// from the typical window, the busiest and quietest thirds of the windows,
+// the span and rate skews, the restarts and the worker class.
+func mechanisms(s *subject) []Mechanism {
+	rep := s.rep
+	ws := rep.WindowSkew
+	var out []Mechanism
+	if ws == nil || ws.Counted == 0 || ws.MedianGini == nil || ws.TypicalLiveWorkers == nil {
+		return []Mechanism{{Name: MechUnknown, Confidence: Possible, Evidence: []string{
+			"no window had 10 requests per live worker: the pattern cannot be judged per window; log each request's worker, time and duration over a busier span"}}}
+	}
+	n := *ws.TypicalLiveWorkers
+	g := *ws.MedianGini
+	noise := "-"
+	if ws.NoiseGini != nil {
+		noise = fmt.Sprintf("%.3f", *ws.NoiseGini)
+	}
+	typical := fmt.Sprintf("median gini %.3f over %d live workers in %d counted windows of %s s (chance alone %s, ceiling %.3f)",
+		g, n, ws.Counted, trim(ws.WindowSeconds), noise, ceiling(n))
+	even := evenGini(g, ws.NoiseGini, n)
+	if even {
+		conf := Proven
+		if ws.Counted < 5 {
+			conf = Likely
+		}
+		out = append(out, Mechanism{Name: MechEven, Confidence: conf, Evidence: []string{"typical window near-even: " + typical}})
+	}
+	if m, ok := restartGenerations(s, g); ok {
+		out = append(out, m)
+	}
+	if even {
+		return out
+	}
+	busy, quiet := *ws.BusiestThirdMedianGini, *ws.QuietestThirdMedianGini
+	thirds := fmt.Sprintf("median gini of the busiest third of windows %.3f, of the quietest third %.3f", busy, quiet)
+	persists := !evenGini(busy, ws.NoiseGini, n)
+	switch {
+	case persists && s.class == "sync":
+		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
+			"skew persists under load (" + thirds + ") but the sync worker closes every connection, so it cannot pin: " + typical}})
+	case persists && s.keepAlive():
+		out = append(out, Mechanism{Name: MechPinning, Confidence: Likely, Evidence: []string{
+			"skew persists in the busiest windows: " + thirds,
+			"typical window: " + typical,
+			"the worker class " + s.class + " keeps connections open between requests (from " + s.classFrom + ")",
+			"not proven: the log does not identify connections"}})
+	case persists:
+		out = append(out, Mechanism{Name: MechPinning, Confidence: Possible, Evidence: []string{
+			"skew persists in the busiest windows: " + thirds,
+			"typical window: " + typical,
+			"no input names the worker class, so whether it keeps connections open is not known"}})
+	default:
+		conf := Possible
+		if quiet-busy >= 0.1 {
+			conf = Likely
+		}
+		out = append(out, Mechanism{Name: MechRace, Confidence: conf, Evidence: []string{
+			"skew while idle that vanishes under load: " + thirds,
+			"typical window: " + typical}})
+	}
+	return out
+}
+
+// restartGenerations finds span skew that comes from replaced workers: the
+// span's Gini well above the typical window's, and the skew per
+// alive-second back near it.
+func restartGenerations(s *subject, typical float64) (Mechanism, bool) {
+	rep := s.rep
+	span := rep.Skew.Gini
+	if s.restarts == 0 || span < typical+0.05 || span < 1.5*typical {
+		return Mechanism{}, false
+	}
+	ev := []string{fmt.Sprintf("span gini %.3f over %d workers against %.3f in the typical window", span, rep.Skew.Workers, typical)}
+	conf := Possible
+	if r := rep.RateSkew; r != nil && r.Gini < span {
+		ev = append(ev, fmt.Sprintf("per alive-second the gini falls back to %.3f", r.Gini))
+		conf = Likely
+	}
+	if s.observed {
+		ev = append(ev, fmt.Sprintf("%d restarts observed%s", s.restarts, exitReasons(rep)))
+		if conf == Likely {
+			conf = Proven
+		}
+	} else {
+		ev = append(ev, fmt.Sprintf("%d restarts inferred from more PIDs than slots (no error log)", s.restarts))
+	}
+	return Mechanism{Name: MechRestarts, Confidence: conf, Evidence: ev}, true
+}
+
+// exitReasons counts the workers' exit reasons: " (17 max_requests)".
+func exitReasons(rep *aggregate.Report) string {
+	counts := map[string]int{}
+	for _, w := range rep.Workers {
+		if w.ExitReason != nil {
+			counts[*w.ExitReason]++
+		}
+	}
+	if len(counts) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(counts))
+	for r := range counts {
+		names = append(names, r)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, r := range names {
+		parts[i] = fmt.Sprintf("%d %s", counts[r], r)
+	}
+	return ", workers ended by " + strings.Join(parts, ", ")
+}

@@ -1,0 +1,88 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/skewer-dev/skewer/explain"
+)
+
+// ExplainFormats are the outputs of skewer explain.
+var ExplainFormats = []string{"table", "json", "markdown"}
+
+// WriteExplanations writes one explanation per server family: as a JSON
+// document (an array of them with several families), or as text.
+func WriteExplanations(w io.Writer, format string, exps []*explain.Explanation) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if len(exps) == 1 {
+			return enc.Encode(exps[0])
+		}
+		return enc.Encode(exps)
+	case "table", "markdown":
+		ew := &errWriter{w: w}
+		md := format == "markdown"
+		if md {
+			ew.printf("# skewer explain\n")
+		}
+		for i, e := range exps {
+			if i > 0 || md {
+				ew.printf("\n")
+			}
+			lines := ExplainLines(e)
+			if md {
+				ew.printf("## %s\n\n", mdText(lines[0]))
+				for _, l := range lines[1:] {
+					ew.printf("- %s\n", mdText(l))
+				}
+				continue
+			}
+			for _, l := range lines {
+				ew.printf("%s\n", wrap(l, headlineWidth, "    "))
+			}
+		}
+		return ew.err
+	}
+	return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(ExplainFormats, ", "))
+}
+
+// ExplainLines are an explanation's claims, one a line before wrapping:
+// the verdict, each mechanism with its first evidence, memory, the first
+// changes, advice with its fact, and what to log.
+func ExplainLines(e *explain.Explanation) []string {
+	class := "worker class unknown"
+	if e.Server.WorkerClass != nil {
+		class = *e.Server.WorkerClass
+	}
+	out := []string{fmt.Sprintf("%s (%s): %s: %s", e.Server.Family, class, e.Verdict.Harm, Clean(e.Verdict.Summary))}
+	for _, m := range e.Mechanisms {
+		ev := ""
+		if len(m.Evidence) > 0 {
+			ev = ": " + Clean(m.Evidence[0])
+		}
+		out = append(out, fmt.Sprintf("mechanism %s (%s)%s", m.Name, m.Confidence, ev))
+	}
+	out = append(out, fmt.Sprintf("memory %s: %s", e.Memory.Pattern, Clean(e.Memory.Evidence)))
+	if n := len(e.Changes); n > 0 {
+		c := e.Changes[0]
+		more := ""
+		if n > 1 {
+			more = fmt.Sprintf(" (and %d more changes)", n-1)
+		}
+		out = append(out, fmt.Sprintf("lead changed at %s: %s%s", c.At.Time().Format("15:04:05"), Clean(c.Cause), more))
+	}
+	for _, a := range e.Advice {
+		out = append(out, fmt.Sprintf("advice: %s [%s]", a.Text, a.Fact))
+	}
+	for _, t := range e.ToSettle {
+		out = append(out, "to settle: "+t)
+	}
+	for _, n := range e.Notes {
+		out = append(out, "note: "+Clean(n))
+	}
+	return out
+}
