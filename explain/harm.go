@@ -55,13 +55,14 @@ func loads(rep *aggregate.Report, k int) []load {
 			}
 			l.seconds += windowSeconds(w)
 			l.idle = max(l.idle, w.IdleSlots)
-			for key, n := range w.Requests {
+			requests, busy, cpu := w.Counts()
+			for key, n := range requests {
 				l.requests[key] += n
 			}
-			for key, v := range w.RequestSeconds {
+			for key, v := range busy {
 				l.busy[key] += v
 			}
-			for key, v := range w.CPUSeconds {
+			for key, v := range cpu {
 				l.cpu[key] += v
 			}
 		}

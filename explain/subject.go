@@ -2,7 +2,6 @@ package explain
 
 import (
 	"slices"
-	"time"
 
 	"github.com/skewer-dev/skewer/aggregate"
 )
@@ -45,7 +44,8 @@ func newSubject(rep *aggregate.Report, ctx Context) *subject {
 		// than one request in flight on average over a window.
 		for _, w := range rep.Windows {
 			width := windowSeconds(w)
-			for _, v := range w.RequestSeconds {
+			_, busy, _ := w.Counts()
+			for _, v := range busy {
 				if v > 1.05*width {
 					s.async = true
 				}
@@ -68,11 +68,6 @@ func windowSeconds(w aggregate.Window) float64 {
 
 // keepAlive says the class can hold a connection between requests.
 func (s *subject) keepAlive() bool { return slices.Contains(keepAliveClasses, s.class) }
-
-// span is the report's span length, 0 when unknown.
-func (s *subject) span() time.Duration {
-	return s.rep.Span.End.Time().Sub(s.rep.Span.Start.Time())
-}
 
 // ceiling is the largest Gini over n workers.
 func ceiling(n int) float64 {
