@@ -139,6 +139,9 @@ func TestReadErrorLogLines(t *testing.T) {
 				t.Errorf("MasterPIDs: got %v, want %v", stats.MasterPIDs, tt.masters)
 			}
 			want := ErrorLogStats{Lines: 1, MasterPIDs: stats.MasterPIDs}
+			if tt.name == "using worker" {
+				want.WorkerClass = "sync" // read from the line itself
+			}
 			switch {
 			case len(tt.want) > 0:
 				want.Events, want.Gunicorn = 1, 1
@@ -182,7 +185,7 @@ func TestReadErrorLogFixtures(t *testing.T) {
 				exit(27, elTime(25, 17, 35, 45), 17904),
 				exit(28, elTime(25, 17, 35, 45), 17868),
 			},
-			stats: ErrorLogStats{Lines: 29, Gunicorn: 12, Events: 7, Master: 5, Ignored: 17, MasterPIDs: []int64{16464}},
+			stats: ErrorLogStats{Lines: 29, Gunicorn: 12, Events: 7, Master: 5, Ignored: 17, MasterPIDs: []int64{16464}, WorkerClass: "sync"},
 		},
 		{
 			// Cut from the corpus's nginx-proxy/gunicorn-error.log: lines
@@ -200,7 +203,7 @@ func TestReadErrorLogFixtures(t *testing.T) {
 				exit(30, elTime(25, 17, 57, 52), 21632),
 				exit(31, elTime(25, 17, 57, 52), 21637),
 			},
-			stats: ErrorLogStats{Lines: 32, Gunicorn: 15, Events: 10, Master: 5, Ignored: 17, MasterPIDs: []int64{21629}},
+			stats: ErrorLogStats{Lines: 32, Gunicorn: 15, Events: 10, Master: 5, Ignored: 17, MasterPIDs: []int64{21629}, WorkerClass: "gevent_pywsgi"},
 		},
 		{
 			// Hand-written in gunicorn 20.1's words (arbiter.py).
@@ -216,7 +219,7 @@ func TestReadErrorLogFixtures(t *testing.T) {
 				exit(12, elTime(25, 18, 2, 0), 40010),
 				exit(13, elTime(25, 18, 2, 0), 40011),
 			},
-			stats: ErrorLogStats{Lines: 14, Gunicorn: 14, Events: 9, Master: 5, MasterPIDs: []int64{40000}},
+			stats: ErrorLogStats{Lines: 14, Gunicorn: 14, Events: 9, Master: 5, MasterPIDs: []int64{40000}, WorkerClass: "sync"},
 		},
 		{
 			// Hand-written in gunicorn 23.0's words (arbiter.py).
@@ -235,7 +238,7 @@ func TestReadErrorLogFixtures(t *testing.T) {
 				exit(15, elTime(25, 18, 13, 0), 50011),
 				exit(16, elTime(25, 18, 13, 0), 50012),
 			},
-			stats: ErrorLogStats{Lines: 17, Gunicorn: 17, Events: 12, Master: 5, MasterPIDs: []int64{50000}},
+			stats: ErrorLogStats{Lines: 17, Gunicorn: 17, Events: 12, Master: 5, MasterPIDs: []int64{50000}, WorkerClass: "sync"},
 		},
 	}
 	for _, tt := range tests {
