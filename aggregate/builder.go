@@ -40,6 +40,7 @@ type Partial struct {
 	maxKeys      int        // the most distinct worker keys; 0: no limit
 	overKeys     bool       // a key past maxKeys was seen
 	spill        *workerAcc // where records past maxKeys go, never reported
+	conns        *connTable // connections, when the log identifies them (conns.go)
 	// First and Last are the earliest and latest end times (unix µs) of
 	// parsed lines; valid when Timed.
 	First, Last int64
@@ -112,7 +113,8 @@ func (p *Partial) lookup(host, k []byte) *workerAcc {
 	}
 	if w == nil {
 		w = newWorkerAcc()
-		p.workers[WorkerKey{Host: string(host), Key: string(k)}] = w
+		w.key = WorkerKey{Host: string(host), Key: string(k)}
+		p.workers[w.key] = w
 	}
 	if len(key) <= len(slot.key) {
 		slot.n = uint8(copy(slot.key[:], key))
@@ -124,6 +126,7 @@ func (p *Partial) lookup(host, k []byte) *workerAcc {
 
 // workerAcc is one worker's running totals.
 type workerAcc struct {
+	key        WorkerKey // zero for the spill
 	requests   int64
 	durSum     int64 // µs
 	durN       int64
@@ -199,6 +202,9 @@ func (p *Partial) Add(rec *parse.Record) {
 	}
 	w := p.lookup(host, rec.Worker)
 	w.add(rec)
+	if len(rec.Conn) > 0 && w != p.spill {
+		p.addConn(host, rec, w.key)
+	}
 	if p.win.on && rec.HasTime {
 		p.addWindow(w, rec.Time, rec.Duration)
 	}
@@ -345,6 +351,7 @@ func (p *Partial) Merge(q *Partial) {
 	p.overKeys = p.overKeys || q.overKeys
 	p.maxKeys = max(p.maxKeys, q.maxKeys)
 	p.mergeWindows(q)
+	p.mergeConns(q)
 	for k, qw := range q.workers {
 		pw := p.workers[k]
 		if pw == nil {

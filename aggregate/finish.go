@@ -47,6 +47,10 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 	rep.RateSkew = pop.rateSkew(p)
 	rep.HostSkew = pop.hostSkews(p, rep.WindowSkew)
 	rep.InferredRestarts = pop.inferredRestarts()
+	rep.Connections = p.connections(opt.Hosts, p.SubSecond)
+	if c := rep.Connections; c != nil && c.UntrackedRequests > 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("connections: only the first %d were tracked; %d requests on later ones are not in connections", MaxConnections, c.UntrackedRequests))
+	}
 	if p.win.publish {
 		rep.setWindows(pop, opt.Procs)
 	}

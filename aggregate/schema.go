@@ -38,6 +38,9 @@ type Report struct {
 	Dominance *Dominance `json:"dominance,omitempty"`
 	// Masters are the master processes found in snapshots, not workers.
 	Masters []Master `json:"masters,omitempty"`
+	// Connections is what the log tells of connections (nginx $connection,
+	// or the client's address and port): absent when it identifies none.
+	Connections *Connections `json:"connections,omitempty"`
 	// KeyField names what workers are keyed by: "pid", or the --by field.
 	KeyField string `json:"key_field"`
 

@@ -53,7 +53,7 @@ func addInputFlags(c *cobra.Command, fl *inputFlags) {
 	f.StringVar(&fl.Format, "format", "auto", "input `format`: auto (detected per file), gunicorn, nginx, combined, common, json, uwsgi, apache, phpfpm; with --log-format, the string's syntax")
 	f.StringVar(&fl.NginxConf, "nginx-conf", "", "read the log_format from this nginx configuration `FILE` (the one its access_log names for each log)")
 	f.StringVar(&fl.LogFormatName, "log-format-name", "", "with --nginx-conf, the log_format `NAME` to use for every log")
-	f.StringArrayVar(&fl.Fields, "field", nil, "JSON logs: map a `ROLE=NAME` (worker, time, duration, status, path, host); repeatable")
+	f.StringArrayVar(&fl.Fields, "field", nil, "JSON logs: map a `ROLE=NAME` (worker, time, duration, status, path, host, connection, connection_requests, client, client_port); repeatable")
 	f.StringVar(&fl.Family, "family", "", "server `family` to account when the inputs hold several: gunicorn, nginx, uwsgi, apache, phpfpm")
 	f.StringArrayVar(&fl.Excludes, "exclude-path", nil, "drop requests whose path matches `GLOB` (e.g. /healthz); repeatable")
 	f.BoolVar(&fl.Strict, "strict", false, "exit 2 when any line is rejected")

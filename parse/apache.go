@@ -49,6 +49,9 @@ func apacheMeaning(d *directive, letter, arg string) string {
 	switch letter {
 	case "h", "a":
 		d.what = "client address"
+		if arg == "" || letter == "a" && arg == "c" {
+			d.kind = fClient
+		}
 	case "A":
 		d.what = "local address"
 	case "l":
@@ -59,12 +62,19 @@ func apacheMeaning(d *directive, letter, arg string) string {
 		d.what = "server name"
 	case "p":
 		d.what = "server port"
+		switch strings.ToLower(arg) {
+		case "remote":
+			d.kind, d.what = fPort, "client port"
+		case "", "canonical", "local":
+		default:
+			return fmt.Sprintf("%%%s: the format of %%p is canonical, local or remote", d.name)
+		}
 	case "H":
 		d.what = "protocol"
 	case "m":
 		d.what = "method"
 	case "k":
-		d.what = "keepalive requests"
+		d.kind, d.what = fKeepalives, "keepalive requests"
 	case "X":
 		d.what = "connection status"
 	case "L":

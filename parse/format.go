@@ -31,6 +31,11 @@ const (
 	fEpochMicro           // 1795629056866123 (Apache %{usec}t)
 	fTimeLayout           // a strftime time (Apache %{format}t, php-fpm %{format}t): Format.layout
 	fDurMsDec             // decimal milliseconds (php-fpm %{mili}d)
+	fConn                 // connection serial number (nginx $connection)
+	fConnReqs             // the request's number on its connection (nginx $connection_requests)
+	fKeepalives           // requests served on the connection before this one (Apache %k)
+	fClient               // client address (gunicorn %(h)s, nginx $remote_addr, Apache %a %h)
+	fPort                 // client port (gunicorn %({remote_port}e)s, nginx $remote_port, Apache %{remote}p)
 )
 
 // field is one variable part of a format, followed by the literal text that
@@ -129,11 +134,15 @@ func (f *Format) plan() {
 // that it can be found from the end of the line.
 func tailable(k fieldKind) bool {
 	switch k {
-	case fPID, fDurMicros, fDurMillis, fDurSeconds, fMsec:
+	case fPID, fDurMicros, fDurMillis, fDurSeconds, fMsec, fConn, fConnReqs, fKeepalives, fPort:
 		return true
 	}
 	return false
 }
+
+// HasConnection reports whether the format identifies the connection of
+// each request: nginx's $connection, or the client's port.
+func (f *Format) HasConnection() bool { return f.has(fConn) || f.has(fPort) }
 
 // HasWorker reports whether the format has a worker field: a PID, or the
 // field chosen with KeyBy.

@@ -12,6 +12,7 @@ gunicorn   access log (access_log_format)
   worker key  %(p)s, printed <pid>   (the default format has none)
   duration    %(D)s µs, %(M)s ms, %(L)s decimal s, %(T)s whole s; a bare integer after <pid> is read as %(D)s
   time        %(t)s, whole seconds, end of request
+  connection  %(h)s with %({remote_port}e)s: the client's address and port
   add the PID gunicorn --access-logformat '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(p)s %(D)s'
               (gunicorn.conf.py: access_log_format = '... %(p)s %(D)s')
 
@@ -22,6 +23,7 @@ nginx      access log (log_format; --nginx-conf FILE reads it from the configura
               --by upstream_addr (the upstream server)
   duration    $request_time (decimal s, ms resolution)
   time        $time_local or $time_iso8601 (whole seconds), $msec (ms: gives peak concurrency); end of request
+  connection  $connection (with $connection_requests), or $remote_addr with $remote_port
   add the PID log_format workers '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
                                  '"$http_referer" "$http_user_agent" pid=$pid rt=$request_time msec=$msec';
               access_log /var/log/nginx/access.log workers;
@@ -37,6 +39,7 @@ apache     Apache httpd LogFormat (mod_log_config), prefork MPM
   worker key  %P (the child's PID)
   duration    %D µs, %T s, %{ms}T, %{us}T
   time        %t, the request's start, whole seconds (%{msec}t for ms)
+  connection  %a or %h with %{remote}p: the client's address and port; %k requests before this one on it
   add the PID LogFormat "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %P %D" workers
               CustomLog ${APACHE_LOG_DIR}/access.log workers
 
@@ -51,6 +54,7 @@ json       one JSON object per line (nginx escape=json, application logs)
   fields      found by common names: pid, worker_pid (worker); time, timestamp, @timestamp, time_iso8601, msec (time);
               request_time, duration (duration); status; request, path, uri; --field role=name maps others
   worker key  pid or worker_pid, or --by NAME
+  connection  connection (and connection_requests), or remote_addr with remote_port
   time        RFC 3339, nginx time_local, epoch seconds or milliseconds
   add the PID nginx: log_format json escape=json '{"time_iso8601":"$time_iso8601","msec":$msec,"pid":$pid,...}';
 

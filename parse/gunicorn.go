@@ -30,7 +30,11 @@ func gunicornAtom(name string) (fieldKind, bool) {
 		return fDurSeconds, true
 	case "f", "a":
 		return fQuoted, true
-	case "h", "l", "u", "m", "q", "H", "B", "b":
+	case "h", "{remote_addr}e":
+		return fClient, true
+	case "{remote_port}e":
+		return fPort, true
+	case "l", "u", "m", "q", "H", "B", "b":
 		return fSkip, true
 	}
 	if len(name) > 3 && name[0] == '{' && strings.HasSuffix(name[:len(name)-1], "}") {

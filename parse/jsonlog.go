@@ -2,6 +2,7 @@ package parse
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -23,11 +24,16 @@ const (
 	jsonRequest
 	jsonPath
 	jsonHost
+	jsonConn
+	jsonConnReqs
+	jsonClient
+	jsonPort
 	jsonRoles
 )
 
 // jsonRoleNames are the roles as --field names them.
-var jsonRoleNames = [jsonRoles]string{"worker", "time", "duration", "status", "request", "path", "host"}
+var jsonRoleNames = [jsonRoles]string{"worker", "time", "duration", "status", "request", "path", "host",
+	"connection", "connection_requests", "client", "client_port"}
 
 // jsonCommon lists the key names each role is found by, best first.
 var jsonCommon = [jsonRoles][]string{
@@ -37,7 +43,15 @@ var jsonCommon = [jsonRoles][]string{
 	jsonStatus:   {"status", "status_code", "response_status"},
 	jsonRequest:  {"request"},
 	jsonPath:     {"path", "uri", "request_uri", "url"},
+	jsonConn:     {"connection"},
+	jsonConnReqs: {"connection_requests"},
+	jsonClient:   {"remote_addr", "client_ip", "client_addr"},
+	jsonPort:     {"remote_port", "client_port"},
 }
+
+// jsonQuiet are the roles the Spec and Note leave out: they identify
+// connections, which the worker accounting does not need.
+func jsonQuiet(r jsonRole) bool { return r >= jsonConn }
 
 // jsonNginxKeys are keys only nginx's variables are called by: a JSON log
 // that has them was written by nginx (log_format escape=json).
@@ -168,7 +182,7 @@ func (s jsonSpec) format() (*Format, error) {
 			}
 		}
 	}
-	if len(m.keys) == 0 {
+	if !slices.ContainsFunc(m.keys, func(k jsonKey) bool { return !jsonQuiet(k.role) }) {
 		return nil, fmt.Errorf("json format reads no field")
 	}
 	sort.SliceStable(m.keys, func(i, j int) bool { return len(m.keys[i].name) < len(m.keys[j].name) })
@@ -203,7 +217,7 @@ func (s jsonSpec) describe() (spec, note string) {
 	var sp, nt strings.Builder
 	sp.WriteByte('{')
 	for r := range jsonRoles {
-		if s.mode[r] == jsonAbsent {
+		if s.mode[r] == jsonAbsent || jsonQuiet(r) {
 			continue
 		}
 		if nt.Len() > 0 {
@@ -395,12 +409,37 @@ func (m *jsonMatcher) store(found *[jsonRoles]jsonValue, st *matchState) Reason 
 	if v := &found[jsonPath]; v.set && v.kind == '"' {
 		st.store(fPath, urlPath(v.raw))
 	}
+	if r := m.storeConn(found, st); r != ReasonNone {
+		return r
+	}
 	if v := &found[jsonHost]; v.set && v.kind != 'n' {
 		if isRetryList(s.names[jsonHost]) {
 			rec.Host = keyValue(lastRetry(v.raw))
 		} else {
 			rec.Host = keyValue(v.raw)
 		}
+	}
+	return ReasonNone
+}
+
+// storeConn reads the connection's identity: nginx's connection serial
+// number or the client's address and port, and connection_requests.
+func (m *jsonMatcher) storeConn(found *[jsonRoles]jsonValue, st *matchState) Reason {
+	kinds := [...]fieldKind{jsonConn: fConn, jsonConnReqs: fConnReqs, jsonPort: fPort}
+	for _, r := range [...]jsonRole{jsonConn, jsonPort, jsonConnReqs} {
+		v := &found[r]
+		if !v.set || v.kind == 'n' || v.esc {
+			continue
+		}
+		if v.kind != '"' && v.kind != '0' {
+			return ReasonBadConn
+		}
+		if rs := storeConn(kinds[r], v.raw, st.rec); rs != ReasonNone {
+			return rs
+		}
+	}
+	if v := &found[jsonClient]; v.set && v.kind == '"' && !v.esc {
+		st.rec.Client = keyValue(v.raw)
 	}
 	return ReasonNone
 }
@@ -427,6 +466,14 @@ func (m *jsonMatcher) has(k fieldKind) bool {
 		return read(jsonPath)
 	case fHost:
 		return read(jsonHost)
+	case fConn:
+		return read(jsonConn)
+	case fConnReqs:
+		return read(jsonConnReqs)
+	case fClient:
+		return read(jsonClient)
+	case fPort:
+		return read(jsonPort)
 	}
 	return false
 }

@@ -273,7 +273,7 @@ func TestCompileJSONErrors(t *testing.T) {
 		fields map[string]string
 		want   string
 	}{
-		{"unknown role", map[string]string{"pid": "x"}, `field pid=x: unknown role "pid" (roles: worker, time, duration, status, request, path, host)`},
+		{"unknown role", map[string]string{"pid": "x"}, `field pid=x: unknown role "pid" (roles: worker, time, duration, status, request, path, host, connection, connection_requests, client, client_port)`},
 		{"nothing read", map[string]string{"worker": "", "time": "", "duration": "", "status": "", "request": "", "path": ""}, "json format reads no field"},
 	}
 	for _, tt := range tests {

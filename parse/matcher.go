@@ -385,7 +385,7 @@ func naturalEnd(line []byte, start int, k fieldKind) (int, bool) {
 // after it.
 func hasShape(k fieldKind) bool {
 	switch k {
-	case fTimeCLF, fPID, fDurMicros, fDurMillis, fStatus, fDurSeconds, fMsec:
+	case fTimeCLF, fPID, fDurMicros, fDurMillis, fStatus, fDurSeconds, fMsec, fConn, fConnReqs, fKeepalives, fPort:
 		return true
 	}
 	return false

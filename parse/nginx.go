@@ -28,6 +28,14 @@ func nginxVar(name string) fieldKind {
 		return fRequest
 	case "uri", "request_uri", "document_uri":
 		return fPath
+	case "connection":
+		return fConn
+	case "connection_requests":
+		return fConnReqs
+	case "remote_addr":
+		return fClient
+	case "remote_port":
+		return fPort
 	}
 	if strings.HasPrefix(name, "http_") || strings.HasPrefix(name, "sent_http_") || strings.HasPrefix(name, "upstream_http_") {
 		return fQuoted

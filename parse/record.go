@@ -26,6 +26,18 @@ type Record struct {
 	// Status is the HTTP status code, or 0 when the log gives none (gunicorn's
 	// "socket" when the client went away, or "-").
 	Status int
+	// Conn identifies the connection the request came on: nginx's
+	// $connection serial number, or with ConnPort the client's port
+	// (gunicorn %({remote_port}e)s, nginx $remote_port, Apache %{remote}p),
+	// which names a connection together with Client. Empty when the line has
+	// none.
+	Conn     []byte
+	ConnPort bool
+	// Client is the client's address (%(h)s, $remote_addr, %a), or empty.
+	Client []byte
+	// ConnRequests is the request's number on its connection, from 1
+	// (nginx $connection_requests, Apache %k + 1); 0 when unknown.
+	ConnRequests int64
 	// path is the logged path (%(U)s, $uri), request the request line
 	// (%(r)s, $request); the path is cut from the request only when asked.
 	path    []byte
@@ -61,6 +73,7 @@ const (
 	ReasonBadDur    Reason = "unreadable request time"
 	ReasonLongDur   Reason = "request time over a day"
 	ReasonFarTime   Reason = "time over a year from the lines around it"
+	ReasonBadConn   Reason = "unreadable connection number"
 )
 
 // MaxDuration is the longest request time read, in microseconds: no web

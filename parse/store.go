@@ -57,6 +57,10 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 		return st.storeTime(k, v)
 	case fRequest:
 		rec.request = v
+	case fConn, fPort, fConnReqs, fKeepalives:
+		return storeConn(k, v, rec)
+	case fClient:
+		rec.Client = keyValue(v)
 	case fPath:
 		if isAbsent(v) {
 			rec.path = nil
@@ -189,4 +193,30 @@ func requestPath(v []byte) []byte {
 		p = p[:q]
 	}
 	return p
+}
+
+// storeConn reads a connection's identity: its serial number or client
+// port (digits, or "-" when the server had none, as for a Unix socket),
+// and the request's number on it.
+func storeConn(k fieldKind, v []byte, rec *Record) Reason {
+	if isAbsent(v) {
+		return ReasonNone
+	}
+	n, ok := digits(v)
+	if !ok || len(v) > 18 {
+		return ReasonBadConn
+	}
+	switch k {
+	case fConn:
+		rec.Conn, rec.ConnPort = v, false
+	case fPort:
+		if len(rec.Conn) == 0 || rec.ConnPort { // $connection wins over the port
+			rec.Conn, rec.ConnPort = v, true
+		}
+	case fConnReqs:
+		rec.ConnRequests = n
+	case fKeepalives:
+		rec.ConnRequests = n + 1
+	}
+	return ReasonNone
 }
