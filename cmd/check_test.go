@@ -773,7 +773,7 @@ func TestCheckJUnitUnwritable(t *testing.T) {
 				t.Fatal(err)
 			}
 			return p
-		}, "file exists"},
+		}, "is a directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
