@@ -149,7 +149,10 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func runCheck(ctx context.Context, o *checkOptions) error {
+func runCheck(ctx context.Context, o *checkOptions) (err error) {
+	github := o.GitHub || o.GitHubActions
+	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
+	defer closeGuard(g, &err)
 	rep, err := readReport(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--each-window")
 	if err != nil {
 		return err
@@ -171,9 +174,9 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	github := o.GitHub || o.GitHubActions
+	var annotations bytes.Buffer
 	if github && o.Output != "json" {
-		if err := render.GitHubAnnotations(&out, res, 10); err != nil {
+		if err := render.GitHubAnnotations(&annotations, res, 10); err != nil {
 			return err
 		}
 	}
@@ -207,6 +210,10 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		}
 	}
 	if _, err := o.Out.Write(out.Bytes()); err != nil {
+		return err
+	}
+	// skewer's own annotations, outside the fence around log content.
+	if err := g.Commands(annotations.Bytes()); err != nil {
 		return err
 	}
 	if !res.Pass {

@@ -114,7 +114,9 @@ func (fl *inputFlags) validate() error {
 	return nil
 }
 
-func runReport(ctx context.Context, o *reportOptions) error {
+func runReport(ctx context.Context, o *reportOptions) (err error) {
+	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
+	defer closeGuard(g, &err)
 	rep, err := readReport(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window")
 	if err != nil {
 		return err

@@ -64,6 +64,19 @@ func Main() int {
 
 // Run runs skewer with args and returns the exit code.
 func Run(ctx context.Context, args []string, s IO) int {
+	// stderr carries log content (rejected lines, file names, the error):
+	// no line of it may become a CI workflow command.
+	token := ""
+	if s.GitHubActions {
+		token = render.NewStopToken()
+	}
+	errOut := render.NewGuard(s.ErrOut, token)
+	defer errOut.Close()
+	s.ErrOut = errOut
+	return run(ctx, args, s)
+}
+
+func run(ctx context.Context, args []string, s IO) int {
 	root := newRootCmd(s)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

@@ -60,11 +60,12 @@ func csvRow(w aggregate.Worker) []string {
 
 // csvText is a cell of text from the logs: cleaned, and with a leading '
 // when a spreadsheet would read it as a formula (=, +, -, @, or a tab or
-// carriage return before one; OWASP's advice on CSV injection). Only text
-// columns pass through here: numeric columns stay numbers.
+// carriage return before one; OWASP's advice on CSV injection), or as a
+// CI workflow command ("::"). Only text columns pass through here: numeric
+// columns stay numbers.
 func csvText(s string) string {
 	c := Clean(s)
-	if startsFormula(s) || startsFormula(c) {
+	if startsFormula(s) || startsFormula(c) || strings.HasPrefix(strings.TrimLeft(c, " "), "::") {
 		return "'" + c
 	}
 	return c

@@ -20,6 +20,8 @@ var formulaKeys = []struct{ key, cell string }{
 	{"\r=1", "'?=1"},
 	{"12345", "12345"},
 	{"host/=1", "host/=1"},
+	{"::error::x", "'::error::x"},
+	{" ::1", "' ::1"},
 }
 
 func TestCSVFormulaCells(t *testing.T) {

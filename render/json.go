@@ -76,7 +76,11 @@ func encodeJSON(w io.Writer, v any, escapeHTML bool) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(escapeJSONControls(buf.Bytes()))
+	b := escapeJSONControls(buf.Bytes())
+	// A legacy "##[command]" is obeyed anywhere in a CI log line: within a
+	// JSON string, \u0023 is the same '#'.
+	b = bytes.ReplaceAll(b, []byte("##["), []byte(`#\u0023[`))
+	_, err := w.Write(b)
 	return err
 }
 
