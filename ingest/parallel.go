@@ -126,6 +126,11 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 	}
 	r := parse.NewReader(in, c.format)
 	for r.Scan() {
+		// Checked on every line, rejected or not: a log of rejected lines
+		// must stop on Ctrl-C too.
+		if r.Line()&0xffff == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if reason := r.Reason(); reason != parse.ReasonNone {
 			j.part.Reject(reason)
 			if len(j.shown) < maxShownRejections {
@@ -136,9 +141,6 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 		j.part.Add(r.Record())
 		if err := j.part.KeysError(); err != nil {
 			return err
-		}
-		if r.Line()&0xffff == 0 && ctx.Err() != nil {
-			return ctx.Err()
 		}
 	}
 	j.lines = r.Line()
