@@ -103,7 +103,7 @@ func (fl *inputFlags) validate() error {
 	if fl.NginxConf != "" && fl.LogFormat != "" {
 		return fmt.Errorf("--nginx-conf and --log-format: pass one of them")
 	}
-	if fl.MaxRejectRatio < 0 || fl.MaxRejectRatio > 1 {
+	if !(fl.MaxRejectRatio >= 0 && fl.MaxRejectRatio <= 1) { // NaN too
 		return fmt.Errorf("--max-reject-ratio %g: want a ratio from 0 to 1", fl.MaxRejectRatio)
 	}
 	for _, g := range fl.Excludes {

@@ -96,7 +96,13 @@ func expand(paths []string) (out []Source, notes []string, err error) {
 			continue
 		}
 		var walked []Source
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		root := p
+		if li, err := os.Lstat(p); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+			// A link to a folder named on the command line is followed,
+			// as "link/" is; links met during the walk are not.
+			root = p + string(filepath.Separator)
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", path, unwrapPathError(err))
 			}
@@ -175,8 +181,29 @@ func Decompress(rc io.ReadCloser, name string) (io.ReadCloser, error) {
 		return &readCloser{Reader: &nameErrors{r: zr, what: "gzip"}, close: func() error { zr.Close(); return rc.Close() }}, nil
 	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
 		return openZstd(br, rc, name)
+	case bytes.HasPrefix(magic, []byte("BZh")):
+		rc.Close()
+		return nil, &UnreadCompressionError{Name: name, Method: "bzip2"}
+	case bytes.HasPrefix(magic, []byte{0xfd, '7', 'z', 'X'}):
+		rc.Close()
+		return nil, &UnreadCompressionError{Name: name, Method: "xz"}
 	}
 	return &readCloser{Reader: br, close: rc.Close}, nil
+}
+
+// UnreadCompressionError is an input compressed in a way skewer does not
+// read (bzip2, xz), told by its magic bytes.
+type UnreadCompressionError struct {
+	Name   string
+	Method string
+}
+
+func (e *UnreadCompressionError) Error() string {
+	name := e.Name
+	if name == "-" {
+		name = "standard input"
+	}
+	return fmt.Sprintf("%s: compressed with %s, which skewer does not read: decompress first", name, e.Method)
 }
 
 type readCloser struct {
