@@ -159,7 +159,7 @@ func TestRunExitCodes(t *testing.T) {
 			name:      "empty stdin",
 			args:      []string{"report"},
 			wantCode:  cmd.ExitError,
-			stderrHas: []string{"skewer: no access lines"},
+			stderrHas: []string{"skewer: no input on standard input"},
 		},
 		{
 			name:      "truncated gzip",
