@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -144,7 +145,16 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 		}
 	}
 	j.lines = r.Line()
-	if err := r.Err(); err != nil {
+	var damage *parse.StreamError
+	if err := r.Err(); errors.As(err, &damage) {
+		// The lines before the damage are read; the damage is one
+		// rejected line, so that --strict and --max-reject-ratio apply.
+		j.lines++
+		j.part.Reject(parse.ReasonTruncated)
+		if len(j.shown) < maxShownRejections {
+			j.shown = append(j.shown, rejection{path: c.src.Path, line: j.lines, reason: string(parse.ReasonTruncated) + " (" + err.Error() + ")"})
+		}
+	} else if err != nil {
 		return fmt.Errorf("%s: line %d: %w", c.src.Path, r.Line()+1, err)
 	}
 	return nil

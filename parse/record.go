@@ -61,6 +61,10 @@ const (
 	ReasonBadDur    Reason = "unreadable request time"
 	ReasonLongDur   Reason = "request time over a day"
 	ReasonFarTime   Reason = "time over a year from the lines around it"
+	// ReasonTruncated is the damage that ends a compressed stream cut
+	// short or corrupt: the lines before it are read, and it counts as one
+	// rejected line.
+	ReasonTruncated Reason = "compressed stream truncated"
 )
 
 // MaxDuration is the longest request time read, in microseconds: no web
