@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -78,6 +80,9 @@ func TestTruncatedGzip(t *testing.T) {
 			}
 			if doc.Lines.Parsed != want || doc.Lines.Rejected != 1 || doc.Lines.RejectedByReason["compressed stream truncated"] != 1 {
 				t.Errorf("cut %d, %s: got %+v, want %d parsed and 1 rejected (compressed stream truncated)", cut, arg, doc.Lines, want)
+			}
+			if !slices.ContainsFunc(doc.Warnings, func(w string) bool { return strings.Contains(w, "damaged after line "+strconv.Itoa(want)+" ") }) {
+				t.Errorf("cut %d, %s: warnings %q, want one saying where the damage is", cut, arg, doc.Warnings)
 			}
 			if !strings.Contains(errOut.String(), "compressed stream truncated") {
 				t.Errorf("cut %d, %s: stderr %q, want the damage named", cut, arg, errOut.String())
