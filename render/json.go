@@ -76,15 +76,15 @@ func encodeJSON(w io.Writer, v any, escapeHTML bool) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	b := escapeJSONControls(buf.Bytes())
-	// A legacy "##[command]" is obeyed anywhere in a CI log line: within a
-	// JSON string, \u0023 is the same '#'.
-	b = bytes.ReplaceAll(b, []byte("##["), []byte(`#\u0023[`))
-	_, err := w.Write(b)
+	_, err := w.Write(escapeJSONControls(buf.Bytes()))
 	return err
 }
 
+// escapeJSONControls escapes C1 and bidi controls, and the "##[" of a
+// legacy CI workflow command, which is obeyed anywhere in a log line:
+// within a JSON string, \u0023 is the same '#'.
 func escapeJSONControls(b []byte) []byte {
+	b = bytes.ReplaceAll(b, []byte("##["), []byte(`#\u0023[`))
 	var out []byte
 	last := 0
 	for i := 0; i < len(b); {
