@@ -3,6 +3,7 @@ package cmd_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,5 +60,41 @@ func TestInputMessages(t *testing.T) {
 				t.Errorf("stdout: got %q, want the worker of %s", out.String(), link)
 			}
 		})
+	}
+}
+
+// TestWalkedUnreadable: a file of a folder that cannot be read is listed
+// in inputs[].ignored with the reason, and the rest of the folder is read;
+// named on the command line, it is an error.
+func TestWalkedUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	line := `127.0.0.1 - - [25/Nov/2026:17:29:40 +0000] "GET / HTTP/1.1" 200 3 "-" "curl/7.88.1" pid=<16473> 647` + "\n"
+	os.WriteFile(filepath.Join(dir, "access.log"), []byte(line), 0o644)
+	bz := filepath.Join(dir, "access.log.1.bz2")
+	os.WriteFile(bz, []byte("BZh91AY&SY\x00\x01"), 0o644)
+	var out, errOut bytes.Buffer
+	if code := cmd.Run(context.Background(), []string{"report", "-o", "json", dir}, cmd.IO{Out: &out, ErrOut: &errOut}); code != cmd.ExitOK {
+		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	}
+	var doc struct {
+		Inputs []struct {
+			Path    string
+			Ignored *string
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, in := range doc.Inputs {
+		if in.Path == bz {
+			found = true
+			if want := "unreadable: compressed with bzip2, which skewer does not read: decompress first"; in.Ignored == nil || *in.Ignored != want {
+				t.Errorf("%s: ignored %v, want %q", bz, in.Ignored, want)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("inputs %+v: %s not listed", doc.Inputs, bz)
 	}
 }
