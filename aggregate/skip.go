@@ -15,4 +15,5 @@ const (
 	SkipOtherFamily               // a log of another server family than the run's
 	SkipFormat                    // not in the format asked for
 	SkipOther                     // not an input of a run (a config, a JSON note)
+	SkipUnreadable                // cannot be opened or decompressed
 )

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/check"
@@ -147,7 +149,10 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func runCheck(ctx context.Context, o *checkOptions) error {
+func runCheck(ctx context.Context, o *checkOptions) (err error) {
+	github := o.GitHub || o.GitHubActions
+	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
+	defer closeGuard(g, &err)
 	rep, err := readReport(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--each-window")
 	if err != nil {
 		return err
@@ -169,9 +174,9 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	github := o.GitHub || o.GitHubActions
+	var annotations bytes.Buffer
 	if github && o.Output != "json" {
-		if err := render.GitHubAnnotations(&out, res, 10); err != nil {
+		if err := render.GitHubAnnotations(&annotations, res, 10); err != nil {
 			return err
 		}
 	}
@@ -183,7 +188,7 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		if err := render.JUnit(&x, res); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(o.JUnit, x.Bytes()); err != nil {
+		if err := writeOutput(o.JUnit, x.Bytes()); err != nil {
 			return fmt.Errorf("--junit: %w", err)
 		}
 	}
@@ -207,31 +212,91 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if _, err := o.Out.Write(out.Bytes()); err != nil {
 		return err
 	}
+	// skewer's own annotations, outside the fence around log content.
+	if err := g.Commands(annotations.Bytes()); err != nil {
+		return err
+	}
 	if !res.Pass {
 		return &exitError{code: ExitCheckFailed, err: errors.New("a threshold failed")}
 	}
 	return nil
 }
 
-// writeFileAtomic writes a file whole or not at all.
-func writeFileAtomic(path string, data []byte) error {
+// writeOutput writes an output file named on the command line. Symlinks
+// are followed to the file they name. A regular file, or none, is replaced
+// whole or not at all (a temporary file renamed onto it); a FIFO or
+// character device is written directly, never replaced; anything else (a
+// directory, a socket, a block device) is refused.
+func writeOutput(path string, data []byte) error {
+	target, fi, err := resolveOutput(path)
+	if err != nil {
+		return err
+	}
+	switch {
+	case fi == nil || fi.Mode().IsRegular():
+		return writeFileAtomic(target, path, data)
+	case fi.Mode()&(os.ModeNamedPipe|os.ModeCharDevice) != 0:
+		f, err := os.OpenFile(target, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, pathCause(err))
+		}
+		_, werr := f.Write(data)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return fmt.Errorf("%s: %w", path, pathCause(werr))
+		}
+		return nil
+	case fi.IsDir():
+		return fmt.Errorf("%s: is a directory", path)
+	}
+	return fmt.Errorf("%s: not a regular file, FIFO or character device (%s)", path, fi.Mode().Type())
+}
+
+// resolveOutput follows the symlinks of path to the file they name, which
+// may not exist yet (fi nil).
+func resolveOutput(path string) (target string, fi os.FileInfo, err error) {
+	target = path
+	for range 40 {
+		fi, err = os.Lstat(target)
+		if errors.Is(err, fs.ErrNotExist) {
+			return target, nil, nil
+		}
+		if err != nil {
+			return "", nil, fmt.Errorf("%s: %w", path, pathCause(err))
+		}
+		if fi.Mode()&os.ModeSymlink == 0 {
+			return target, fi, nil
+		}
+		link, err := os.Readlink(target)
+		if err != nil {
+			return "", nil, fmt.Errorf("%s: %w", path, pathCause(err))
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(target), link)
+		}
+		target = link
+	}
+	return "", nil, fmt.Errorf("%s: %w", path, syscall.ELOOP)
+}
+
+// writeFileAtomic writes the regular file path whole or not at all; name is
+// the path as the user gave it, for messages.
+func writeFileAtomic(path, name string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		// Name the file asked for, not the temporary one beside it.
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("%s: %w", path, pe.Err)
-		}
-		return err
+		return fmt.Errorf("%s: %w", name, pathCause(err))
 	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
-		return err
+		return fmt.Errorf("%s: %w", name, pathCause(err))
 	}
 	if err := tmp.Close(); err != nil {
 		os.Remove(tmp.Name())
-		return err
+		return fmt.Errorf("%s: %w", name, pathCause(err))
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		os.Remove(tmp.Name())
@@ -241,7 +306,7 @@ func writeFileAtomic(path string, data []byte) error {
 		os.Remove(tmp.Name())
 		var le *os.LinkError
 		if errors.As(err, &le) {
-			return fmt.Errorf("%s: %w", path, le.Err)
+			return fmt.Errorf("%s: %w", name, le.Err)
 		}
 		return err
 	}

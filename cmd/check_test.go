@@ -185,7 +185,19 @@ func chkRunCI(t *testing.T, actions bool, summary string, args ...string) (code 
 	var out, errOut bytes.Buffer
 	s := cmd.IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, GitHubActions: actions, StepSummary: summary}
 	code = cmd.Run(context.Background(), args, s)
-	return code, out.String(), errOut.String()
+	stdout, stderr = out.String(), errOut.String()
+	if actions {
+		// Log content is fenced by stop-commands; the tests read what is
+		// inside.
+		var err error
+		if stdout, err = testutil.Unfence(stdout); err != nil {
+			t.Errorf("stdout: %v", err)
+		}
+		if stderr, err = testutil.Unfence(stderr); err != nil {
+			t.Errorf("stderr: %v", err)
+		}
+	}
+	return code, stdout, stderr
 }
 
 func chkWrite(t *testing.T, path, content string) string {
@@ -773,7 +785,7 @@ func TestCheckJUnitUnwritable(t *testing.T) {
 				t.Fatal(err)
 			}
 			return p
-		}, "file exists"},
+		}, "is a directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -159,13 +159,16 @@ func TestRunExitCodes(t *testing.T) {
 			name:      "empty stdin",
 			args:      []string{"report"},
 			wantCode:  cmd.ExitError,
-			stderrHas: []string{"skewer: no access lines"},
+			stderrHas: []string{"skewer: no input on standard input"},
 		},
 		{
-			name:      "truncated gzip",
-			args:      []string{"report", truncated},
-			wantCode:  cmd.ExitError,
-			stderrHas: []string{"skewer: " + truncated + ": ", "gzip stream is truncated"},
+			// Its complete lines are read and the damage is one rejected
+			// line: --strict makes it an error.
+			name:     "truncated gzip, --strict",
+			args:     []string{"report", "--strict", truncated},
+			wantCode: cmd.ExitError,
+			wantStderr: "skewer: " + truncated + ":4: compressed stream truncated (gzip stream is truncated: unexpected EOF)\n" +
+				"skewer: 1 of 4 lines rejected (--strict); the first are listed above\n",
 		},
 		{
 			name:       "zstd window over 128 MiB",

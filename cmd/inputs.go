@@ -159,6 +159,8 @@ func (fl *inputFlags) word(err error) error {
 	switch {
 	case errors.As(err, &skip):
 		msg = fmt.Sprintf("%s: %s", ingest.Name(skip.Path), fl.explain(skip.Skip))
+	case errors.As(err, &none) && len(none.Skipped) == 1 && none.Skipped[0].Path == "-" && none.Skipped[0].Skip.Code == aggregate.SkipEmpty:
+		msg = "no input on standard input"
 	case errors.As(err, &none):
 		msg = fmt.Sprintf("no access lines: none of the inputs is an access log with a worker field (%s)", none.Describe(fl.explain))
 	case errors.As(err, &families):

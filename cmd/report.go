@@ -103,7 +103,7 @@ func (fl *inputFlags) validate() error {
 	if fl.NginxConf != "" && fl.LogFormat != "" {
 		return fmt.Errorf("--nginx-conf and --log-format: pass one of them")
 	}
-	if fl.MaxRejectRatio < 0 || fl.MaxRejectRatio > 1 {
+	if !(fl.MaxRejectRatio >= 0 && fl.MaxRejectRatio <= 1) { // NaN too
 		return fmt.Errorf("--max-reject-ratio %g: want a ratio from 0 to 1", fl.MaxRejectRatio)
 	}
 	for _, g := range fl.Excludes {
@@ -114,7 +114,9 @@ func (fl *inputFlags) validate() error {
 	return nil
 }
 
-func runReport(ctx context.Context, o *reportOptions) error {
+func runReport(ctx context.Context, o *reportOptions) (err error) {
+	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
+	defer closeGuard(g, &err)
 	rep, err := readReport(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window")
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
@@ -22,7 +23,32 @@ const (
 	ExitCheckFailed = 1
 	ExitError       = 2
 	ExitInterrupted = 130
+	ExitTerminated  = 143
 )
+
+// signalGrace is how long a run may take to stop after SIGINT or SIGTERM
+// before Main ends the process: a read blocked in the kernel (opening a
+// FIFO that has no writer, a pipe whose writer is silent) does not see the
+// cancelled context.
+const signalGrace = 700 * time.Millisecond
+
+// signalled is the cause of a context cancelled by a signal.
+type signalled struct{ sig os.Signal }
+
+func (s signalled) Error() string {
+	if s.sig == syscall.SIGTERM {
+		return "terminated"
+	}
+	return "interrupted"
+}
+
+// code is the exit status for the signal: 128 + its number.
+func (s signalled) code() int {
+	if s.sig == syscall.SIGTERM {
+		return ExitTerminated
+	}
+	return ExitInterrupted
+}
 
 // exitError carries the exit code of an error and says whether Run prints
 // it: a failed check (ExitCheckFailed) has printed its verdicts already.
@@ -57,13 +83,54 @@ type IO struct {
 // Main runs skewer with os.Args and the process's standard streams and
 // returns the exit code.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return Run(ctx, os.Args[1:], StdIO())
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	s := StdIO()
+	// skewer sample ends on a signal by finishing its snapshot: it is not
+	// cut short.
+	force := commandName(os.Args[1:]) != "sample"
+	go func() {
+		sig := <-sigs
+		why := signalled{sig}
+		cancel(why)
+		if !force {
+			return
+		}
+		time.Sleep(signalGrace)
+		fmt.Fprintf(s.ErrOut, "skewer: %s\n", why)
+		os.Exit(why.code())
+	}()
+	return Run(ctx, os.Args[1:], s)
+}
+
+// commandName is the first argument that is not a flag.
+func commandName(args []string) string {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return a
+		}
+	}
+	return ""
 }
 
 // Run runs skewer with args and returns the exit code.
 func Run(ctx context.Context, args []string, s IO) int {
+	// stderr carries log content (rejected lines, file names, the error):
+	// no line of it may become a CI workflow command.
+	token := ""
+	if s.GitHubActions {
+		token = render.NewStopToken()
+	}
+	errOut := render.NewGuard(s.ErrOut, token)
+	defer errOut.Close()
+	s.ErrOut = errOut
+	return run(ctx, args, s)
+}
+
+func run(ctx context.Context, args []string, s IO) int {
 	root := newRootCmd(s)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -71,8 +138,12 @@ func Run(ctx context.Context, args []string, s IO) int {
 		return ExitOK
 	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		fmt.Fprintln(s.ErrOut, "skewer: interrupted")
-		return ExitInterrupted
+		why, ok := context.Cause(ctx).(signalled)
+		if !ok {
+			why = signalled{os.Interrupt}
+		}
+		fmt.Fprintf(s.ErrOut, "skewer: %s\n", why)
+		return why.code()
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {

@@ -59,9 +59,10 @@ shell running 'skewer sample --match gunicorn' does not match.
 The first snapshot is taken at once, then one every --interval. --count N stops
 after N snapshots (the first included); --duration D stops once D has passed
 (D/interval + 1 snapshots); with neither, sampling runs until interrupted.
-Ctrl-C or SIGTERM stops it between snapshots with exit status 130. When the
---master process exits, sampling stops with exit status 2. Either way every
-snapshot written is complete: each is written with a single write.
+Ctrl-C or SIGTERM is its normal end (a service manager stops it that way): it
+finishes the snapshot in progress and exits 0. When the --master process
+exits, sampling stops with exit status 2. Either way every snapshot written
+is complete: each is written with a single write.
 
 Output layout, skewer-sample v1 (appended to --out FILE, or written to
 standard output): a header line per snapshot, then one row per process,
@@ -175,6 +176,13 @@ func runSample(ctx context.Context, o *sampleOptions) error {
 		rec.Duration = o.Duration
 	}
 	if err := procfs.Record(ctx, rec); err != nil {
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			// A signal is how sampling ends: every snapshot is whole.
+			if out == nil {
+				return nil
+			}
+			return out.close()
+		}
 		return wordMaster(err)
 	}
 	return out.close()

@@ -17,6 +17,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/skewer-dev/skewer/cmd"
+	"github.com/skewer-dev/skewer/internal/testutil"
 )
 
 // TestMain lets the test binary run as the skewer command inside scripts.
@@ -36,8 +37,22 @@ func TestScripts(t *testing.T) {
 			"zstd":        cmdZstd,
 			"json":        cmdJSON,
 			"jsonwithout": cmdJSONWithout,
+			"unfence":     cmdUnfence,
 		},
 	})
+}
+
+// cmdUnfence checks the stop-commands fences of the last command's stdout
+// and writes it without them to FILE.
+//
+//	unfence FILE
+func cmdUnfence(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: unfence FILE")
+	}
+	out, err := testutil.Unfence(ts.ReadFile("stdout"))
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(out), 0o644))
 }
 
 // cmdGzip writes FILE.gz from each FILE; FILE is kept.

@@ -3,6 +3,8 @@ package cmd
 import (
 	"os"
 
+	"github.com/skewer-dev/skewer/render"
+
 	"golang.org/x/term"
 )
 
@@ -31,4 +33,31 @@ func StdIO() IO {
 // colorAllowed reports whether ANSI colour may be written to stdout.
 func colorAllowed(s IO) bool {
 	return s.OutTerminal && !s.NoColor
+}
+
+// guardOut routes the stdout of a command whose output carries log content
+// through render.Guard, so that no line of it is read as a CI workflow
+// command, fenced by stop-commands in a GitHub Actions job (fence). A
+// machine-readable stdout (JSON, CSV) is not fenced: fence lines would break
+// the document for the program or file that reads it, and its encoding
+// already keeps every line from being a command. Run guards stderr. The
+// caller closes the guard before returning.
+func guardOut(s *IO, fence, machine bool) *render.Guard {
+	token := ""
+	if fence && !machine {
+		token = render.NewStopToken()
+	}
+	g := render.NewGuard(s.Out, token)
+	s.Out = g
+	return g
+}
+
+// machineFormat reports whether an output format is read by programs.
+func machineFormat(output string) bool { return output == "json" || output == "csv" }
+
+// closeGuard closes g; a write error becomes *err when it has none.
+func closeGuard(g *render.Guard, err *error) {
+	if cerr := g.Close(); *err == nil {
+		*err = cerr
+	}
 }

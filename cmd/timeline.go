@@ -77,7 +77,9 @@ func (o *timelineOptions) validate() error {
 	return nil
 }
 
-func runTimeline(ctx context.Context, o *timelineOptions) error {
+func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
+	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
+	defer closeGuard(g, &err)
 	rep, err := readReport(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window")
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/parse"
@@ -93,6 +94,11 @@ func classify(src parse.Source, stdin io.Reader, opt *Options, forcePS bool) (*c
 	in := aggregate.Input{Path: src.Path, Kind: parse.KindUnknown}
 	rc, err := parse.Open(src, stdin)
 	if err != nil {
+		if src.Walked {
+			// One unreadable file does not stop a folder: it is listed
+			// as ignored, with the reason.
+			return nil, in, &Skip{Code: aggregate.SkipUnreadable, Kind: in.Kind, Why: unreadableWhy(src.Path, err)}, nil
+		}
 		return nil, in, nil, err
 	}
 	br := parse.NewBufferedReader(rc)
@@ -209,4 +215,10 @@ func (c *candidate) close() {
 		c.closer = nil
 	}
 	c.br = nil
+}
+
+// unreadableWhy is why a file cannot be read, without its name, which the
+// listing gives.
+func unreadableWhy(path string, err error) string {
+	return strings.TrimPrefix(err.Error(), path+": ")
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -29,13 +30,17 @@ type job struct {
 	part  *aggregate.Partial
 	lines int64
 	shown []rejection
-	err   error
+	// damage is where a compressed input is damaged, "" if it is not.
+	damage string
+	err    error
 }
 
 // readAll reads the candidates into one partial each. Inputs are read in
 // parallel, and large plain files in chunks, on every core. The first
 // rejected lines go to shown, numbered within their file.
-func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggregate.Partial, shown func(string)) ([]*aggregate.Partial, error) {
+//
+// damaged says, for each damaged compressed input, where its damage is.
+func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggregate.Partial, shown func(string)) (parts []*aggregate.Partial, damaged []string, err error) {
 	procs := runtime.GOMAXPROCS(0)
 	var jobs []*job
 	for i, c := range cands {
@@ -44,7 +49,7 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 			// Peak concurrency (sub-second stamps) needs one stream.
 			var err error
 			if chunks, err = parse.Split(c.src, procs); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if len(chunks) < 2 {
@@ -69,14 +74,17 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	parts := make([]*aggregate.Partial, len(cands))
+	parts = make([]*aggregate.Partial, len(cands))
 	before := make([]int64, len(cands)) // lines in earlier chunks of the same input
 	var told []string
 	for _, j := range jobs {
 		if j.err != nil {
-			return nil, j.err
+			return nil, nil, j.err
+		}
+		if j.damage != "" {
+			damaged = append(damaged, fmt.Sprintf("%s: damaged after line %d (%s): the lines before it were read", cands[j.cand].src.Path, before[j.cand]+j.lines-1, j.damage))
 		}
 		for _, r := range j.shown {
 			r.line += before[j.cand]
@@ -90,7 +98,7 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 		} else {
 			parts[j.cand].Merge(j.part)
 			if err := parts[j.cand].KeysError(); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
@@ -99,7 +107,7 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 			shown(r)
 		}
 	}
-	return parts, nil
+	return parts, damaged, nil
 }
 
 // run parses the job's lines into its own partial.
@@ -126,6 +134,11 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 	}
 	r := parse.NewReader(in, c.format)
 	for r.Scan() {
+		// Checked on every line, rejected or not: a log of rejected lines
+		// must stop on Ctrl-C too.
+		if r.Line()&0xffff == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if reason := r.Reason(); reason != parse.ReasonNone {
 			j.part.Reject(reason)
 			if len(j.shown) < maxShownRejections {
@@ -137,12 +150,19 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 		if err := j.part.KeysError(); err != nil {
 			return err
 		}
-		if r.Line()&0xffff == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
 	}
 	j.lines = r.Line()
-	if err := r.Err(); err != nil {
+	var damage *parse.StreamError
+	if err := r.Err(); errors.As(err, &damage) {
+		// The lines before the damage are read; the damage is one
+		// rejected line, so that --strict and --max-reject-ratio apply.
+		j.lines++
+		j.damage = err.Error()
+		j.part.Reject(parse.ReasonTruncated)
+		if len(j.shown) < maxShownRejections {
+			j.shown = append(j.shown, rejection{path: c.src.Path, line: j.lines, reason: string(parse.ReasonTruncated) + " (" + err.Error() + ")"})
+		}
+	} else if err != nil {
 		return fmt.Errorf("%s: line %d: %w", c.src.Path, r.Line()+1, err)
 	}
 	return nil

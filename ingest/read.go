@@ -150,10 +150,11 @@ func (run *Run) newPartial() *aggregate.Partial {
 // readAccess reads the access logs into the run's partial.
 func (run *Run) readAccess(ctx context.Context, cands []*candidate) error {
 	opt := run.opt
-	parts, err := readAll(ctx, cands, run.newPartial, opt.Rejected)
+	parts, damaged, err := readAll(ctx, cands, run.newPartial, opt.Rejected)
 	if err != nil {
 		return err
 	}
+	run.Warnings = append(run.Warnings, damaged...)
 	// With hosts inside the lines, two files may hold two hosts' traffic.
 	if opt.HostField == "" {
 		if err := sameTraffic(cands, parts); err != nil {

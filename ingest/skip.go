@@ -52,6 +52,9 @@ func (s Skip) String() string {
 		}
 		return fmt.Sprintf("none of its first %d lines matches the format given", s.Lines)
 	}
+	if s.Code == aggregate.SkipUnreadable {
+		return "unreadable: " + s.Why
+	}
 	return "not an access log: " + s.Why
 }
 

@@ -3,6 +3,7 @@ package parse
 import (
 	"bufio"
 	"bytes"
+	stdgzip "compress/gzip"
 	"fmt"
 	"io"
 	"io/fs"
@@ -96,7 +97,13 @@ func expand(paths []string) (out []Source, notes []string, err error) {
 			continue
 		}
 		var walked []Source
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		root := p
+		if li, err := os.Lstat(p); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+			// A link to a folder named on the command line is followed,
+			// as "link/" is; links met during the walk are not.
+			root = p + string(filepath.Separator)
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", path, unwrapPathError(err))
 			}
@@ -172,11 +179,143 @@ func Decompress(rc io.ReadCloser, name string) (io.ReadCloser, error) {
 			rc.Close()
 			return nil, fmt.Errorf("%s: %w", name, streamError("gzip", err))
 		}
-		return &readCloser{Reader: &nameErrors{r: zr, what: "gzip"}, close: func() error { zr.Close(); return rc.Close() }}, nil
+		zr.Multistream(false)
+		var r io.Reader = &gzipMembers{zr: zr, br: br}
+		if f, ok := rc.(*os.File); ok {
+			r = &gzipDamage{r: r, f: f}
+		}
+		return &readCloser{Reader: &nameErrors{r: r, what: "gzip"}, close: func() error { zr.Close(); return rc.Close() }}, nil
 	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
 		return openZstd(br, rc, name)
+	case bytes.HasPrefix(magic, []byte("BZh")):
+		rc.Close()
+		return nil, &UnreadCompressionError{Name: name, Method: "bzip2"}
+	case bytes.HasPrefix(magic, []byte{0xfd, '7', 'z', 'X'}):
+		rc.Close()
+		return nil, &UnreadCompressionError{Name: name, Method: "xz"}
 	}
 	return &readCloser{Reader: br, close: rc.Close}, nil
+}
+
+// UnreadCompressionError is an input compressed in a way skewer does not
+// read (bzip2, xz), told by its magic bytes.
+type UnreadCompressionError struct {
+	Name   string
+	Method string
+}
+
+func (e *UnreadCompressionError) Error() string {
+	name := e.Name
+	if name == "-" {
+		name = "standard input"
+	}
+	return fmt.Sprintf("%s: compressed with %s, which skewer does not read: decompress first", name, e.Method)
+}
+
+// gzipMembers reads a gzip file member after member, as gzip -d does, and
+// ends at zero padding after a member (which gzip -t and zcat accept).
+type gzipMembers struct {
+	zr *gzip.Reader
+	br *bufio.Reader
+}
+
+func (g *gzipMembers) Read(p []byte) (int, error) {
+	for {
+		n, err := g.zr.Read(p)
+		if err != io.EOF {
+			return n, err
+		}
+		if n > 0 {
+			return n, nil
+		}
+		more, err := g.nextMember()
+		if !more {
+			return 0, err
+		}
+	}
+}
+
+// nextMember starts the next member, if any: padding of zero bytes to the
+// end is none.
+func (g *gzipMembers) nextMember() (bool, error) {
+	for {
+		b, err := g.br.Peek(1)
+		if err == io.EOF {
+			return false, io.EOF
+		}
+		if err != nil {
+			return false, err
+		}
+		if b[0] != 0 {
+			break
+		}
+		for {
+			buf, _ := g.br.Peek(g.br.Buffered())
+			i := bytes.IndexFunc(buf, func(r rune) bool { return r != 0 })
+			if len(buf) == 0 || i >= 0 {
+				if i > 0 {
+					g.br.Discard(i)
+				}
+				break
+			}
+			g.br.Discard(len(buf))
+		}
+		if b, err := g.br.Peek(1); err == io.EOF {
+			return false, io.EOF
+		} else if err == nil && b[0] != 0 {
+			// Bytes after the padding: not padding, a damaged member.
+			return false, fmt.Errorf("gzip: invalid header")
+		}
+	}
+	if err := g.zr.Reset(g.br); err != nil {
+		return false, err
+	}
+	g.zr.Multistream(false)
+	return true, nil
+}
+
+// gzipDamage recovers every byte before the damage in a damaged gzip
+// file: the fast inflater stops a few symbols short of where the damage
+// is, so on an error the file is decoded again with the standard library's
+// inflater, which yields what zcat does, and reading goes on from where it
+// was until that inflater fails too.
+type gzipDamage struct {
+	r         io.Reader
+	f         *os.File
+	delivered int64
+	slow      io.Reader
+}
+
+func (g *gzipDamage) Read(p []byte) (int, error) {
+	if g.slow != nil {
+		return g.slow.Read(p)
+	}
+	n, err := g.r.Read(p)
+	g.delivered += int64(n)
+	if err == nil || err == io.EOF {
+		return n, err
+	}
+	if g.recover() {
+		return n, nil // the slow inflater goes on at the next Read
+	}
+	return n, err
+}
+
+// recover decodes the file again up to what was delivered, and reports
+// whether the rest can be read from there.
+func (g *gzipDamage) recover() bool {
+	if _, err := g.f.Seek(0, io.SeekStart); err != nil {
+		return false
+	}
+	sr, err := stdgzip.NewReader(bufio.NewReaderSize(g.f, 64<<10))
+	if err != nil {
+		return false
+	}
+	if _, err := io.CopyN(io.Discard, sr, g.delivered); err != nil {
+		return false
+	}
+	g.slow = sr
+	return true
 }
 
 type readCloser struct {
@@ -201,16 +340,29 @@ func (n *nameErrors) Read(p []byte) (int, error) {
 	return k, err
 }
 
+// StreamError is damage in a compressed stream: cut short or corrupt. The
+// lines before it are readable.
+type StreamError struct {
+	What string // gzip, zstd
+	Err  error
+}
+
+func (e *StreamError) Error() string {
+	if e.Err == io.ErrUnexpectedEOF {
+		return e.What + " stream is truncated: " + e.Err.Error()
+	}
+	if strings.HasPrefix(e.Err.Error(), e.What+": ") {
+		return e.Err.Error() // klauspost's gzip errors already say "gzip: "
+	}
+	return e.What + ": " + e.Err.Error()
+}
+
+func (e *StreamError) Unwrap() error { return e.Err }
+
 // streamError says what went wrong in a compressed stream: a stream cut
 // short (in its header as well as in its body) is truncated.
 func streamError(what string, err error) error {
-	if err == io.ErrUnexpectedEOF {
-		return fmt.Errorf("%s stream is truncated: %w", what, err)
-	}
-	if strings.HasPrefix(err.Error(), what+": ") {
-		return err // klauspost's gzip errors already say "gzip: "
-	}
-	return fmt.Errorf("%s: %w", what, err)
+	return &StreamError{What: what, Err: err}
 }
 
 // minSplit is the smallest file worth parsing in several chunks at once.

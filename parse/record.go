@@ -74,6 +74,10 @@ const (
 	ReasonLongDur   Reason = "request time over a day"
 	ReasonFarTime   Reason = "time over a year from the lines around it"
 	ReasonBadConn   Reason = "unreadable connection number"
+	// ReasonTruncated is the damage that ends a compressed stream cut
+	// short or corrupt: the lines before it are read, and it counts as one
+	// rejected line.
+	ReasonTruncated Reason = "compressed stream truncated"
 )
 
 // MaxDuration is the longest request time read, in microseconds: no web

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/skewer-dev/skewer/internal/textclean"
 )
 
 // DefaultRoot is where Linux mounts the proc file system.
@@ -195,7 +197,9 @@ func commandLine(cmdline []byte, comm string) string {
 }
 
 // oneLine replaces NUL by a space and other control characters by '?'
-// (as ps does), so that a command line can never start a new row.
+// (as ps does), so that a command line can never start a new row; C1
+// controls, bytes that are not UTF-8 and bidi overrides become '?' too, so
+// that a sample file is as safe to print as skewer's own output.
 func oneLine(b []byte) string {
 	out := make([]byte, len(b))
 	for i, c := range b {
@@ -207,7 +211,7 @@ func oneLine(b []byte) string {
 		}
 		out[i] = c
 	}
-	return string(out)
+	return textclean.String(string(out))
 }
 
 // Selector chooses the processes to record.

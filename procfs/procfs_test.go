@@ -133,6 +133,9 @@ func TestCommandLine(t *testing.T) {
 		{"newline and tab", "sh\x00-c\x00echo 1\necho\t2\x00", "sh", "sh -c echo 1?echo?2"},
 		{"control characters in comm", "", "bad\nname\x7f", "[bad?name?]"},
 		{"non-ASCII kept", "python3\x00café\x00", "python3", "python3 café"},
+		{"C1 controls and raw CSI", "x\x00\u0085a\x9b2J\x00", "x", "x ?a?2J"},
+		{"bidi overrides", "x\x00\u202eevil\u2066\x00", "x", "x ?evil?"},
+		{"C1 in comm", "", "a\u009bb", "[a?b]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

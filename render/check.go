@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -348,10 +347,7 @@ func CheckJSON(w io.Writer, r check.Result) error {
 	if r.Verdicts == nil {
 		r.Verdicts = []check.Verdict{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return encodeJSON(w, r, false)
 }
 
 // skippedWindows says which windows were not evaluated and why.

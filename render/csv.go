@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/skewer-dev/skewer/aggregate"
 )
@@ -37,7 +38,7 @@ func CSV(w io.Writer, rep *aggregate.Report, _ Options) error {
 
 func csvRow(w aggregate.Worker) []string {
 	return []string{
-		Clean(w.Key),
+		csvText(w.Key),
 		csvInt(w.PID),
 		strconv.FormatInt(w.Requests, 10),
 		csvFloat(&w.Share),
@@ -55,6 +56,23 @@ func csvRow(w aggregate.Worker) []string {
 		w.FirstSeen.String(),
 		w.LastSeen.String(),
 	}
+}
+
+// csvText is a cell of text from the logs: cleaned, and with a leading '
+// when a spreadsheet would read it as a formula (=, +, -, @, or a tab or
+// carriage return before one; OWASP's advice on CSV injection), or as a
+// CI workflow command ("::"). Only text columns pass through here: numeric
+// columns stay numbers.
+func csvText(s string) string {
+	c := Clean(s)
+	if startsFormula(s) || startsFormula(c) || strings.HasPrefix(strings.TrimLeft(c, " "), "::") {
+		return "'" + c
+	}
+	return c
+}
+
+func startsFormula(s string) bool {
+	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
 }
 
 // csvFloat writes the shortest decimal that reads back as the same float64:

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/internal/textclean"
 )
 
 // JSON writes the skewer.report/v1 document. The windows are written one
@@ -14,6 +16,7 @@ import (
 // never one document in memory: the bytes are those of encoding the whole
 // report at once.
 func JSON(w io.Writer, rep *aggregate.Report, _ Options) error {
+	w = jsonSafe{w}
 	if len(rep.Windows) == 0 {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -58,4 +61,58 @@ func JSON(w io.Writer, rep *aggregate.Report, _ Options) error {
 	}
 	_, err := w.Write(doc[at:])
 	return err
+}
+
+// encodeJSON writes v indented, with the C1 controls and bidirectional
+// controls that encoding/json leaves raw escaped as \uXXXX: the value is
+// unchanged for a JSON reader, and nothing reaches a terminal that `cat`s
+// the document. Those runes only occur inside strings, so escaping them
+// after encoding is safe.
+func encodeJSON(w io.Writer, v any, escapeHTML bool) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(escapeHTML)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSONControls(buf.Bytes()))
+	return err
+}
+
+// escapeJSONControls escapes C1 and bidi controls, and the "##[" of a
+// legacy CI workflow command, which is obeyed anywhere in a log line:
+// within a JSON string, \u0023 is the same '#'.
+func escapeJSONControls(b []byte) []byte {
+	b = bytes.ReplaceAll(b, []byte("##["), []byte(`#\u0023[`))
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); {
+		if b[i] < 0x80 {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if n > 1 && textclean.Unsafe(r, n) {
+			out = append(out, b[last:i]...)
+			out = fmt.Appendf(out, `\u%04x`, r)
+			last = i + n
+		}
+		i += n
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
+}
+
+// jsonSafe escapes, in each piece of a JSON document written through it,
+// what escapeJSONControls does; a piece never ends inside a string's rune.
+type jsonSafe struct{ w io.Writer }
+
+func (j jsonSafe) Write(p []byte) (int, error) {
+	if _, err := j.w.Write(escapeJSONControls(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/internal/textclean"
 )
 
 // Options control presentation only.
@@ -48,28 +49,11 @@ func Write(w io.Writer, format string, rep *aggregate.Report, opt Options) error
 }
 
 // Clean strips control characters (and so terminal escape sequences) from a
-// string that came from an input, before it reaches a terminal.
-func Clean(s string) string {
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			b.WriteRune('?')
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// string that came from an input, before it reaches a terminal or a file: C0
+// and C1 controls, bytes that are not UTF-8 (a raw 0x9B is a CSI to some
+// terminals) and the bidirectional embeddings, overrides and isolates that
+// make text display in another order than it reads. Each becomes '?'.
+func Clean(s string) string { return textclean.String(s) }
 
 func fixed(v *float64, digits int) string {
 	if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {

@@ -256,6 +256,9 @@ func shortIgnored(in aggregate.Input) string {
 		}
 		return "no worker field"
 	case "unknown":
+		if in.Skip == aggregate.SkipUnreadable {
+			return "unreadable"
+		}
 		return "not a log"
 	}
 	return string(in.Kind)

@@ -53,7 +53,7 @@ func WindowsCSV(w io.Writer, rep *aggregate.Report) error {
 			continue
 		}
 		for _, k := range keys {
-			row := []string{win.Start.String(), win.End.String(), Clean(k), "", "", "", ""}
+			row := []string{win.Start.String(), win.End.String(), csvText(k), "", "", "", ""}
 			if n, ok := req[k]; ok {
 				row[3] = strconv.FormatInt(n, 10)
 				if total > 0 {
