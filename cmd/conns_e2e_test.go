@@ -1,0 +1,368 @@
+//go:build linux
+
+package cmd
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/skewer-dev/skewer/internal/testutil"
+)
+
+// connsAccessFormat is e2eAccessFormat with the client's port after the
+// duration: with %(h)s it names the connection of every request.
+const connsAccessFormat = e2eAccessFormat + ` %({remote_port}e)s`
+
+// connsServer is a gunicorn started for a connection scenario.
+type connsServer struct {
+	url, access, errLog string
+	stop                func()
+}
+
+// requireGevent skips (or, under SKEWER_REQUIRE_SERVERS=1, fails) a test
+// when Debian's python3 has no gevent.
+func requireGevent(t *testing.T) {
+	t.Helper()
+	if out, err := exec.Command("/usr/bin/python3", "-c", "import gevent").CombinedOutput(); err != nil {
+		msg := fmt.Sprintf("/usr/bin/python3 cannot import gevent (%v: %s): install python3-gevent", err, bytes.TrimSpace(out))
+		if os.Getenv("SKEWER_REQUIRE_SERVERS") == "1" {
+			t.Fatalf("%s; SKEWER_REQUIRE_SERVERS=1", msg)
+		}
+		t.Skipf("%s; skipping the real-server test (CI sets SKEWER_REQUIRE_SERVERS=1)", msg)
+	}
+}
+
+// startConnsServer starts gunicorn with workers of class, logging
+// connsAccessFormat, waits until all its workers run and it answers (one
+// probe on its own closed connection, logged like any request), and
+// returns it; stop ends it gracefully so that the logs are complete.
+func startConnsServer(t *testing.T, workers int, class string, extra ...string) *connsServer {
+	t.Helper()
+	root := testutil.ModuleRoot(t)
+	dir := t.TempDir()
+	port := testutil.FreePort(t)
+	s := &connsServer{url: fmt.Sprintf("http://127.0.0.1:%d", port), access: filepath.Join(dir, "access.log"), errLog: filepath.Join(dir, "error.log")}
+	args := append([]string{
+		"--workers", strconv.Itoa(workers),
+		"--worker-class", class,
+		"--timeout", "300",
+		"--log-level", "info",
+		"--bind", fmt.Sprintf("127.0.0.1:%d", port),
+		"--access-logfile", s.access,
+		"--access-logformat", connsAccessFormat,
+		"--error-logfile", s.errLog,
+		"--chdir", filepath.Join(root, "testdata", "apps"),
+	}, extra...)
+	c := exec.Command(gunicornPath, append(args, "workerapp:app")...)
+	c.Env = testutil.PythonEnv()
+	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := c.Start(); err != nil {
+		t.Fatalf("starting %s: %v", gunicornPath, err)
+	}
+	done := make(chan struct{})
+	go func() { _ = c.Wait(); close(done) }()
+	var once sync.Once
+	s.stop = func() {
+		once.Do(func() {
+			_ = syscall.Kill(c.Process.Pid, syscall.SIGTERM)
+			select {
+			case <-done:
+			case <-time.After(e2eWait):
+				_ = syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
+				<-done
+			}
+		})
+	}
+	t.Cleanup(s.stop)
+	deadline := time.Now().Add(e2eWait)
+	for len(testutil.Children(t, c.Process.Pid)) < workers {
+		select {
+		case <-done:
+			t.Fatalf("gunicorn exited:\n%s", testutil.FileText(s.errLog))
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gunicorn: workers did not start within %s:\n%s", e2eWait, testutil.FileText(s.errLog))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for {
+		resp, err := (&http.Client{Timeout: e2eWait, Transport: &http.Transport{DisableKeepAlives: true}}).Get(s.url + "/ready")
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gunicorn does not answer on %s: %v\n%s", s.url, err, testutil.FileText(s.errLog))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// connsLoad sends perClient requests from each of clients clients, back to
+// back; with keepAlive each client keeps one connection, else every request
+// says Connection: close. It returns how many were answered.
+func connsLoad(t *testing.T, url string, clients, perClient int, keepAlive bool) int {
+	return connsPacedLoad(t, url, clients, perClient, keepAlive, 0)
+}
+
+// connsPacedLoad is connsLoad with a pause after every request.
+func connsPacedLoad(t *testing.T, url string, clients, perClient int, keepAlive bool, pause time.Duration) int {
+	t.Helper()
+	var mu sync.Mutex
+	answered := 0
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tr := &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1, DisableKeepAlives: !keepAlive}
+			client := &http.Client{Timeout: e2eWait, Transport: tr}
+			defer client.CloseIdleConnections()
+			for range perClient {
+				resp, err := client.Get(url + "/")
+				if err != nil {
+					t.Errorf("GET /: %v", err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				mu.Lock()
+				answered++
+				mu.Unlock()
+				time.Sleep(pause)
+			}
+		}()
+	}
+	wg.Wait()
+	return answered
+}
+
+// connsLog is the test's own reading of a connsAccessFormat log: per line,
+// the client address (first field), the port (last field), the <pid> and
+// the bracketed end time.
+func connsLog(t *testing.T, path string) (reqs []testutil.ConnRequest, pids map[string]int) {
+	t.Helper()
+	pids = map[string]int{}
+	for i, line := range strings.Split(strings.TrimSuffix(testutil.FileText(path), "\n"), "\n") {
+		fs := strings.Fields(line)
+		a, b := strings.IndexByte(line, '['), strings.IndexByte(line, ']')
+		if len(fs) < 3 || a < 0 || b < a {
+			t.Fatalf("%s:%d: not a line of the format: %q", path, i+1, line)
+		}
+		end, err := time.Parse("02/Jan/2006:15:04:05 -0700", line[a+1:b])
+		if err != nil {
+			t.Fatalf("%s:%d: %v", path, i+1, err)
+		}
+		pid := strings.TrimSuffix(strings.TrimPrefix(fs[len(fs)-3], "<"), ">")
+		if _, err := strconv.Atoi(pid); err != nil {
+			t.Fatalf("%s:%d: no <pid> before the duration: %q", path, i+1, line)
+		}
+		if _, err := strconv.Atoi(fs[len(fs)-1]); err != nil {
+			t.Fatalf("%s:%d: no client port at the end: %q", path, i+1, line)
+		}
+		pids[pid]++
+		reqs = append(reqs, testutil.ConnRequest{ID: fs[0] + ":" + fs[len(fs)-1], Worker: pid, End: float64(end.Unix())})
+	}
+	return reqs, pids
+}
+
+// connsReport is what the scenarios read of `skewer report -o json`.
+type connsReport struct {
+	Restarts    *int       `json:"restarts"`
+	Connections *connsJSON `json:"connections"`
+	Workers     []struct {
+		Key         string  `json:"key"`
+		AliveSource string  `json:"alive_source"`
+		ExitReason  *string `json:"exit_reason"`
+	} `json:"workers"`
+	Warnings []string `json:"warnings"`
+}
+
+// connsJSON is the report's connections block.
+type connsJSON struct {
+	Source   string         `json:"source"`
+	Seen     int            `json:"seen"`
+	Reused   int            `json:"reused"`
+	Moved    int            `json:"moved"`
+	Requests int            `json:"requests"`
+	Median   float64        `json:"requests_per_connection_median"`
+	Max      int            `json:"requests_per_connection_max"`
+	ByWorker map[string]int `json:"by_worker"`
+}
+
+func connsReportOf(t *testing.T, args ...string) connsReport {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	args = append([]string{"report", "-o", "json", "--log-format", connsAccessFormat}, args...)
+	if code := Run(t.Context(), args, IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}); code != ExitOK {
+		t.Fatalf("skewer %s: exit %d: %s", strings.Join(args, " "), code, errOut.String())
+	}
+	var rep connsReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("skewer report -o json: %v\n%s", err, out.String())
+	}
+	if rep.Connections == nil {
+		t.Fatalf("skewer %s: no connections block", strings.Join(args, " "))
+	}
+	return rep
+}
+
+// checkConnsCount compares skewer's connections with the test's own count.
+func checkConnsCount(t *testing.T, got *connsJSON, want testutil.ConnCount) {
+	t.Helper()
+	if got.Source != "client_port" {
+		t.Errorf("connections.source: got %q, want client_port", got.Source)
+	}
+	if got.Seen != want.Seen || got.Reused != want.Reused || got.Moved != want.Moved || got.Requests != want.Requests {
+		t.Errorf("connections seen/reused/moved/requests: got %d/%d/%d/%d, want %d/%d/%d/%d (the log's own count)",
+			got.Seen, got.Reused, got.Moved, got.Requests, want.Seen, want.Reused, want.Moved, want.Requests)
+	}
+	if got.Median != want.Median {
+		t.Errorf("requests_per_connection_median: got %v, want %v", got.Median, want.Median)
+	}
+	for w, n := range want.ByWorker {
+		if got.ByWorker[w] != n {
+			t.Errorf("by_worker[%s]: got %d, want %d", w, got.ByWorker[w], n)
+		}
+	}
+	if len(got.ByWorker) != len(want.ByWorker) {
+		t.Errorf("by_worker: got %v, want %v", got.ByWorker, want.ByWorker)
+	}
+}
+
+const (
+	connsWorkers   = 3
+	connsClients   = 3
+	connsPerClient = 100
+)
+
+// TestGeventKeepAliveConnections: gevent_pywsgi, 3 workers, 3 keep-alive
+// clients logging %({remote_port}e)s. Whichever worker accepted a
+// connection serves every request on it: in the captured log no ip:port
+// is served by two workers, and skewer's connections agree.
+func TestGeventKeepAliveConnections(t *testing.T) {
+	testutil.RequireServer(t, gunicornPath)
+	requireGevent(t)
+	s := startConnsServer(t, connsWorkers, "gevent_pywsgi")
+	sent := connsLoad(t, s.url, connsClients, connsPerClient, true) + 1 // and the probe
+	s.stop()
+
+	reqs, pids := connsLog(t, s.access)
+	if len(reqs) != sent {
+		t.Fatalf("access log: %d lines, want the %d requests answered", len(reqs), sent)
+	}
+	want := testutil.CountConnections(reqs, 75)
+	t.Logf("%d requests on %d connections (%d reused), PIDs %v", want.Requests, want.Seen, want.Reused, pids)
+	if want.Moved != 0 {
+		t.Fatalf("the log's own count: %d connections served by two workers, want 0", want.Moved)
+	}
+	if want.Seen != connsClients+1 || want.Reused != connsClients {
+		t.Errorf("the log's own count: %d connections, %d reused; want %d (one per client and the probe), %d", want.Seen, want.Reused, connsClients+1, connsClients)
+	}
+	rep := connsReportOf(t, s.access)
+	checkConnsCount(t, rep.Connections, want)
+	if rep.Connections.Max != connsPerClient {
+		t.Errorf("requests_per_connection_max: got %d, want %d", rep.Connections.Max, connsPerClient)
+	}
+}
+
+// TestGeventCloseConnections: the same server, every request with
+// Connection: close. No connection carries a second request.
+func TestGeventCloseConnections(t *testing.T) {
+	testutil.RequireServer(t, gunicornPath)
+	requireGevent(t)
+	s := startConnsServer(t, connsWorkers, "gevent_pywsgi")
+	sent := connsLoad(t, s.url, connsClients, connsPerClient, false) + 1
+	s.stop()
+
+	reqs, pids := connsLog(t, s.access)
+	if len(reqs) != sent {
+		t.Fatalf("access log: %d lines, want the %d requests answered", len(reqs), sent)
+	}
+	want := testutil.CountConnections(reqs, 75)
+	t.Logf("%d requests on %d connections, PIDs %v", want.Requests, want.Seen, pids)
+	if want.Reused != 0 || want.Seen != sent {
+		t.Fatalf("the log's own count: %d connections for %d requests, %d reused; want one per request (a client port reused within 75 s?)", want.Seen, sent, want.Reused)
+	}
+	rep := connsReportOf(t, s.access)
+	checkConnsCount(t, rep.Connections, want)
+	if rep.Connections.Median != 1 || rep.Connections.Max != 1 {
+		t.Errorf("requests per connection median, max: got %v, %d, want 1, 1", rep.Connections.Median, rep.Connections.Max)
+	}
+}
+
+const (
+	restartWorkers  = 2
+	restartMax      = 50
+	restartRequests = 300
+	restartPause    = 40 * time.Millisecond // 150 requests a client: 6 s
+)
+
+// TestSyncMaxRequestsRestarts: gunicorn sync, 2 workers, --max-requests 50,
+// 300 requests. Workers restart and new PIDs appear: skewer's restarts from
+// the error log equal the error log's own "Autorestarting" lines, and from
+// the access log alone every PID is a worker of an inferred generation.
+func TestSyncMaxRequestsRestarts(t *testing.T) {
+	testutil.RequireServer(t, gunicornPath)
+	s := startConnsServer(t, restartWorkers, "sync", "--max-requests", strconv.Itoa(restartMax), "--max-requests-jitter", "0")
+	// Paced so that the generations, in whole-second times, follow one
+	// another over several seconds instead of all sharing one second.
+	sent := connsPacedLoad(t, s.url, restartWorkers, restartRequests/restartWorkers, false, restartPause) + 1
+	s.stop()
+
+	reqs, pids := connsLog(t, s.access)
+	if len(reqs) != sent {
+		t.Fatalf("access log: %d lines, want the %d requests answered", len(reqs), sent)
+	}
+	errText := testutil.FileText(s.errLog)
+	autorestarts := strings.Count(errText, "Autorestarting worker after current request.")
+	boots := strings.Count(errText, "Booting worker with pid:")
+	t.Logf("%d requests, %d PIDs in the access log, %d boots and %d autorestarts in the error log", len(reqs), len(pids), boots, autorestarts)
+	if len(pids) <= restartWorkers || autorestarts == 0 {
+		t.Fatalf("the logs show no restarts: %d PIDs for %d workers, %d autorestarts", len(pids), restartWorkers, autorestarts)
+	}
+	for pid, n := range pids {
+		if n > restartMax {
+			t.Errorf("PID %s served %d requests, more than --max-requests %d", pid, n, restartMax)
+		}
+	}
+
+	rep := connsReportOf(t, s.access, s.errLog)
+	if rep.Restarts == nil || *rep.Restarts != autorestarts {
+		t.Errorf("restarts: got %s, want %d (the error log's Autorestarting lines)", e2eFmt(rep.Restarts), autorestarts)
+	}
+
+	// From the access log alone, the PIDs beyond the slots are restart
+	// generations: as many as the error log booted beyond the workers.
+	alone := connsReportOf(t, "--workers", strconv.Itoa(restartWorkers), s.access)
+	if len(alone.Workers) != len(pids) {
+		t.Errorf("access log alone: got %d workers, want the %d PIDs", len(alone.Workers), len(pids))
+	}
+	if len(pids)-restartWorkers != boots-restartWorkers {
+		t.Errorf("the logs' own counts: %d PIDs in the access log, %d boots in the error log", len(pids), boots)
+	}
+	note := fmt.Sprintf("%d worker PIDs in the access log clearly exceed the slots (--workers %d): restart generations were inferred, %d slots", len(pids), restartWorkers, restartWorkers)
+	if !strings.Contains(strings.Join(alone.Warnings, "\n"), note) {
+		t.Errorf("access log alone: no note %q (%d restart generations beyond %d slots); warnings %q", note, len(pids)-restartWorkers, restartWorkers, alone.Warnings)
+	}
+	// A sync worker closes every connection: each request is its own.
+	want := testutil.CountConnections(reqs, 75)
+	checkConnsCount(t, alone.Connections, want)
+	if want.Reused != 0 || want.Moved != 0 {
+		t.Errorf("the log's own count: %d connections reused, %d moved; want 0 and 0 under sync workers", want.Reused, want.Moved)
+	}
+}
