@@ -244,6 +244,48 @@ func checkConnsCount(t *testing.T, got *connsJSON, want testutil.ConnCount) {
 	}
 }
 
+// connsExplain is what the scenarios read of `skewer explain -o json`.
+type connsExplain struct {
+	Verdict struct {
+		Harm string `json:"harm"`
+	} `json:"verdict"`
+	Mechanisms []struct {
+		Name       string   `json:"name"`
+		Confidence string   `json:"confidence"`
+		Evidence   []string `json:"evidence"`
+	} `json:"mechanisms"`
+}
+
+func connsExplainOf(t *testing.T, args ...string) connsExplain {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	args = append([]string{"explain", "-o", "json", "--log-format", connsAccessFormat}, args...)
+	if code := Run(t.Context(), args, IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}); code != ExitOK {
+		t.Fatalf("skewer %s: exit %d: %s", strings.Join(args, " "), code, errOut.String())
+	}
+	var ex connsExplain
+	if err := json.Unmarshal(out.Bytes(), &ex); err != nil {
+		t.Fatalf("skewer explain -o json: %v\n%s", err, out.String())
+	}
+	return ex
+}
+
+// pinning returns the keepalive_pinning mechanism of ex, if any, and
+// whether explain said the log identifies no connections (it did not read
+// the report's connections).
+func (ex connsExplain) pinning() (confidence string, found, blind bool) {
+	for _, m := range ex.Mechanisms {
+		if m.Name != "keepalive_pinning" {
+			continue
+		}
+		for _, e := range m.Evidence {
+			blind = blind || strings.Contains(e, "does not identify connections")
+		}
+		return m.Confidence, true, blind
+	}
+	return "", false, false
+}
+
 const (
 	connsWorkers   = 3
 	connsClients   = 3
@@ -278,6 +320,16 @@ func TestGeventKeepAliveConnections(t *testing.T) {
 	if rep.Connections.Max != connsPerClient {
 		t.Errorf("requests_per_connection_max: got %d, want %d", rep.Connections.Max, connsPerClient)
 	}
+	t.Run("explain", func(t *testing.T) {
+		ex := connsExplainOf(t, s.access, s.errLog)
+		conf, found, blind := ex.pinning()
+		switch {
+		case blind:
+			t.Skipf("explain does not read the report's connections yet: keepalive_pinning %s", conf)
+		case !found || conf != "proven":
+			t.Errorf("keepalive_pinning: got found %v, confidence %q; want proven (no connection moved): %+v", found, conf, ex.Mechanisms)
+		}
+	})
 }
 
 // TestGeventCloseConnections: the same server, every request with
@@ -303,6 +355,16 @@ func TestGeventCloseConnections(t *testing.T) {
 	if rep.Connections.Median != 1 || rep.Connections.Max != 1 {
 		t.Errorf("requests per connection median, max: got %v, %d, want 1, 1", rep.Connections.Median, rep.Connections.Max)
 	}
+	t.Run("explain", func(t *testing.T) {
+		ex := connsExplainOf(t, s.access, s.errLog)
+		conf, found, blind := ex.pinning()
+		switch {
+		case blind:
+			t.Skipf("explain does not read the report's connections yet: keepalive_pinning %s from the worker class", conf)
+		case found:
+			t.Errorf("keepalive_pinning %s: want none, no connection carried a second request: %+v", conf, ex.Mechanisms)
+		}
+	})
 }
 
 const (
@@ -358,6 +420,14 @@ func TestSyncMaxRequestsRestarts(t *testing.T) {
 	note := fmt.Sprintf("%d worker PIDs in the access log clearly exceed the slots (--workers %d): restart generations were inferred, %d slots", len(pids), restartWorkers, restartWorkers)
 	if !strings.Contains(strings.Join(alone.Warnings, "\n"), note) {
 		t.Errorf("access log alone: no note %q (%d restart generations beyond %d slots); warnings %q", note, len(pids)-restartWorkers, restartWorkers, alone.Warnings)
+	}
+	ex := connsExplainOf(t, s.access, s.errLog)
+	restartGen := false
+	for _, m := range ex.Mechanisms {
+		restartGen = restartGen || m.Name == "restart_generations"
+	}
+	if ex.Verdict.Harm != "benign" || !restartGen {
+		t.Errorf("explain: got harm %q, mechanisms %+v; want benign with restart_generations", ex.Verdict.Harm, ex.Mechanisms)
 	}
 	// A sync worker closes every connection: each request is its own.
 	want := testutil.CountConnections(reqs, 75)
