@@ -117,10 +117,15 @@ func explainOne(ctx context.Context, o *explainOptions, fl inputFlags, behindNgi
 		if err != nil {
 			return nil, err
 		}
-		c := explain.Context{WorkerClass: run.WorkerClass, StatusBytes: run.StatusBytes, BehindNginx: behindNginx}
+		c := explainContext(run, behindNginx)
 		if len(leave) > 0 {
 			c.Left = "left out, the same traffic as a richer log: " + strings.Join(leave, ", ")
 		}
 		return explain.Explain(rep, c), nil
 	}
+}
+
+// explainContext is what the run's inputs say beyond the report.
+func explainContext(run *ingest.Run, behindNginx bool) explain.Context {
+	return explain.Context{WorkerClass: run.WorkerClass, StatusBytes: run.StatusBytes, BehindNginx: behindNginx}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/explain"
 	"github.com/skewer-dev/skewer/ingest"
 	"github.com/skewer-dev/skewer/parse"
 	"github.com/skewer-dev/skewer/render"
@@ -117,14 +118,28 @@ func (fl *inputFlags) validate() error {
 func runReport(ctx context.Context, o *reportOptions) (err error) {
 	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
 	defer closeGuard(g, &err)
-	rep, err := readReport(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window")
+	why := o.Output == "table" || o.Output == "markdown"
+	fl := o.Inputs
+	// The why block judges per window: read the windows even when the
+	// report does not show them.
+	fl.on = fl.on || why
+	run, rep, err := readRun(ctx, o.IO, o.Paths, fl, o.Workers, "--window", nil)
 	if err != nil {
 		return err
+	}
+	opt := render.Options{Top: o.Top, Color: colorAllowed(o.IO)}
+	if why {
+		opt.Why = explain.Explain(rep, explainContext(run, false))
+		if !o.Inputs.on {
+			shown := *rep
+			shown.Windows, shown.WindowSeconds, shown.Dominance = []aggregate.Window{}, nil, nil
+			rep = &shown
+		}
 	}
 	// Render to memory first (up to spillAt): an interrupted or failed run
 	// writes nothing.
 	out := newSpillWriter(ctx, o.Out)
-	if err := render.Write(out, o.Output, rep, render.Options{Top: o.Top, Color: colorAllowed(o.IO)}); err != nil {
+	if err := render.Write(out, o.Output, rep, opt); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {

@@ -55,6 +55,9 @@ type Explanation struct {
 type Verdict struct {
 	Harm    string `json:"harm"`
 	Summary string `json:"summary"`
+	// Short is the summary in a few words with its main figure, for a
+	// terminal line; not part of the document.
+	Short string `json:"-"`
 }
 
 // Mechanism is one reason for the load's pattern, most important first.
@@ -62,6 +65,9 @@ type Mechanism struct {
 	Name       string   `json:"name"`
 	Confidence string   `json:"confidence"`
 	Evidence   []string `json:"evidence"`
+	// Short is the main evidence in a few words with its figures, for a
+	// terminal line; not part of the document.
+	Short string `json:"-"`
 }
 
 // HarmEvidence is one figure behind the verdict: a worker's busy fraction

@@ -88,6 +88,7 @@ type finding struct {
 	harm     string
 	evidence []HarmEvidence
 	text     string
+	short    string
 }
 
 // judgeHarm is the run's verdict: the worst finding over its counted
@@ -96,7 +97,8 @@ func judgeHarm(s *subject) (Verdict, []HarmEvidence) {
 	rep := s.rep
 	if len(rep.Windows) == 0 {
 		return Verdict{Unknown, "harm cannot be judged: the inputs have no access lines over time, only " +
-			"lifetime averages (CPU rate and memory per worker); record CPU per window with skewer sample and log each request's worker and duration"}, []HarmEvidence{}
+			"lifetime averages (CPU rate and memory per worker); record CPU per window with skewer sample and log each request's worker and duration",
+			"no access lines over time, only lifetime averages"}, []HarmEvidence{}
 	}
 	if s.async {
 		return judgeAsync(s)
@@ -109,7 +111,8 @@ func judgeHarm(s *subject) (Verdict, []HarmEvidence) {
 func judgeSync(s *subject) (Verdict, []HarmEvidence) {
 	rep := s.rep
 	if !rep.Durations {
-		return Verdict{Unknown, "harm cannot be judged: the log has no request durations, so busy time per window is unknown"}, []HarmEvidence{}
+		return Verdict{Unknown, "harm cannot be judged: the log has no request durations, so busy time per window is unknown",
+			"no request durations, so no busy time per window"}, []HarmEvidence{}
 	}
 	var worst []finding
 	counted, peak, peakKey, peakAt := 0, 0.0, "", time.Time{}
@@ -129,13 +132,14 @@ func judgeSync(s *subject) (Verdict, []HarmEvidence) {
 		}
 	}
 	if counted == 0 {
-		return Verdict{Unknown, "harm cannot be judged: no window had 10 requests per live worker"}, []HarmEvidence{}
+		return Verdict{Unknown, "harm cannot be judged: no window had 10 requests per live worker", "no window had 10 requests per live worker"}, []HarmEvidence{}
 	}
 	if v, ev, ok := worstOf(worst, counted); ok {
 		return v, ev
 	}
 	return Verdict{Benign, fmt.Sprintf("no worker was saturated: the busiest was %.2f busy (request seconds ÷ window) in its busiest counted window (%s at %s), over %d counted windows of %s",
-			peak, peakKey, stamp(peakAt), counted, secs(rep.Windows[0]))},
+			peak, peakKey, stamp(peakAt), counted, secs(rep.Windows[0])),
+			fmt.Sprintf("none saturated, busiest %.2f busy (%s; %d counted %s windows)", peak, peakKey, counted, secs(rep.Windows[0]))},
 		[]HarmEvidence{{Signal: "busy_fraction", Worker: peakKey, Value: round3(peak), WindowStart: stamp(peakAt)}}
 }
 
@@ -170,6 +174,7 @@ func syncWindow(l load) finding {
 		}
 		f.text = fmt.Sprintf("%s was %.2f busy over %d requests while %s sat idle in the window at %s",
 			top, l.busy[top]/l.seconds, l.requests[top], quiet, at)
+		f.short = fmt.Sprintf("%s %.2f busy while %s idle", top, l.busy[top]/l.seconds, quiet)
 		return f
 	case 2*len(sat) > live:
 		f := finding{harm: Capacity}
@@ -177,6 +182,7 @@ func syncWindow(l load) finding {
 			f.evidence = append(f.evidence, ev(k))
 		}
 		f.text = fmt.Sprintf("%d of %d live workers were at least %.1f busy in the window at %s", len(sat), live, saturated, at)
+		f.short = fmt.Sprintf("%d of %d workers ≥ %.1f busy", len(sat), live, saturated)
 		return f
 	}
 	return finding{harm: Benign}
@@ -214,11 +220,13 @@ func judgeAsync(s *subject) (Verdict, []HarmEvidence) {
 		}
 		if counted > 0 && peak < saturated {
 			return Verdict{Benign, fmt.Sprintf("no worker came near a core: the most request seconds per second of any worker was %.2f (%s at %s), and a request's CPU is spent within its logged time",
-					peak, peakKey, stamp(peakAt))},
+					peak, peakKey, stamp(peakAt)),
+					fmt.Sprintf("none near a core, at most %.2f request s/s (%s)", peak, peakKey)},
 				[]HarmEvidence{{Signal: "request_seconds_per_second", Worker: peakKey, Value: round3(peak), WindowStart: stamp(peakAt)}}
 		}
 	}
-	return Verdict{Unknown, "harm cannot be judged: async workers need CPU per worker per window (skewer sample), and the logged durations do not rule saturation out"}, []HarmEvidence{}
+	return Verdict{Unknown, "harm cannot be judged: async workers need CPU per worker per window (skewer sample), and the logged durations do not rule saturation out",
+		"async workers need CPU per window (skewer sample)"}, []HarmEvidence{}
 }
 
 // judgeCPU judges async windows by CPU cores: a worker is saturated when
@@ -269,6 +277,7 @@ func judgeCPU(s *subject, ls []load, res float64) (Verdict, []HarmEvidence) {
 			}
 			f.text = fmt.Sprintf("%s used %.2f core with %.1f requests in flight on average (%d requests) while %s in the window at %s",
 				top, l.cpu[top]/l.seconds, l.busy[top]/l.seconds, l.requests[top], quiet, at)
+			f.short = fmt.Sprintf("%s %.2f core while %s", top, l.cpu[top]/l.seconds, quiet)
 			worst = append(worst, f)
 		case 2*len(sat) > live:
 			f := finding{harm: Capacity}
@@ -276,17 +285,20 @@ func judgeCPU(s *subject, ls []load, res float64) (Verdict, []HarmEvidence) {
 				f.evidence = append(f.evidence, ev(k))
 			}
 			f.text = fmt.Sprintf("%d of %d live workers used at least %.1f core in the window at %s", len(sat), live, saturated, at)
+			f.short = fmt.Sprintf("%d of %d workers ≥ %.1f core", len(sat), live, saturated)
 			worst = append(worst, f)
 		}
 	}
 	if counted == 0 {
-		return Verdict{Unknown, "harm cannot be judged: no window long enough for the CPU's resolution had 10 requests per live worker"}, []HarmEvidence{}
+		return Verdict{Unknown, "harm cannot be judged: no window long enough for the CPU's resolution had 10 requests per live worker",
+			"no CPU window had 10 requests per live worker"}, []HarmEvidence{}
 	}
 	if v, ev, ok := worstOf(worst, counted); ok {
 		return v, ev
 	}
 	return Verdict{Benign, fmt.Sprintf("no worker came near a core: the busiest used %.2f core (%s at %s) over %d counted windows of %s s",
-			peak, peakKey, stamp(peakAt), counted, trim(ls[0].seconds))},
+			peak, peakKey, stamp(peakAt), counted, trim(ls[0].seconds)),
+			fmt.Sprintf("none near a core, busiest %.2f core (%s; %d counted %s s windows)", peak, peakKey, counted, trim(ls[0].seconds))},
 		[]HarmEvidence{{Signal: "cpu_cores", Worker: peakKey, Value: round3(peak), WindowStart: stamp(peakAt)}}
 }
 
@@ -307,7 +319,8 @@ func worstOf(fs []finding, counted int) (Verdict, []HarmEvidence, bool) {
 		for _, f := range hit[:min(3, len(hit))] {
 			ev = append(ev, f.evidence...)
 		}
-		return Verdict{h, fmt.Sprintf("%s in %d of %d counted windows: %s", h, len(hit), counted, hit[0].text)}, ev, true
+		return Verdict{h, fmt.Sprintf("%s in %d of %d counted windows: %s", h, len(hit), counted, hit[0].text),
+			fmt.Sprintf("%d of %d windows, e.g. %s", len(hit), counted, hit[0].short)}, ev, true
 	}
 	return Verdict{}, nil, false
 }

@@ -17,7 +17,8 @@ func mechanisms(s *subject) []Mechanism {
 	var out []Mechanism
 	if ws == nil || ws.Counted == 0 || ws.MedianGini == nil || ws.TypicalLiveWorkers == nil {
 		return []Mechanism{{Name: MechUnknown, Confidence: Possible, Evidence: []string{
-			"no window had 10 requests per live worker: the pattern cannot be judged per window; log each request's worker, time and duration over a busier span"}}}
+			"no window had 10 requests per live worker: the pattern cannot be judged per window; log each request's worker, time and duration over a busier span"},
+			Short: "no window had 10 requests per live worker"}}
 	}
 	n := *ws.TypicalLiveWorkers
 	g := *ws.MedianGini
@@ -27,13 +28,14 @@ func mechanisms(s *subject) []Mechanism {
 	}
 	typical := fmt.Sprintf("median gini %.3f over %d live workers in %d counted windows of %s s (chance alone %s, ceiling %.3f)",
 		g, n, ws.Counted, trim(ws.WindowSeconds), noise, ceiling(n))
+	short := fmt.Sprintf("window gini %.3f over %d live (chance %s)", g, n, noise)
 	even := evenGini(g, ws.NoiseGini, n)
 	if even {
 		conf := Proven
 		if ws.Counted < 5 {
 			conf = Likely
 		}
-		out = append(out, Mechanism{Name: MechEven, Confidence: conf, Evidence: []string{"typical window near-even: " + typical}})
+		out = append(out, Mechanism{Name: MechEven, Confidence: conf, Evidence: []string{"typical window near-even: " + typical}, Short: short})
 	}
 	if m, ok := restartGenerations(s, g); ok {
 		out = append(out, m)
@@ -43,22 +45,23 @@ func mechanisms(s *subject) []Mechanism {
 	}
 	busy, quiet := *ws.BusiestThirdMedianGini, *ws.QuietestThirdMedianGini
 	thirds := fmt.Sprintf("median gini of the busiest third of windows %.3f, of the quietest third %.3f", busy, quiet)
+	short = fmt.Sprintf("busiest-third gini %.3f, quietest %.3f", busy, quiet)
 	persists := !evenGini(busy, ws.NoiseGini, n)
 	switch {
 	case persists && s.class == "sync":
 		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
-			"skew persists under load (" + thirds + ") but the sync worker closes every connection, so it cannot pin: " + typical}})
+			"skew persists under load (" + thirds + ") but the sync worker closes every connection, so it cannot pin: " + typical}, Short: short})
 	case persists && s.keepAlive():
 		out = append(out, Mechanism{Name: MechPinning, Confidence: Likely, Evidence: []string{
 			"skew persists in the busiest windows: " + thirds,
 			"typical window: " + typical,
 			"the worker class " + s.class + " keeps connections open between requests (from " + s.classFrom + ")",
-			"not proven: the log does not identify connections"}})
+			"not proven: the log does not identify connections"}, Short: short})
 	case persists:
 		out = append(out, Mechanism{Name: MechPinning, Confidence: Possible, Evidence: []string{
 			"skew persists in the busiest windows: " + thirds,
 			"typical window: " + typical,
-			"no input names the worker class, so whether it keeps connections open is not known"}})
+			"no input names the worker class, so whether it keeps connections open is not known"}, Short: short})
 	default:
 		conf := Possible
 		if quiet-busy >= 0.1 {
@@ -66,7 +69,7 @@ func mechanisms(s *subject) []Mechanism {
 		}
 		out = append(out, Mechanism{Name: MechRace, Confidence: conf, Evidence: []string{
 			"skew while idle that vanishes under load: " + thirds,
-			"typical window: " + typical}})
+			"typical window: " + typical}, Short: short})
 	}
 	return out
 }
@@ -81,6 +84,7 @@ func restartGenerations(s *subject, typical float64) (Mechanism, bool) {
 		return Mechanism{}, false
 	}
 	ev := []string{fmt.Sprintf("span gini %.3f over %d workers against %.3f in the typical window", span, rep.Skew.Workers, typical)}
+	short := fmt.Sprintf("span gini %.3f over %d workers vs %.3f per window, %d restarts", span, rep.Skew.Workers, typical, s.restarts)
 	conf := Possible
 	if r := rep.RateSkew; r != nil && r.Gini < span {
 		ev = append(ev, fmt.Sprintf("per alive-second the gini falls back to %.3f", r.Gini))
@@ -94,7 +98,7 @@ func restartGenerations(s *subject, typical float64) (Mechanism, bool) {
 	} else {
 		ev = append(ev, fmt.Sprintf("%d restarts inferred from more PIDs than slots (no error log)", s.restarts))
 	}
-	return Mechanism{Name: MechRestarts, Confidence: conf, Evidence: ev}, true
+	return Mechanism{Name: MechRestarts, Confidence: conf, Evidence: ev, Short: short}, true
 }
 
 // exitReasons counts the workers' exit reasons: " (17 max_requests)".

@@ -86,3 +86,37 @@ func ExplainLines(e *explain.Explanation) []string {
 	}
 	return out
 }
+
+// WhyLines are the three lines a report ends with: the verdict, the main
+// mechanism, and what skewer explain adds, each with its figures.
+func WhyLines(e *explain.Explanation) [3]string {
+	verdict := e.Verdict.Short
+	if verdict == "" {
+		verdict = e.Verdict.Summary
+	}
+	mech := "no mechanism found"
+	if len(e.Mechanisms) > 0 {
+		m := e.Mechanisms[0]
+		mech = fmt.Sprintf("%s (%s): %s", m.Name, m.Confidence, Clean(m.Short))
+		if n := len(e.Mechanisms) - 1; n > 0 {
+			mech += fmt.Sprintf(" (+%d)", n)
+		}
+	}
+	more := "memory " + e.Memory.Pattern
+	for _, c := range []struct {
+		n    int
+		noun string
+	}{{len(e.Changes), "changes"}, {len(e.Advice), "advice"}, {len(e.ToSettle), "to settle"}} {
+		if c.n == 1 && c.noun == "changes" {
+			c.noun = "change"
+		}
+		if c.n > 0 {
+			more += fmt.Sprintf(", %d %s", c.n, c.noun)
+		}
+	}
+	return [3]string{
+		fmt.Sprintf("why: %s: %s", e.Verdict.Harm, Clean(verdict)),
+		"why: " + mech,
+		"why: skewer explain: " + more,
+	}
+}

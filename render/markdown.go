@@ -40,6 +40,12 @@ func Markdown(w io.Writer, rep *aggregate.Report, opt Options) error {
 			ew.printf("- %s\n", mdText(n))
 		}
 	}
+	if opt.Why != nil {
+		ew.printf("\n## Why\n\n")
+		for _, l := range WhyLines(opt.Why) {
+			ew.printf("- %s\n", mdText(strings.TrimPrefix(l, "why: ")))
+		}
+	}
 	return ew.err
 }
 

@@ -12,6 +12,7 @@ package render
 
 import (
 	"fmt"
+	"github.com/skewer-dev/skewer/explain"
 	"io"
 	"math"
 	"strings"
@@ -28,6 +29,9 @@ type Options struct {
 	Top int
 	// Color allows ANSI escapes (a terminal without NO_COLOR).
 	Color bool
+	// Why is the run's explanation: table and markdown output end with its
+	// three-line "why" block. JSON and CSV ignore it.
+	Why *explain.Explanation
 }
 
 // Formats lists the output formats, for flag help and validation.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/explain"
 	"github.com/skewer-dev/skewer/internal/testutil"
 	"github.com/skewer-dev/skewer/parse"
 )
@@ -84,39 +85,7 @@ func (c reportCase) report() *aggregate.Report {
 // The numbers each case must show are worked out by hand next to it; the
 // golden files were checked against them.
 var reportCases = []reportCase{
-	{
-		// 101: 4 requests, 0.25+0.5+1.5+0.75 = 3.0 s; alive from 17:00:00−0.25 s
-		// to 17:00:09, + 1 s for whole-second stamps = 10.25 s; mean conc
-		// 3/10.25 = 0.293; 2xx 2, 3xx 1, 5xx 1.
-		// 102: 2 requests, 0.2 s, alive 17:00:01.9 to 17:00:05 + 1 s = 4.1 s,
-		// mean conc 0.049. 103: 2 requests, 2.5 s, alive 17:00:05 to
-		// 17:00:08 + 1 s = 4 s, mean conc 0.625; one status-less line (other).
-		// Shares 4/8, 2/8, 2/8. Requests [4 2 2]: gini 8/48 = 0.167, top1 50%,
-		// max/mean 4/(8/3) = 1.50, cv √(8/9)/(8/3) = 0.354, jain 64/72 =
-		// 0.889, effective 64/24 = 2.7. Seconds [3 0.2 2.5]: gini
-		// 11.2/34.2 = 0.327, top1 3/5.7 = 52.6%, max/mean 3/1.9 = 1.58, cv
-		// √(4.46/3)/1.9 = 0.642, jain 32.49/45.87 = 0.708, effective 2.1.
-		// Lines: 8 parsed + 1 rejected = 9.
-		name: "normal",
-		recs: []parse.Record{
-			rec("17:00:00", "101", 250_000, 200, "/"),
-			rec("17:00:01", "101", 500_000, 200, "/api"),
-			rec("17:00:02", "102", 100_000, 200, "/"),
-			rec("17:00:03", "101", 1_500_000, 500, "/api"),
-			rec("17:00:05", "102", 100_000, 404, "/missing"),
-			rec("17:00:07", "103", 2_000_000, 200, "/report"),
-			rec("17:00:08", "103", 500_000, 0, "/report"),
-			rec("17:00:09", "101", 750_000, 302, "/login"),
-		},
-		rejected: 1,
-		inputs: []aggregate.Input{{
-			Path: "access.log", Kind: "access", Format: "gunicorn",
-			Note:  "bare integer after the PID read as %(D)s microseconds",
-			Lines: 9, Parsed: 8, Rejected: 1,
-		}},
-		agg: aggregate.Options{Family: "gunicorn"},
-		opt: Options{Top: 20},
-	},
+	normalCase(),
 	{
 		// 201 and 202 overlap (17:00:01–17:00:03), so 2 are alive at once and
 		// --workers 4 pads 2 idle slots. 201: 3 requests, 3 s, alive
@@ -248,6 +217,26 @@ var reportCases = []reportCase{
 		opt: Options{Top: 20},
 	},
 	hostsCase,
+	whyCase(),
+}
+
+// whyCase is the normal case with a hand-made explanation: table and
+// markdown end with its three why lines, JSON and CSV are the normal case's.
+func whyCase() reportCase {
+	c := normalCase()
+	c.name = "why"
+	c.opt.Why = &explain.Explanation{
+		Verdict: explain.Verdict{Harm: explain.Harmful, Short: "2 of 6 windows, e.g. 101 0.90 busy while 102 0.00 idle"},
+		Mechanisms: []explain.Mechanism{
+			{Name: explain.MechPinning, Confidence: explain.Likely, Short: "busiest-third gini 0.500, quietest 0.600"},
+			{Name: explain.MechRestarts, Confidence: explain.Possible},
+		},
+		Memory:   explain.Memory{Pattern: explain.Flat},
+		Changes:  []explain.Change{{}},
+		Advice:   []explain.Advice{{}, {}},
+		ToSettle: []string{"log the client port"},
+	}
+	return c
 }
 
 // hostRecs are n requests of worker on host h, ending at clock.
@@ -451,3 +440,40 @@ func stamp(text string) aggregate.Stamp {
 
 // stampOf is the whole-second stamp of t.
 func stampOf(t time.Time) aggregate.Stamp { return aggregate.StampMicros(t.UnixMicro(), false) }
+
+// normalCase is a small gunicorn run with durations and every status class.
+func normalCase() reportCase {
+	return reportCase{
+		// 101: 4 requests, 0.25+0.5+1.5+0.75 = 3.0 s; alive from 17:00:00−0.25 s
+		// to 17:00:09, + 1 s for whole-second stamps = 10.25 s; mean conc
+		// 3/10.25 = 0.293; 2xx 2, 3xx 1, 5xx 1.
+		// 102: 2 requests, 0.2 s, alive 17:00:01.9 to 17:00:05 + 1 s = 4.1 s,
+		// mean conc 0.049. 103: 2 requests, 2.5 s, alive 17:00:05 to
+		// 17:00:08 + 1 s = 4 s, mean conc 0.625; one status-less line (other).
+		// Shares 4/8, 2/8, 2/8. Requests [4 2 2]: gini 8/48 = 0.167, top1 50%,
+		// max/mean 4/(8/3) = 1.50, cv √(8/9)/(8/3) = 0.354, jain 64/72 =
+		// 0.889, effective 64/24 = 2.7. Seconds [3 0.2 2.5]: gini
+		// 11.2/34.2 = 0.327, top1 3/5.7 = 52.6%, max/mean 3/1.9 = 1.58, cv
+		// √(4.46/3)/1.9 = 0.642, jain 32.49/45.87 = 0.708, effective 2.1.
+		// Lines: 8 parsed + 1 rejected = 9.
+		name: "normal",
+		recs: []parse.Record{
+			rec("17:00:00", "101", 250_000, 200, "/"),
+			rec("17:00:01", "101", 500_000, 200, "/api"),
+			rec("17:00:02", "102", 100_000, 200, "/"),
+			rec("17:00:03", "101", 1_500_000, 500, "/api"),
+			rec("17:00:05", "102", 100_000, 404, "/missing"),
+			rec("17:00:07", "103", 2_000_000, 200, "/report"),
+			rec("17:00:08", "103", 500_000, 0, "/report"),
+			rec("17:00:09", "101", 750_000, 302, "/login"),
+		},
+		rejected: 1,
+		inputs: []aggregate.Input{{
+			Path: "access.log", Kind: "access", Format: "gunicorn",
+			Note:  "bare integer after the PID read as %(D)s microseconds",
+			Lines: 9, Parsed: 8, Rejected: 1,
+		}},
+		agg: aggregate.Options{Family: "gunicorn"},
+		opt: Options{Top: 20},
+	}
+}

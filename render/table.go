@@ -55,6 +55,12 @@ func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 			ew.printf("note: %s\n", n)
 		}
 	}
+	if opt.Why != nil {
+		ew.printf("\n")
+		for _, l := range WhyLines(opt.Why) {
+			ew.printf("%s\n", wrap(l, headlineWidth, "    "))
+		}
+	}
 	return ew.err
 }
 
