@@ -125,6 +125,31 @@ func TestRunExitCodes(t *testing.T) {
 			wantStderr: "skewer: --output \"xml\": want one of table, json, csv, markdown (see 'skewer report --help')\n",
 		},
 		{
+			name:       "explain ok",
+			args:       []string{"explain", access},
+			wantCode:   cmd.ExitOK,
+			wantStdout: "gunicorn (",
+		},
+		{
+			name:       "explain missing file",
+			args:       []string{"explain", missing},
+			wantCode:   cmd.ExitError,
+			wantStderr: "skewer: " + missing + ": no such file or directory\n",
+		},
+		{
+			name:       "explain invalid output",
+			args:       []string{"explain", "-o", "csv", access},
+			wantCode:   cmd.ExitError,
+			wantStderr: "skewer: --output \"csv\": want one of table, json, markdown (see 'skewer explain --help')\n",
+		},
+		{
+			name:      "explain cancelled",
+			args:      []string{"explain", access},
+			ctx:       cancelled,
+			wantCode:  cmd.ExitInterrupted,
+			stderrHas: []string{"interrupted"},
+		},
+		{
 			name:       "invalid top",
 			args:       []string{"report", "--top", "-1", access},
 			wantCode:   cmd.ExitError,
