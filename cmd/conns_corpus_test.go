@@ -56,6 +56,24 @@ func checkConns(t *testing.T, got *connsJSON, want testutil.ConnCount) {
 // is served by the one nginx worker that accepted it.
 func TestConnectionsNginxJSON(t *testing.T) {
 	path := filepath.Join(testutil.Corpus(t), "nginx-proxy", "access.json.log.gz")
+	want := testutil.CountConnections(nginxJSONConns(t, path), 75)
+	if want.Moved != 0 {
+		t.Fatalf("the test's own count: %d connections moved between nginx workers, want 0", want.Moved)
+	}
+	var rep struct {
+		Connections *connsJSON `json:"connections"`
+	}
+	runJSON(t, 0, &rep, "report", "-o", "json", "--family", "nginx", path)
+	checkConns(t, rep.Connections, want)
+	if c := rep.Connections; c.Source != "connection" || c.IDRestarts != 0 || c.SplitGapSeconds != 75 {
+		t.Errorf("source, id_restarts, split_gap_seconds: got %q, %d, %v, want connection, 0, 75", c.Source, c.IDRestarts, c.SplitGapSeconds)
+	}
+}
+
+// nginxJSONConns reads each request's connection, pid and end time from an
+// nginx JSON log by itself.
+func nginxJSONConns(t *testing.T, path string) []testutil.ConnRequest {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -82,16 +100,5 @@ func TestConnectionsNginxJSON(t *testing.T) {
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	want := testutil.CountConnections(reqs, 75)
-	if want.Moved != 0 {
-		t.Fatalf("the test's own count: %d connections moved between nginx workers, want 0", want.Moved)
-	}
-	var rep struct {
-		Connections *connsJSON `json:"connections"`
-	}
-	runJSON(t, 0, &rep, "report", "-o", "json", "--family", "nginx", path)
-	checkConns(t, rep.Connections, want)
-	if c := rep.Connections; c.Source != "connection" || c.IDRestarts != 0 || c.SplitGapSeconds != 75 {
-		t.Errorf("source, id_restarts, split_gap_seconds: got %q, %d, %v, want connection, 0, 75", c.Source, c.IDRestarts, c.SplitGapSeconds)
-	}
+	return reqs
 }

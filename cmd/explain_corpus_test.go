@@ -151,6 +151,21 @@ func TestExplainCorpus(t *testing.T) {
 			t.Errorf("mechanisms: got %v, want keepalive_pinning first", names)
 		}
 	})
+	t.Run("nginx-proxy nginx connections", func(t *testing.T) {
+		path := filepath.Join(corpus, "nginx-proxy", "access.json.log.gz")
+		own := testutil.CountConnections(nginxJSONConns(t, path), 75)
+		if own.Moved != 0 || own.Reused == 0 {
+			t.Fatalf("own count: %d reused, %d moved: not the pinned case", own.Reused, own.Moved)
+		}
+		e := explainJSON(t, "--family", "nginx", path)
+		if len(e.Mechanisms) == 0 || e.Mechanisms[0].Name != "keepalive_pinning" || e.Mechanisms[0].Confidence != "proven" {
+			t.Fatalf("mechanisms: got %+v, want keepalive_pinning proven first", e.Mechanisms)
+		}
+		want := fmt.Sprintf("%d connections (nginx $connection): %d carried more than one request", own.Seen, own.Reused)
+		if ev := strings.Join(e.Mechanisms[0].Evidence, "; "); !strings.Contains(ev, want) || !strings.Contains(ev, " 0 moved") {
+			t.Errorf("evidence: got %q, want %q and 0 moved", ev, want)
+		}
+	})
 	t.Run("seed-question", func(t *testing.T) {
 		r2 := seedFit(t, filepath.Join(corpus, "seed-question", "ps-aefF-sort-rss.txt"))
 		if r2 < 0.9 {

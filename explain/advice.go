@@ -62,7 +62,7 @@ func toSettle(s *subject, e *Explanation) []string {
 		out = append(out, "CPU per worker per window, the harm signal of async workers: skewer sample --master PID --interval 200ms --out sample.log, then --ps sample.log")
 	}
 	pinning := has(e.Mechanisms, MechPinning) || has(e.Mechanisms, MechUnknown) || has(e.Mechanisms, MechRace)
-	if pinning && !s.ctx.Connections {
+	if pinning && !s.ctx.Connections && rep.Connections == nil {
 		switch rep.Family {
 		case "gunicorn":
 			out = append(out, "connection identity to prove or rule out pinning: gunicorn --access-logformat '... %(p)s %(D)s %({remote_port}e)s'")

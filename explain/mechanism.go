@@ -47,10 +47,21 @@ func mechanisms(s *subject) []Mechanism {
 	thirds := fmt.Sprintf("median gini of the busiest third of windows %.3f, of the quietest third %.3f", busy, quiet)
 	short = fmt.Sprintf("busiest-third gini %.3f, quietest %.3f", busy, quiet)
 	persists := !evenGini(busy, ws.NoiseGini, n)
+	conns, connLine := connFinding(rep.Connections)
 	switch {
 	case persists && s.class == "sync":
 		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
 			"skew persists under load (" + thirds + ") but the sync worker closes every connection, so it cannot pin: " + typical}, Short: short})
+	case conns == connsPinned:
+		out = append(out, Mechanism{Name: MechPinning, Confidence: Proven, Evidence: []string{
+			"no connection moved between workers: " + connLine,
+			"skew " + persistsWord(persists) + ": " + thirds,
+			"typical window: " + typical},
+			Short: fmt.Sprintf("%d reused connections, none moved; %s", rep.Connections.Reused, short)})
+	case persists && conns == connsMoved:
+		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
+			"skew persists under load (" + thirds + ") but connections move between workers, so it is not pinning: " + connLine,
+			"typical window: " + typical}, Short: fmt.Sprintf("%d connections moved between workers; %s", rep.Connections.Moved, short)})
 	case persists && s.keepAlive():
 		out = append(out, Mechanism{Name: MechPinning, Confidence: Likely, Evidence: []string{
 			"skew persists in the busiest windows: " + thirds,
@@ -122,4 +133,11 @@ func exitReasons(rep *aggregate.Report) string {
 		parts[i] = fmt.Sprintf("%d %s", counts[r], r)
 	}
 	return ", workers ended by " + strings.Join(parts, ", ")
+}
+
+func persistsWord(persists bool) string {
+	if persists {
+		return "persists in the busiest windows"
+	}
+	return "fades in the busiest windows"
 }

@@ -211,3 +211,34 @@ func TestCause(t *testing.T) {
 		})
 	}
 }
+
+func TestPinningFromConnections(t *testing.T) {
+	conns := func(seen, reused, moved int64) *aggregate.Connections {
+		return &aggregate.Connections{Source: "connection", Seen: seen, Reused: reused, Moved: moved,
+			RequestsPerConnectionMedian: 1, RequestsPerConnectionP95: 98, RequestsPerConnectionMax: 1000}
+	}
+	tests := []struct {
+		name  string
+		class string
+		c     *aggregate.Connections
+		want  string
+		hold  string
+	}{
+		{"reused and never moved: proven", "nginx", conns(1063, 66, 0), "keepalive_pinning:proven",
+			"1063 connections (nginx $connection): 66 carried more than one request (median 1, p95 98, max 1000 requests), 0 moved"},
+		{"proven whatever the class", "", conns(10, 3, 0), "keepalive_pinning:proven", "3 carried more than one request"},
+		{"moved: not pinning", "nginx", conns(100, 50, 7), "unknown:possible", "7 moved between workers"},
+		{"sync still cannot pin", "sync", conns(10, 3, 0), "unknown:possible", "cannot pin"},
+		{"without identity: statistics only", "nginx", nil, "keepalive_pinning:likely", "not proven"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := aggregate.Report{Family: "nginx", WindowSkew: typical(0.6, 0.519, 0.692, 0.076, 5, 13), Connections: tt.c}
+			ms := mechanisms(newSubject(&rep, Context{WorkerClass: tt.class}))
+			got := ms[0].Name + ":" + ms[0].Confidence
+			if got != tt.want || !strings.Contains(strings.Join(ms[0].Evidence, "; "), tt.hold) {
+				t.Errorf("got %s %q, want %s holding %q", got, ms[0].Evidence, tt.want, tt.hold)
+			}
+		})
+	}
+}
