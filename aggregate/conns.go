@@ -200,6 +200,35 @@ type Connections struct {
 	MovedExamples []MovedConnection `json:"moved_examples"`
 
 	spans map[WorkerKey][]connSpan // each worker's connections, by first
+	long  []ConnRun                // connections of one worker with at least minRun requests
+}
+
+// minRun is the fewest requests a connection carries for ConnRuns to keep
+// it: the smallest keep-alive request cap a server has by default (nginx
+// keepalive_requests before 1.19.10).
+const minRun = 100
+
+// ConnRun is one connection served by a single worker and how many requests
+// it carried, ending at Last.
+type ConnRun struct {
+	Worker   string
+	Requests int64
+	Last     time.Time
+}
+
+// Runs are the connections that carried exactly n requests on one worker
+// (n at least 100), by when they ended: runs of a keep-alive request cap.
+func (c *Connections) Runs(n int64) []ConnRun {
+	if c == nil {
+		return nil
+	}
+	var out []ConnRun
+	for _, r := range c.long {
+		if r.Requests == n {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // MovedConnection is a connection served by more than one worker.
@@ -273,6 +302,8 @@ func (p *Partial) connections(hosts bool, sub bool) *Connections {
 			if len(s.workers) > 1 {
 				out.Moved++
 				out.addExample(id, s, hosts, sub)
+			} else if s.requests >= minRun {
+				out.long = append(out.long, ConnRun{Worker: keyName(s.workers[0], hosts), Requests: s.requests, Last: time.UnixMicro(s.last).UTC()})
 			}
 		}
 	}
@@ -282,6 +313,16 @@ func (p *Partial) connections(hosts bool, sub bool) *Connections {
 	if len(counts) > 0 {
 		out.RequestsPerConnectionMax = counts[len(counts)-1]
 	}
+	sort.Slice(out.long, func(i, j int) bool {
+		a, b := out.long[i], out.long[j]
+		if !a.Last.Equal(b.Last) {
+			return a.Last.Before(b.Last)
+		}
+		if a.Worker != b.Worker {
+			return keyLess(a.Worker, b.Worker)
+		}
+		return a.Requests < b.Requests
+	})
 	for k, sp := range out.spans {
 		sort.Slice(sp, func(i, j int) bool { return sp[i].first < sp[j].first })
 		out.spans[k] = sp

@@ -35,6 +35,10 @@ type explanation struct {
 	Memory struct {
 		Pattern string `json:"pattern"`
 	} `json:"memory"`
+	Changes []struct {
+		From  string `json:"from"`
+		Cause string `json:"cause"`
+	} `json:"changes"`
 	Advice []struct {
 		Fact string `json:"fact"`
 	} `json:"advice"`
@@ -164,6 +168,36 @@ func TestExplainCorpus(t *testing.T) {
 		want := fmt.Sprintf("%d connections (nginx $connection): %d carried more than one request", own.Seen, own.Reused)
 		if ev := strings.Join(e.Mechanisms[0].Evidence, "; "); !strings.Contains(ev, want) || !strings.Contains(ev, " 0 moved") {
 			t.Errorf("evidence: got %q, want %q and 0 moved", ev, want)
+		}
+		// Own count of connections that carried exactly 1000 requests (the
+		// nginx keepalive_requests default): their worker and last request.
+		n, last, pid := map[string]int{}, map[string]float64{}, map[string]string{}
+		for _, r := range nginxJSONConns(t, path) {
+			n[r.ID]++
+			last[r.ID] = max(last[r.ID], r.End)
+			pid[r.ID] = r.Worker
+		}
+		var runs []string
+		for id, c := range n {
+			if c == 1000 {
+				at := time.Unix(int64(last[id]), 0).UTC().Format("15:04:05")
+				runs = append(runs, pid[id]+"'s connection closed after exactly 1000 requests at "+at)
+			}
+		}
+		if len(runs) == 0 {
+			t.Fatal("own count: no connection of exactly 1000 requests")
+		}
+		capped := 0
+		for _, c := range e.Changes {
+			if strings.Contains(c.Cause, "exactly 1000") {
+				capped++
+				if !slices.ContainsFunc(runs, func(r string) bool { return strings.HasPrefix(c.Cause, r) }) || !strings.HasSuffix(c.Cause, "[nginx-keepalive-requests]") {
+					t.Errorf("cause %q: not one of the own runs %q citing nginx-keepalive-requests", c.Cause, runs)
+				}
+			}
+		}
+		if capped == 0 {
+			t.Errorf("changes: got %+v, want one caused by a run of exactly 1000 requests (own runs %q)", e.Changes, runs)
 		}
 	})
 	t.Run("seed-question", func(t *testing.T) {
