@@ -67,6 +67,11 @@ type ProcWorker struct {
 	// second from ps ELAPSED or lstart, a minute or a day from STIME; 0
 	// when Born is exact (the error log) or unknown.
 	BornPrecision int64
+	// StartText is the start as ps printed it (STIME: "17:44", "Oct06"),
+	// PPID the parent: workers of one master with the same StartText
+	// started together.
+	StartText string
+	PPID      int64
 	// CPUStepMillis is the resolution of CPUMillis: 1000 for ps TIME.
 	CPUStepMillis int64
 	// Rate is CPU seconds ÷ seconds alive with its bounds; nil when
@@ -496,7 +501,8 @@ func abs(x int64) int64 {
 // life accounts one process's sightings.
 func (pr *Procs) life(pid int64, sg []sighting, single bool) *ProcWorker {
 	first, last := sg[0], sg[len(sg)-1]
-	w := &ProcWorker{PID: pid, CPUMillis: -1, RSSPeakKiB: -1, RSSLastKiB: last.proc.RSSKiB, fromSnapshots: true}
+	w := &ProcWorker{PID: pid, CPUMillis: -1, RSSPeakKiB: -1, RSSLastKiB: last.proc.RSSKiB, fromSnapshots: true,
+		StartText: first.proc.StartText, PPID: first.proc.PPID}
 	bornFrom, bornTo := int64(-1), int64(-1)
 	for _, s := range sg {
 		w.RSSPeakKiB = max(w.RSSPeakKiB, s.proc.RSSKiB)

@@ -37,6 +37,7 @@ func (pw *ProcWorker) fill(r *Worker, requests int64) {
 		b := pw.RSSLastKiB * 1024
 		r.RSSLastBytes = &b
 	}
+	r.StartText, r.PPID = pw.StartText, pw.PPID
 	if pw.Born > 0 {
 		r.Born = StampMicros(pw.Born, false)
 		if pw.BornPrecision > 0 {

@@ -170,6 +170,10 @@ type Worker struct {
 	BornPrecisionSeconds *float64 `json:"born_precision_seconds"`
 	// Rate is the CPU rate with its ages, for the headline.
 	Rate *CPURate `json:"-"`
+	// StartText is the start as ps printed it (STIME), and PPID the
+	// parent, from snapshots: "" and 0 without.
+	StartText string `json:"-"`
+	PPID      int64  `json:"-"`
 }
 
 // Window is one time window of a timeline.

@@ -212,7 +212,49 @@ func TestExplainCorpus(t *testing.T) {
 		if !slices.ContainsFunc(e.ToSettle, func(s string) bool { return strings.Contains(s, "skewer sample") }) {
 			t.Errorf("to_settle: got %q, want skewer sample named", e.ToSettle)
 		}
+		// Own reading of the STIME column: the workers whose STIME differs
+		// from the one most of them share were forked later.
+		rows := psRows(t, filepath.Join(corpus, "seed-question", "ps-aefF-sort-rss.txt"))
+		byStime := map[string][]string{}
+		for _, r := range rows {
+			byStime[r[7]] = append(byStime[r[7]], r[1])
+		}
+		boot := ""
+		for st, pids := range byStime {
+			if len(pids) > len(byStime[boot]) {
+				boot = st
+			}
+		}
+		var later []string
+		for _, r := range rows {
+			if r[7] != boot {
+				later = append(later, r[1]+" started "+r[7])
+			}
+		}
+		ev := strings.Join(e.Mechanisms[0].Evidence, "; ")
+		want := fmt.Sprintf("%d of %d workers of master %s were replaced: %d share STIME %s", len(later), len(rows), rows[0][2], len(byStime[boot]), boot)
+		if !strings.Contains(ev, want) {
+			t.Errorf("evidence: got %q, want %q", ev, want)
+		}
+		for _, l := range later {
+			if !strings.Contains(ev, l) {
+				t.Errorf("evidence: got %q, want %q named", ev, l)
+			}
+		}
 	})
+}
+
+// psRows are the fields of a ps -aefF file's rows, header left out.
+func psRows(t *testing.T, path string) [][]string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
+		out = append(out, strings.Fields(line))
+	}
+	return out
 }
 
 // seedFit is r² of RSS against TIME over the rows of a ps -aefF file,

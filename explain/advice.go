@@ -1,7 +1,9 @@
 package explain
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/skewer-dev/skewer/aggregate"
 )
@@ -51,7 +53,12 @@ func toSettle(s *subject, e *Explanation) []string {
 		out = append(out, "record CPU and memory per worker over time: skewer sample --master PID --interval 1s --out sample.log (PID: the gunicorn master)")
 		if gunicorn {
 			out = append(out, "log each request's worker, duration and client port: gunicorn --access-logformat '... %(p)s %(D)s %({remote_port}e)s'")
-			out = append(out, "the gunicorn error log: its \"Using worker:\" line names the worker class (gevent_pywsgi ignores max_requests), and its boot and exit lines date each replaced worker")
+			if pids := replacedKeys(rep); len(pids) > 0 {
+				out = append(out, fmt.Sprintf("the gunicorn error log: its \"Using worker:\" line names the worker class (gevent_pywsgi ignores max_requests); \"Booting worker with pid: N\" dates each replaced worker (%s), and the lines just before it say why its predecessor went: \"Autorestarting worker after current request.\" is --max-requests, anything else a crash, timeout or kill [%s]",
+					strings.Join(pids, ", "), fact("gunicorn-max-requests").ID))
+			} else {
+				out = append(out, "the gunicorn error log: its \"Using worker:\" line names the worker class (gevent_pywsgi ignores max_requests), and its boot and exit lines date each replaced worker")
+			}
 		}
 		if single(rep) {
 			out = append(out, "a ps snapshot without a time line: pass --ps-time (when it was taken) for ages from STIME")

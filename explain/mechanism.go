@@ -16,9 +16,13 @@ func mechanisms(s *subject) []Mechanism {
 	ws := rep.WindowSkew
 	var out []Mechanism
 	if ws == nil || ws.Counted == 0 || ws.MedianGini == nil || ws.TypicalLiveWorkers == nil {
-		return []Mechanism{{Name: MechUnknown, Confidence: Possible, Evidence: []string{
+		m := Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
 			"no window had 10 requests per live worker: the pattern cannot be judged per window; log each request's worker, time and duration over a busier span"},
-			Short: "no window had 10 requests per live worker"}}
+			Short: "no window had 10 requests per live worker"}
+		if r := replacedWorkers(rep); r != "" {
+			m.Evidence = append(m.Evidence, r)
+		}
+		return []Mechanism{m}
 	}
 	n := *ws.TypicalLiveWorkers
 	g := *ws.MedianGini
