@@ -22,11 +22,11 @@ func advice(s *subject, e *Explanation) []Advice {
 		add("most workers were saturated at once: under a backlog sync workers already share the load evenly, so add workers or make requests faster",
 			[]string{"--workers"}, "gunicorn-sync-accept")
 	case pinned && gunicorn && s.ctx.BehindNginx:
-		add("nginx's upstream keep-alive cache reuses the most recent connection, pinning requests to the workers that accepted it: a smaller upstream keepalive_requests or keepalive_time re-accepts connections more often; removing keepalive trades connection setup for per-request accept races",
+		add("nginx's upstream keep-alive cache reuses its most recent connection, pinning requests to the worker that accepted it: a lower upstream keepalive_requests or keepalive_time re-accepts more often; no keepalive trades setup for accept races",
 			[]string{"upstream keepalive_requests", "upstream keepalive_time", "upstream keepalive"}, "nginx-upstream-keepalive")
 	}
 	if pinned && s.class == "gevent_pywsgi" {
-		add("gevent_pywsgi ignores --max-requests and --keep-alive, so nothing recycles a hot worker or its connections: switch to -k gevent if recycling is wanted",
+		add("gevent_pywsgi ignores --max-requests and --keep-alive: nothing recycles a hot worker or its connections; -k gevent if recycling is wanted",
 			[]string{"--worker-class gevent", "--max-requests", "--max-requests-jitter"}, "gunicorn-gevent-pywsgi-ignores-max-requests")
 	}
 	if e.Memory.Pattern == GrowsWithWork && s.class == "gevent_pywsgi" && !pinned {
@@ -34,7 +34,7 @@ func advice(s *subject, e *Explanation) []Advice {
 			[]string{"--worker-class gevent", "--max-requests"}, "gunicorn-gevent-pywsgi-ignores-max-requests")
 	}
 	if (pinned || e.Verdict.Harm == Harmful) && gunicorn {
-		add("gunicorn has no balancing setting: the kernel and the workers' own accept loops decide who serves; --reuse-port spreads new connections only from gunicorn 24.0",
+		add("gunicorn does no balancing: the kernel and each worker's accept loop decide; --reuse-port spreads new connections only from gunicorn 24.0",
 			[]string{"--reuse-port"}, "gunicorn-reuse-port")
 	}
 	return out
@@ -50,7 +50,11 @@ func toSettle(s *subject, e *Explanation) []string {
 	rep := s.rep
 	gunicorn := rep.Family == "gunicorn"
 	if len(rep.Windows) == 0 {
-		out = append(out, "record CPU and memory per worker over time: skewer sample --master PID --interval 1s --out sample.log (PID: the gunicorn master)")
+		master := "PID --interval 1s --out sample.log (PID: the master)"
+		if m := masterOf(rep); m > 0 {
+			master = fmt.Sprintf("%d --interval 1s --out sample.log (%d: the parent of the workers)", m, m)
+		}
+		out = append(out, "record CPU and memory per worker over time: skewer sample --master "+master)
 		if gunicorn {
 			out = append(out, "log each request's worker, duration and client port: gunicorn --access-logformat '... %(p)s %(D)s %({remote_port}e)s'")
 			if pids := replacedKeys(rep); len(pids) > 0 {
@@ -66,7 +70,7 @@ func toSettle(s *subject, e *Explanation) []string {
 		return out
 	}
 	if s.async && e.Verdict.Harm == Unknown || s.async && !rep.CPUKnown {
-		out = append(out, "CPU per worker per window, the harm signal of async workers: skewer sample --master PID --interval 200ms --out sample.log, then --ps sample.log")
+		out = append(out, "CPU per worker per window (the async harm signal): skewer sample --master PID --interval 200ms --out sample.log, then --ps sample.log")
 	}
 	pinning := has(e.Mechanisms, MechPinning) || has(e.Mechanisms, MechUnknown) || has(e.Mechanisms, MechRace)
 	if pinning && !s.ctx.Connections && rep.Connections == nil {
@@ -94,4 +98,22 @@ func single(r *aggregate.Report) bool {
 		}
 	}
 	return false
+}
+
+// masterOf is the parent most of the workers share in the snapshots, or 0.
+func masterOf(rep *aggregate.Report) int64 {
+	n := map[int64]int{}
+	top := int64(0)
+	for _, w := range rep.Workers {
+		if w.PPID > 0 {
+			n[w.PPID]++
+			if n[w.PPID] > n[top] || n[w.PPID] == n[top] && w.PPID < top {
+				top = w.PPID
+			}
+		}
+	}
+	if 2*n[top] <= len(rep.Workers) {
+		return 0
+	}
+	return top
 }

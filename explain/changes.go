@@ -71,7 +71,7 @@ func capCause(s *subject, c aggregate.Takeover) string {
 			if r.Worker != c.From || r.Last.Before(at.Add(-width)) || r.Last.After(at.Add(width)) {
 				continue
 			}
-			return fmt.Sprintf("%s's connection closed after exactly %d requests at %s, the keep-alive request cap (nginx keepalive_requests: 1000 since 1.19.10, 100 before; %d connections of the log ran to exactly %d) [%s]",
+			return fmt.Sprintf("%s's connection closed after exactly %d requests at %s: the nginx keepalive_requests cap (1000 since 1.19.10, 100 before; %d connections ran to exactly %d) [%s]",
 				c.From, n, r.Last.Format("15:04:05"), len(runs), n, fact("nginx-keepalive-requests").ID)
 		}
 	}

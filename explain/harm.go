@@ -139,7 +139,7 @@ func judgeSync(s *subject) (Verdict, []HarmEvidence) {
 	}
 	return Verdict{Benign, fmt.Sprintf("no worker was saturated: the busiest was %.2f busy (request seconds ÷ window) in its busiest counted window (%s at %s), over %d counted windows of %s",
 			peak, peakKey, stamp(peakAt), counted, secs(rep.Windows[0])),
-			fmt.Sprintf("none saturated, busiest %.2f busy (%s; %d counted %s windows)", peak, peakKey, counted, secs(rep.Windows[0]))},
+			fmt.Sprintf("none saturated, busiest %.2f busy (%s; %d counted %ss windows)", peak, peakKey, counted, trim(windowSeconds(rep.Windows[0])))},
 		[]HarmEvidence{{Signal: "busy_fraction", Worker: peakKey, Value: round3(peak), WindowStart: stamp(peakAt)}}
 }
 
@@ -174,7 +174,7 @@ func syncWindow(l load) finding {
 		}
 		f.text = fmt.Sprintf("%s was %.2f busy over %d requests while %s sat idle in the window at %s",
 			top, l.busy[top]/l.seconds, l.requests[top], quiet, at)
-		f.short = fmt.Sprintf("%s %.2f busy while %s idle", top, l.busy[top]/l.seconds, quiet)
+		f.short = fmt.Sprintf("%s %.2f busy while %s idle at %s", top, l.busy[top]/l.seconds, quiet, l.start.UTC().Format("15:04:05"))
 		return f
 	case 2*len(sat) > live:
 		f := finding{harm: Capacity}
@@ -182,7 +182,7 @@ func syncWindow(l load) finding {
 			f.evidence = append(f.evidence, ev(k))
 		}
 		f.text = fmt.Sprintf("%d of %d live workers were at least %.1f busy in the window at %s", len(sat), live, saturated, at)
-		f.short = fmt.Sprintf("%d of %d workers ≥ %.1f busy", len(sat), live, saturated)
+		f.short = fmt.Sprintf("%d of %d workers ≥ %.1f busy at %s", len(sat), live, saturated, l.start.UTC().Format("15:04:05"))
 		return f
 	}
 	return finding{harm: Benign}
@@ -277,7 +277,7 @@ func judgeCPU(s *subject, ls []load, res float64) (Verdict, []HarmEvidence) {
 			}
 			f.text = fmt.Sprintf("%s used %.2f core with %.1f requests in flight on average (%d requests) while %s in the window at %s",
 				top, l.cpu[top]/l.seconds, l.busy[top]/l.seconds, l.requests[top], quiet, at)
-			f.short = fmt.Sprintf("%s %.2f core while %s", top, l.cpu[top]/l.seconds, quiet)
+			f.short = fmt.Sprintf("%s %.2f core while %s at %s", top, l.cpu[top]/l.seconds, quiet, l.start.UTC().Format("15:04:05"))
 			worst = append(worst, f)
 		case 2*len(sat) > live:
 			f := finding{harm: Capacity}
@@ -285,7 +285,7 @@ func judgeCPU(s *subject, ls []load, res float64) (Verdict, []HarmEvidence) {
 				f.evidence = append(f.evidence, ev(k))
 			}
 			f.text = fmt.Sprintf("%d of %d live workers used at least %.1f core in the window at %s", len(sat), live, saturated, at)
-			f.short = fmt.Sprintf("%d of %d workers ≥ %.1f core", len(sat), live, saturated)
+			f.short = fmt.Sprintf("%d of %d workers ≥ %.1f core at %s", len(sat), live, saturated, l.start.UTC().Format("15:04:05"))
 			worst = append(worst, f)
 		}
 	}
@@ -298,7 +298,7 @@ func judgeCPU(s *subject, ls []load, res float64) (Verdict, []HarmEvidence) {
 	}
 	return Verdict{Benign, fmt.Sprintf("no worker came near a core: the busiest used %.2f core (%s at %s) over %d counted windows of %s s",
 			peak, peakKey, stamp(peakAt), counted, trim(ls[0].seconds)),
-			fmt.Sprintf("none near a core, busiest %.2f core (%s; %d counted %s s windows)", peak, peakKey, counted, trim(ls[0].seconds))},
+			fmt.Sprintf("none near a core, busiest %.2f core (%s; %d counted %ss windows)", peak, peakKey, counted, trim(ls[0].seconds))},
 		[]HarmEvidence{{Signal: "cpu_cores", Worker: peakKey, Value: round3(peak), WindowStart: stamp(peakAt)}}
 }
 

@@ -45,7 +45,7 @@ func TestJudgeSync(t *testing.T) {
 			// a: 9 s of 10 = 0.9 over 20 requests; b: 1 s = 0.1 ≤ 0.2.
 			name:    "busy beside idle is harmful",
 			windows: []aggregate.Window{win(0, 10, map[string]int64{"a": 20, "b": 20}, map[string]float64{"a": 9, "b": 1}, nil)},
-			harm:    Harmful, worker: "a", value: 0.9, inShort: "1 of 1 windows, e.g. a 0.90 busy while b 0.10 idle",
+			harm:    Harmful, worker: "a", value: 0.9, inShort: "1 of 1 windows, e.g. a 0.90 busy while b 0.10 idle at 17:00:00",
 		},
 		{
 			// b at 0.3 is not idle (> 0.2): nobody waited beside an idle worker.

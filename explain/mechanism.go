@@ -19,8 +19,9 @@ func mechanisms(s *subject) []Mechanism {
 		m := Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
 			"no window had 10 requests per live worker: the pattern cannot be judged per window; log each request's worker, time and duration over a busier span"},
 			Short: "no window had 10 requests per live worker"}
-		if r := replacedWorkers(rep); r != "" {
+		if keys, r := replaced(rep); r != "" {
 			m.Evidence = append(m.Evidence, r)
+			m.Short += fmt.Sprintf("; %d workers replaced since the boot (%s)", len(keys), strings.Join(keys, ", "))
 		}
 		return []Mechanism{m}
 	}

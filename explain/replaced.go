@@ -9,22 +9,17 @@ import (
 	"github.com/skewer-dev/skewer/aggregate"
 )
 
-// replacedWorkers names the workers a snapshot shows were replaced: of the
-// workers of one master, most share the STIME of the master's boot; one with
-// a later STIME was forked later to replace another. PID numbers are never
-// compared: PIDs wrap and are reused, so a smaller PID may be the newer
-// process. It returns "" when the snapshot does not tell.
-func replacedWorkers(rep *aggregate.Report) string {
-	_, text := replaced(rep)
-	return text
-}
-
-// replacedKeys are the keys of the workers replacedWorkers names.
+// replacedKeys are the keys of the workers replaced names.
 func replacedKeys(rep *aggregate.Report) []string {
 	keys, _ := replaced(rep)
 	return keys
 }
 
+// replaced names the workers a snapshot shows were replaced: of the
+// workers of one master, most share the STIME of the master's boot; one with
+// a later STIME was forked later to replace another. PID numbers are never
+// compared: PIDs wrap and are reused, so a smaller PID may be the newer
+// process. The text is "" when the snapshot does not tell.
 func replaced(rep *aggregate.Report) (keys []string, text string) {
 	type group struct {
 		ppid  int64

@@ -41,13 +41,94 @@ func WriteExplanations(w io.Writer, format string, exps []*explain.Explanation) 
 				}
 				continue
 			}
-			for _, l := range lines {
-				ew.printf("%s\n", wrap(l, headlineWidth, "    "))
+			for _, l := range TerminalLines(e, explainBudget) {
+				ew.printf("%s\n", l)
 			}
 		}
 		return ew.err
 	}
 	return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(ExplainFormats, ", "))
+}
+
+// explainBudget is the most lines a family takes in table output.
+const explainBudget = 15
+
+// TerminalLines are an explanation for a terminal: short claims wrapped at
+// 80 columns, most important first, at most budget lines; what does not fit
+// is folded into a count (-o json and markdown list everything).
+func TerminalLines(e *explain.Explanation, budget int) []string {
+	class := "worker class unknown"
+	if e.Server.WorkerClass != nil {
+		class = *e.Server.WorkerClass
+	}
+	verdict := e.Verdict.Short
+	if verdict == "" {
+		verdict = e.Verdict.Summary
+	}
+	type claim struct{ kind, text string }
+	claims := []claim{{"verdict", fmt.Sprintf("%s (%s): %s: %s", e.Server.Family, Clean(class), e.Verdict.Harm, Clean(verdict))}}
+	for _, m := range e.Mechanisms {
+		ev := m.Short
+		if ev == "" && len(m.Evidence) > 0 {
+			ev = m.Evidence[0]
+		}
+		claims = append(claims, claim{"mechanism", fmt.Sprintf("mechanism %s (%s): %s", m.Name, m.Confidence, Clean(ev))})
+	}
+	claims = append(claims, claim{"memory", fmt.Sprintf("memory %s: %s", e.Memory.Pattern, Clean(e.Memory.Evidence))})
+	if n := len(e.Changes); n > 0 {
+		c := e.Changes[0]
+		times := "once"
+		if n > 1 {
+			times = fmt.Sprintf("%d times, first", n)
+		}
+		claims = append(claims, claim{"change", fmt.Sprintf("lead changed %s at %s: %s", times, c.At.Time().Format("15:04:05"), Clean(c.Cause))})
+	}
+	for _, a := range e.Advice {
+		claims = append(claims, claim{"advice", fmt.Sprintf("advice: %s [%s]", a.Text, a.Fact)})
+	}
+	for _, t := range e.ToSettle {
+		claims = append(claims, claim{"to settle", "to settle: " + Clean(t)})
+	}
+	for _, n := range e.Notes {
+		claims = append(claims, claim{"note", "note: " + Clean(n)})
+	}
+	var out []string
+	for i, c := range claims {
+		ls := strings.Split(wrap(c.text, headlineWidth, "    "), "\n")
+		rest := len(claims) - i - 1
+		room := budget - len(out)
+		if rest > 0 {
+			room-- // keep a line for the fold
+		}
+		if len(ls) > room && i > 0 {
+			kinds := make([]string, 0, rest+1)
+			for _, c := range claims[i:] {
+				kinds = append(kinds, c.kind)
+			}
+			out = append(out, fold(kinds))
+			break
+		}
+		out = append(out, ls...)
+	}
+	return out
+}
+
+// fold counts the claims that did not fit, by kind: "(+1 advice, 2 to
+// settle: ...)".
+func fold(kinds []string) string {
+	var order []string
+	counts := map[string]int{}
+	for _, k := range kinds {
+		if counts[k] == 0 {
+			order = append(order, k)
+		}
+		counts[k]++
+	}
+	parts := make([]string, len(order))
+	for i, k := range order {
+		parts[i] = fmt.Sprintf("%d %s", counts[k], k)
+	}
+	return fmt.Sprintf("(+%s: -o json or -o markdown lists them)", strings.Join(parts, ", "))
 }
 
 // ExplainLines are an explanation's claims, one a line before wrapping:
