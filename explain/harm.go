@@ -25,6 +25,7 @@ const (
 
 // load is one window's figures per live worker (idle slots as zeros).
 type load struct {
+	host     string // with several hosts, whose part of the window
 	start    time.Time
 	seconds  float64
 	keys     []string
@@ -44,43 +45,72 @@ func (l load) total() int64 {
 
 func (l load) counted() bool { return l.total() >= minPerWorker*int64(len(l.keys)+l.idle) }
 
-// loads are the report's windows, merged k at a time.
+// loads are the report's windows, merged k at a time. With several hosts
+// each host's part of a window is a load of its own: a host's kernel
+// balances its own workers only, so an idle worker on another host is no
+// sign that work waited.
 func loads(rep *aggregate.Report, k int) []load {
 	var out []load
 	for i := 0; i < len(rep.Windows); i += k {
-		l := load{requests: map[string]int64{}, busy: map[string]float64{}, cpu: map[string]float64{}}
+		byHost := map[string]*load{}
+		var hosts []string
 		for _, w := range rep.Windows[i:min(i+k, len(rep.Windows))] {
-			if l.start.IsZero() {
-				l.start = w.Start.Time()
+			parts := []aggregate.HostWindow{{Window: w}}
+			if hw := rep.HostWindows(w); hw != nil {
+				parts = hw
 			}
-			l.seconds += windowSeconds(w)
-			l.idle = max(l.idle, w.IdleSlots)
-			requests, busy, cpu := w.Counts()
-			for key, n := range requests {
-				l.requests[key] += n
-			}
-			for key, v := range busy {
-				l.busy[key] += v
-			}
-			for key, v := range cpu {
-				l.cpu[key] += v
+			for _, p := range parts {
+				l := byHost[p.Host]
+				if l == nil {
+					l = &load{host: p.Host, requests: map[string]int64{}, busy: map[string]float64{}, cpu: map[string]float64{}}
+					byHost[p.Host] = l
+					hosts = append(hosts, p.Host)
+				}
+				l.add(p.Window)
 			}
 		}
-		for key := range l.requests {
-			l.keys = append(l.keys, key)
+		for _, h := range hosts {
+			l := byHost[h]
+			l.sortKeys()
+			out = append(out, *l)
 		}
-		slices.SortFunc(l.keys, func(a, b string) int {
-			if aggregate.KeyLess(a, b) {
-				return -1
-			}
-			if aggregate.KeyLess(b, a) {
-				return 1
-			}
-			return 0
-		})
-		out = append(out, l)
 	}
 	return out
+}
+
+// add merges window w into l.
+func (l *load) add(w aggregate.Window) {
+	if l.start.IsZero() {
+		l.start = w.Start.Time()
+	}
+	l.seconds += windowSeconds(w)
+	l.idle = max(l.idle, w.IdleSlots)
+	requests, busy, cpu := w.Counts()
+	for key, n := range requests {
+		l.requests[key] += n
+	}
+	for key, v := range busy {
+		l.busy[key] += v
+	}
+	for key, v := range cpu {
+		l.cpu[key] += v
+	}
+}
+
+// sortKeys lists the load's workers in key order.
+func (l *load) sortKeys() {
+	for key := range l.requests {
+		l.keys = append(l.keys, key)
+	}
+	slices.SortFunc(l.keys, func(a, b string) int {
+		if aggregate.KeyLess(a, b) {
+			return -1
+		}
+		if aggregate.KeyLess(b, a) {
+			return 1
+		}
+		return 0
+	})
 }
 
 // finding is what one window shows.
@@ -89,6 +119,14 @@ type finding struct {
 	evidence []HarmEvidence
 	text     string
 	short    string
+}
+
+// onHost names the host a finding is about, with several hosts.
+func (f *finding) onHost(host string) {
+	if host != "" && f.harm != Benign {
+		f.text += " on host " + host
+		f.short += " on " + host
+	}
 }
 
 // judgeHarm is the run's verdict: the worst finding over its counted
@@ -122,6 +160,7 @@ func judgeSync(s *subject) (Verdict, []HarmEvidence) {
 		}
 		counted++
 		f := syncWindow(l)
+		f.onHost(l.host)
 		for _, k := range l.keys {
 			if b := l.busy[k] / l.seconds; b > peak {
 				peak, peakKey, peakAt = b, k, l.start
@@ -278,6 +317,7 @@ func judgeCPU(s *subject, ls []load, res float64) (Verdict, []HarmEvidence) {
 			f.text = fmt.Sprintf("%s used %.2f core with %.1f requests in flight on average (%d requests) while %s in the window at %s",
 				top, l.cpu[top]/l.seconds, l.busy[top]/l.seconds, l.requests[top], quiet, at)
 			f.short = fmt.Sprintf("%s %.2f core while %s at %s", top, l.cpu[top]/l.seconds, quiet, l.start.UTC().Format("15:04:05"))
+			f.onHost(l.host)
 			worst = append(worst, f)
 		case 2*len(sat) > live:
 			f := finding{harm: Capacity}
@@ -286,6 +326,7 @@ func judgeCPU(s *subject, ls []load, res float64) (Verdict, []HarmEvidence) {
 			}
 			f.text = fmt.Sprintf("%d of %d live workers used at least %.1f core in the window at %s", len(sat), live, saturated, at)
 			f.short = fmt.Sprintf("%d of %d workers ≥ %.1f core at %s", len(sat), live, saturated, l.start.UTC().Format("15:04:05"))
+			f.onHost(l.host)
 			worst = append(worst, f)
 		}
 	}

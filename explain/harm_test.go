@@ -167,3 +167,26 @@ func TestJudgeNoWindows(t *testing.T) {
 		t.Errorf("got %q %+v, want unknown without evidence", v.Harm, ev)
 	}
 }
+
+// TestJudgeHosts judges each host's part of a window by itself: a/1 is
+// 0.9 busy (9 s of 10, 20 requests) and the only worker of host a, while
+// b/1 on host b is 0.1 busy. Pooled, a/1 would be saturated beside an idle
+// worker (harmful); but b/1 is behind another kernel's accept queue, so
+// host a is one saturated worker of one (capacity) and host b is benign.
+func TestJudgeHosts(t *testing.T) {
+	a, b := "a", "b"
+	w := win(0, 10, map[string]int64{"a/1": 20, "b/1": 20}, map[string]float64{"a/1": 9, "b/1": 1}, nil)
+	w.HostSkew = []aggregate.HostSkew{{Host: "a"}, {Host: "b"}}
+	rep := &aggregate.Report{Family: "gunicorn", Durations: true, Windows: []aggregate.Window{w},
+		Workers: []aggregate.Worker{{Key: "a/1", Host: &a}, {Key: "b/1", Host: &b}}}
+	v, ev := judgeHarm(newSubject(rep, Context{WorkerClass: "sync"}))
+	if v.Harm != Capacity {
+		t.Fatalf("harm: got %q, want capacity per host (%s)", v.Harm, v.Summary)
+	}
+	if len(ev) != 1 || ev[0].Worker != "a/1" || math.Abs(ev[0].Value-0.9) > 1e-9 {
+		t.Errorf("evidence: got %+v, want a/1 at 0.9 only", ev)
+	}
+	if want := "capacity in 1 of 2 counted windows: 1 of 1 live workers were at least 0.8 busy in the window at 2026-11-25T17:00:00Z on host a"; v.Summary != want {
+		t.Errorf("summary: got %q, want %q", v.Summary, want)
+	}
+}

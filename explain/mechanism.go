@@ -2,6 +2,7 @@ package explain
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,6 +13,66 @@ import (
 // from the typical window, the busiest and quietest thirds of the windows,
 // the span and rate skews, the restarts and the worker class.
 func mechanisms(s *subject) []Mechanism {
+	var hosts []aggregate.HostSkew
+	for _, h := range s.rep.HostSkew {
+		if h.WindowSkew != nil {
+			hosts = append(hosts, h)
+		}
+	}
+	if len(hosts) < 2 {
+		return hostMechanisms(s)
+	}
+	// With several hosts each host's kernel balances its own workers: the
+	// mechanisms are found per host, from its own windows, and merged by
+	// name, each evidence naming its host.
+	var out []Mechanism
+	at := map[string]int{}
+	for _, h := range hosts {
+		rep := *s.rep
+		rep.WindowSkew, rep.RateSkew, rep.Skew, rep.HostSkew = h.WindowSkew, h.RateSkew, h.Skew, nil
+		hs := *s
+		hs.rep = &rep
+		for _, m := range hostMechanisms(&hs) {
+			for i := range m.Evidence {
+				m.Evidence[i] = "host " + h.Host + ": " + m.Evidence[i]
+			}
+			i, ok := at[m.Name]
+			if !ok {
+				at[m.Name] = len(out)
+				m.Short = "host " + h.Host + ": " + m.Short
+				out = append(out, m)
+				continue
+			}
+			o := &out[i]
+			o.Evidence = append(o.Evidence, m.Evidence...)
+			if rank(m.Confidence) < rank(o.Confidence) {
+				o.Confidence = m.Confidence
+			}
+		}
+	}
+	for i := range out {
+		if n := hostsIn(out[i].Evidence); n > 1 {
+			out[i].Short += fmt.Sprintf(" (%d hosts)", n)
+		}
+	}
+	return out
+}
+
+// rank orders confidences, proven first.
+func rank(c string) int { return slices.Index([]string{Proven, Likely, Possible}, c) }
+
+// hostsIn counts the hosts evidence lines name.
+func hostsIn(ev []string) int {
+	seen := map[string]bool{}
+	for _, e := range ev {
+		h, _, _ := strings.Cut(e, ":")
+		seen[h] = true
+	}
+	return len(seen)
+}
+
+// hostMechanisms finds the mechanisms of one host's windows.
+func hostMechanisms(s *subject) []Mechanism {
 	rep := s.rep
 	ws := rep.WindowSkew
 	var out []Mechanism
