@@ -124,6 +124,10 @@ func hostMechanisms(s *subject) []Mechanism {
 			"skew " + persistsWord(persists) + ": " + thirds,
 			"typical window: " + typical},
 			Short: fmt.Sprintf("%d reused connections, none moved; %s", rep.Connections.Reused, short)})
+	case persists && conns == connsNoReuse:
+		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
+			"skew persists under load (" + thirds + ") but no connection carried a second request, so it is not pinning: " + connLine,
+			"typical window: " + typical}, Short: fmt.Sprintf("no connection reused (%d seen); %s", rep.Connections.Seen, short)})
 	case persists && conns == connsMoved:
 		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
 			"skew persists under load (" + thirds + ") but connections move between workers, so it is not pinning: " + connLine,

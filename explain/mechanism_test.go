@@ -242,3 +242,12 @@ func TestPinningFromConnections(t *testing.T) {
 		})
 	}
 }
+
+func TestNoReuseIsNotPinning(t *testing.T) {
+	c := &aggregate.Connections{Source: "client_port", Seen: 301, RequestsPerConnectionMedian: 1, RequestsPerConnectionMax: 1}
+	rep := aggregate.Report{Family: "gunicorn", WindowSkew: typical(0.6, 0.519, 0.692, 0.076, 3, 13), Connections: c}
+	ms := mechanisms(newSubject(&rep, Context{WorkerClass: "gevent_pywsgi"}))
+	if has(ms, MechPinning) || ms[0].Name != MechUnknown || !strings.Contains(ms[0].Evidence[0], "301 connections (client address and port): 0 carried more than one request") {
+		t.Errorf("got %+v, want unknown: no connection reused", ms)
+	}
+}
