@@ -45,6 +45,10 @@ func TestInputMessages(t *testing.T) {
 		{"empty stdin", []string{"report"}, "", cmd.ExitError, "skewer: no input on standard input\n"},
 		{"max reject ratio NaN", []string{"report", "--max-reject-ratio", "NaN", link}, "", cmd.ExitError, "skewer: --max-reject-ratio NaN: want a ratio from 0 to 1 (see 'skewer report --help')\n"},
 		{"symlink to a folder", []string{"report", "-o", "csv", link}, "", cmd.ExitOK, ""},
+		{"since in the future", []string{"report", "--since", "9000-01-01T00:00:00Z", link}, "", cmd.ExitError,
+			"skewer: --since 9000-01-01T00:00:00Z is in the future: all 1 parsed lines end before it, the last at 2026-11-25T17:29:40Z\n"},
+		{"until before every line", []string{"report", "--until", "2000-01-01T00:00:00Z", link}, "", cmd.ExitError,
+			"skewer: --until 2000-01-01T00:00:00Z: all 1 parsed lines end at or after it, the first at 2026-11-25T17:29:40Z\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
