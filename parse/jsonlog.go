@@ -82,8 +82,11 @@ type jsonSpec struct {
 	byKey bool
 	// sub: every time has sub-second resolution (nginx $msec, or what the
 	// detection sample showed), even a value that happens to be whole.
-	sub    bool
-	family Family
+	sub bool
+	// seconds: the duration key holds nginx $request_time, in seconds
+	// whatever its name says.
+	seconds bool
+	family  Family
 }
 
 // CompileJSON returns the format of JSON-lines access logs whose roles are
@@ -150,6 +153,8 @@ func (s *jsonSpec) apply(fields map[string]string) error {
 			s.byKey = false
 		case jsonTime:
 			s.sub = name == "msec"
+		case jsonDuration:
+			s.seconds = false
 		}
 		if isNginxKey(name) {
 			s.family = "nginx"
@@ -175,7 +180,11 @@ func (s jsonSpec) format() (*Format, error) {
 	for r := range jsonRoles {
 		switch s.mode[r] {
 		case jsonNamed:
-			m.keys = append(m.keys, jsonKey{name: s.names[r], role: r, shift: durationShift(s.names[r])})
+			shift := durationShift(s.names[r])
+			if r == jsonDuration && s.seconds {
+				shift = 6
+			}
+			m.keys = append(m.keys, jsonKey{name: s.names[r], role: r, shift: shift})
 		case jsonCommonNames:
 			for i, n := range jsonCommon[r] {
 				m.keys = append(m.keys, jsonKey{name: n, role: r, rank: uint8(i), shift: durationShift(n)})

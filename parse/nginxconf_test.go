@@ -402,7 +402,6 @@ func TestNginxConfFormat(t *testing.T) {
 	tests := []struct{ name, want string }{
 		{"nope", `nginx.conf defines no log_format "nope" (defined: combined, obj, run, textjson)`},
 		{"run", `log_format run (nginx.conf:1): format "$remote_addr$pid": remote_addr is directly followed by pid with nothing between them, so their values cannot be told apart`},
-		{"obj", `log_format obj (nginx.conf:2) writes JSON objects: read its log without the configuration; JSON logs are recognised by their content`},
 		{"textjson", ""},
 		{"combined", ""},
 	}
@@ -467,7 +466,8 @@ func TestNginxConfFormatFor(t *testing.T) {
 		{name: "rotated with a date", conf: corpus, path: "/home/me/access-pid.log-20261125", spec: corpusNginxPID,
 			why: "log_format withpid of access_log /srv/logs/nginx-proxy/access-pid.log" + atLine("50") + " (same file name as access-pid.log, the name of this rotated log before rotation)"},
 		{name: "a JSON format", conf: corpus, path: "/home/me/access.json.log.gz",
-			err: proxyConf + ":52: access_log /srv/logs/nginx-proxy/access.json.log: log_format jsonlog (" + proxyConf + ":32) writes JSON objects: read its log without the configuration; JSON logs are recognised by their content"},
+			spec: `{"pid":$pid,"msec":$msec,"request_time":$request_time,"status":$status,"request":"$request"}`,
+			why:  "log_format jsonlog of access_log /srv/logs/nginx-proxy/access.json.log" + atLine("52") + " (same file name as access.json.log, the name of this rotated log before rotation)"},
 		{name: "no match", conf: corpus, path: "/home/me/error.log",
 			err: "no access_log in " + proxyConf + " writes /home/me/error.log (by path or file name); its access_log directives: " +
 				proxyConf + ":50 access_log /srv/logs/nginx-proxy/access-pid.log withpid, " +
@@ -541,4 +541,45 @@ func FuzzNginxConf(f *testing.F) {
 			c.Format(name) //nolint:errcheck // only that it does not panic
 		}
 	})
+}
+
+// TestNginxConfJSONFormat: an escape=json log_format that writes a JSON
+// object is read as JSON lines by the keys the format gives each variable,
+// not by the common key names.
+func TestNginxConfJSONFormat(t *testing.T) {
+	c, errText := readInline(t, map[string]string{"nginx.conf": "" +
+		`log_format odd escape=json '{"w":"$pid","t":$msec,"took":$request_time,"code":$status,"req":"$request","c":$connection,"n":$connection_requests}';` + "\n" +
+		`log_format iso escape=json '{ "at": "${time_iso8601}", "worker" : "$upstream_http_x_worker_pid", "u": "$uri", "x": "a $pid" }';` + "\n" +
+		`log_format none escape=json '{"ua":"$http_user_agent"}';` + "\n"})
+	if errText != "" {
+		t.Fatalf("got error %s, want nil", errText)
+	}
+	tests := []struct {
+		format, line string
+		want         got
+	}{
+		{"odd", `{"w":"21643","t":1795629056.866,"took":0.002,"code":200,"req":"GET /x?y HTTP/1.1","c":7,"n":2}`,
+			jsonGot("21643", 200, 2000, t866, true, "/x")},
+		// A common name holding another value is not read: pid is not the
+		// worker key of this format.
+		{"iso", `{"at":"2026-11-25T17:50:56+00:00","worker":"31","u":"/y","pid":9,"x":"a 9"}`,
+			got{Worker: "31", Time: t0, HasTime: true, Path: "/y", Duration: -1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			f, err := c.Format(tt.format)
+			if err != nil {
+				t.Fatalf("Format(%q): got error %v, want nil", tt.format, err)
+			}
+			if f.Family != FamilyNginx {
+				t.Errorf("Family: got %q, want %q", f.Family, FamilyNginx)
+			}
+			if g := scanOne(t, f, tt.line); !reflect.DeepEqual(g, tt.want) {
+				t.Errorf("got %+v, want %+v", g, tt.want)
+			}
+		})
+	}
+	if _, err := c.Format("none"); err == nil || !strings.Contains(err.Error(), "log_format none (") || !strings.Contains(err.Error(), "nginx.conf:3) writes JSON objects without $pid") {
+		t.Errorf("a JSON format of no field skewer reads: got error %v, want one naming log_format none", err)
+	}
 }
