@@ -373,9 +373,9 @@ func (m *jsonMatcher) store(found *[jsonRoles]jsonValue, st *matchState) Reason 
 	if v := &found[jsonWorker]; v.set && v.kind != 'n' {
 		switch {
 		case s.byKey && isRetryList(s.names[jsonWorker]):
-			rec.Worker = keyValue(lastRetry(v.raw))
+			rec.Worker = keyValue(lastRetry(jsonKeyText(&st.keyText, v)))
 		case s.byKey:
-			rec.Worker = keyValue(v.raw)
+			rec.Worker = keyValue(jsonKeyText(&st.keyText, v))
 		case v.esc || v.kind == 'l' || v.kind == '{':
 			return ReasonBadPID
 		default:
@@ -423,12 +423,31 @@ func (m *jsonMatcher) store(found *[jsonRoles]jsonValue, st *matchState) Reason 
 	}
 	if v := &found[jsonHost]; v.set && v.kind != 'n' {
 		if isRetryList(s.names[jsonHost]) {
-			rec.Host = keyValue(lastRetry(v.raw))
+			rec.Host = keyValue(lastRetry(jsonKeyText(&st.hostText, v)))
 		} else {
-			rec.Host = keyValue(v.raw)
+			rec.Host = keyValue(jsonKeyText(&st.hostText, v))
 		}
 	}
 	return ReasonNone
+}
+
+// jsonKeyText is the text of a key's value, decoded into *buf (reused
+// from line to line) when its string has escapes, so that a key is the
+// value the line holds, byte for byte.
+func jsonKeyText(buf *[]byte, v *jsonValue) []byte {
+	if !v.esc {
+		return v.raw
+	}
+	if cap(*buf) < len(v.raw) {
+		// Decoded text is never longer than its escaped form.
+		*buf = make([]byte, 0, max(len(v.raw), 64))
+	}
+	t, ok := jsonUnescape((*buf)[:0], v.raw)
+	if !ok {
+		return v.raw
+	}
+	*buf = t
+	return t
 }
 
 // storeConn reads the connection's identity: nginx's connection serial
