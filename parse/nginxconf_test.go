@@ -1,7 +1,9 @@
 package parse
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -510,8 +512,11 @@ func TestNginxConfFormatFor(t *testing.T) {
 	}
 }
 
-// FuzzNginxConf reads arbitrary configurations: never a panic, and every
-// error names the file and a line within it. Included files are never read.
+// FuzzNginxConf reads arbitrary configurations: never a panic, every
+// error names the file and a line within it, every format read compiles or
+// says why; and a configuration read through "include" of a second file
+// reads as the same configuration inlined: the same formats and access_log
+// directives at the same lines of that file, or the same error.
 func FuzzNginxConf(f *testing.F) {
 	for _, name := range []string{proxyConf, "testdata/nginxconf/include/nginx.conf"} {
 		data, err := os.ReadFile(name)
@@ -521,6 +526,7 @@ func FuzzNginxConf(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("log_format x '$pid\\' \"${msec}\" ${a}{ b\\\n;"))
+	f.Add([]byte("http {\n log_format j escape=json '{\"p\":$pid}';\n access_log /a.log j;\n}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c := newNginxConf("fuzz.conf")
 		r := confReader{conf: c, dir: ".",
@@ -528,17 +534,54 @@ func FuzzNginxConf(f *testing.F) {
 			glob:     func(string) ([]string, error) { return nil, nil },
 		}
 		err := r.parse("fuzz.conf", data, false)
+		lines := strings.Count(string(data), "\n") + 1
 		if err != nil {
 			rest, ok := strings.CutPrefix(err.Error(), "fuzz.conf:")
 			n, _, _ := strings.Cut(rest, ":")
-			lines := strings.Count(string(data), "\n") + 1
 			if line, ok2 := digits([]byte(n)); !ok || !ok2 || line < 1 || line > int64(lines) {
 				t.Fatalf("error %q: want fuzz.conf:LINE: with LINE in 1..%d", err, lines)
 			}
+		}
+		for name, lf := range c.Formats {
+			if lf.File != "" && (lf.Line < 1 || lf.Line > lines) {
+				t.Fatalf("log_format %s: line %d, want 1..%d", name, lf.Line, lines)
+			}
+			if fm, err := c.Format(name); (fm == nil) == (err == nil) {
+				t.Fatalf("Format(%q): got %v and error %v, want one of them", name, fm, err)
+			}
+		}
+		if bytes.Contains(data, []byte("include")) {
+			return // the two layouts would include different files
+		}
+		inline := writeConf(t, map[string]string{"nginx.conf": string(data)})
+		split := writeConf(t, map[string]string{"nginx.conf": "include part.conf;\n", "part.conf": string(data)})
+		want, werr := ReadNginxConf(filepath.Join(inline, "nginx.conf"))
+		got, gerr := ReadNginxConf(filepath.Join(split, "nginx.conf"))
+		if werr != nil || gerr != nil {
+			w := strings.ReplaceAll(fmt.Sprint(werr), filepath.Join(inline, "nginx.conf"), "FILE")
+			g := strings.ReplaceAll(fmt.Sprint(gerr), filepath.Join(split, "part.conf"), "FILE")
+			if w != g {
+				t.Fatalf("inlined: error %s; included: error %s", w, g)
+			}
 			return
 		}
-		for name := range c.Formats {
-			c.Format(name) //nolint:errcheck // only that it does not panic
+		for name, lf := range want.Formats {
+			lf.File = ""
+			g := got.Formats[name]
+			g.File = ""
+			if g != lf {
+				t.Fatalf("log_format %s: inlined %+v, included %+v", name, lf, g)
+			}
+		}
+		if len(got.Formats) != len(want.Formats) || len(got.AccessLogs) != len(want.AccessLogs) {
+			t.Fatalf("inlined: %d formats, %d access_log; included: %d, %d", len(want.Formats), len(want.AccessLogs), len(got.Formats), len(got.AccessLogs))
+		}
+		for i, al := range want.AccessLogs {
+			g := got.AccessLogs[i]
+			al.File, g.File = "", ""
+			if g != al {
+				t.Fatalf("access_log %d: inlined %+v, included %+v", i, al, g)
+			}
 		}
 	})
 }
