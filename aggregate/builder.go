@@ -32,15 +32,20 @@ type Partial struct {
 	RejectedBy   map[parse.Reason]int64
 	Unattributed int64
 	Excluded     int64
-	// OutOfRange counts lines outside --since/--until.
-	OutOfRange   int64
-	since, until int64      // unix µs; 0: open
-	host         []byte     // the host of every line (--host-from-dir), or nil
-	keyBuf       []byte     // host and worker of the line, for the lookup cache
-	maxKeys      int        // the most distinct worker keys; 0: no limit
-	overKeys     bool       // a key past maxKeys was seen
-	spill        *workerAcc // where records past maxKeys go, never reported
-	conns        *connTable // connections, when the log identifies them (conns.go)
+	// OutOfRange counts lines outside --since/--until; Early those of
+	// them before since.
+	OutOfRange int64
+	Early      int64
+	// LastEarly is the latest time of the Early lines, FirstLate the
+	// earliest of the others (unix µs); valid when there are any.
+	LastEarly, FirstLate int64
+	since, until         int64      // unix µs; 0: open
+	host                 []byte     // the host of every line (--host-from-dir), or nil
+	keyBuf               []byte     // host and worker of the line, for the lookup cache
+	maxKeys              int        // the most distinct worker keys; 0: no limit
+	overKeys             bool       // a key past maxKeys was seen
+	spill                *workerAcc // where records past maxKeys go, never reported
+	conns                *connTable // connections, when the log identifies them (conns.go)
 	// First and Last are the earliest and latest end times (unix µs) of
 	// parsed lines; valid when Timed.
 	First, Last int64
@@ -174,7 +179,7 @@ func (p *Partial) Add(rec *parse.Record) {
 		return
 	}
 	if (p.since != 0 || p.until != 0) && rec.HasTime && (p.since != 0 && rec.Time < p.since || p.until != 0 && rec.Time >= p.until) {
-		p.OutOfRange++
+		p.outOfRange(rec.Time)
 		return
 	}
 	p.Parsed++
@@ -327,6 +332,19 @@ func (w *workerAcc) flushMS() {
 	w.ms = nil
 }
 
+// outOfRange counts a line at t outside the bounds.
+func (p *Partial) outOfRange(t int64) {
+	if p.since != 0 && t < p.since {
+		if p.Early == 0 || t > p.LastEarly {
+			p.LastEarly = t
+		}
+		p.Early++
+	} else if late := p.OutOfRange - p.Early; late == 0 || t < p.FirstLate {
+		p.FirstLate = t
+	}
+	p.OutOfRange++
+}
+
 // Merge adds q's counts into p. q must not be used afterwards.
 func (p *Partial) Merge(q *Partial) {
 	p.Parsed += q.Parsed
@@ -336,7 +354,14 @@ func (p *Partial) Merge(q *Partial) {
 	}
 	p.Unattributed += q.Unattributed
 	p.Excluded += q.Excluded
+	if q.Early > 0 && (p.Early == 0 || q.LastEarly > p.LastEarly) {
+		p.LastEarly = q.LastEarly
+	}
+	if q.OutOfRange > q.Early && (p.OutOfRange == p.Early || q.FirstLate < p.FirstLate) {
+		p.FirstLate = q.FirstLate
+	}
 	p.OutOfRange += q.OutOfRange
+	p.Early += q.Early
 	if q.Timed {
 		if !p.Timed || q.First < p.First {
 			p.First = q.First

@@ -228,3 +228,34 @@ func TestDurationsWithoutWorker(t *testing.T) {
 		t.Errorf("got Durations false, want true")
 	}
 }
+
+// TestOutOfRangeSides: lines outside --since/--until are told apart by
+// side, with the line nearest to each bound, however they are split and
+// merged.
+func TestOutOfRangeSides(t *testing.T) {
+	at := func(sec int64) parse.Record {
+		return parse.Record{Time: sec * 1e6, HasTime: true, Worker: []byte("1"), Status: 200}
+	}
+	recs := []parse.Record{at(5), at(1), at(50), at(9), at(70), at(60), at(20)}
+	for split := range len(recs) + 1 {
+		a, b := NewPartial(nil), NewPartial(nil)
+		a.SetRange(10e6, 50e6)
+		b.SetRange(10e6, 50e6)
+		for i := range recs {
+			if i < split {
+				a.Add(&recs[i])
+			} else {
+				b.Add(&recs[i])
+			}
+		}
+		for _, order := range [][2]*Partial{{a, b}, {b, a}} {
+			m := NewPartial(nil)
+			m.Merge(order[0])
+			m.Merge(order[1])
+			got := [5]int64{m.Parsed, m.OutOfRange, m.Early, m.LastEarly, m.FirstLate}
+			if want := [5]int64{1, 6, 3, 9e6, 50e6}; got != want {
+				t.Errorf("split %d: got parsed, out, early, last early, first late %v, want %v", split, got, want)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/ingest"
@@ -181,7 +182,7 @@ func (fl *inputFlags) word(err error) error {
 	case errors.As(err, &unread):
 		msg = fmt.Sprintf("no access lines: %d lines read, none parsed (%s)%s", unread.Lines, unread.Reason, fl.formatHint())
 	case errors.As(err, &outside):
-		msg = fmt.Sprintf("none of the %d lines read falls between --since and --until", outside.Lines)
+		msg = wordOutOfRange(outside, time.Now())
 	case errors.As(err, &rejected) && rejected.Strict:
 		msg = fmt.Sprintf("%d of %d lines rejected (--strict); the first are listed above", rejected.Rejected, rejected.Total)
 	case errors.As(err, &rejected):
@@ -281,4 +282,24 @@ func (fl *inputFlags) formatHint() string {
 		return "; check --log-format against a line of the log, or leave it out to detect the format"
 	}
 	return ""
+}
+
+// wordOutOfRange says where the lines of a run with none between --since
+// and --until fell: a --since after every line (in the future, say) or an
+// --until before every line is named with the line nearest to it.
+func wordOutOfRange(e *ingest.OutOfRangeError, now time.Time) string {
+	stamp := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	switch {
+	case e.Early > 0 && e.Late == 0:
+		future := ""
+		if e.Since.After(now) {
+			future = " is in the future"
+		}
+		return fmt.Sprintf("--since %s%s: all %d parsed lines end before it, the last at %s",
+			stamp(e.Since), future, e.Early, stamp(e.LastEarly))
+	case e.Late > 0 && e.Early == 0:
+		return fmt.Sprintf("--until %s: all %d parsed lines end at or after it, the first at %s",
+			stamp(e.Until), e.Late, stamp(e.FirstLate))
+	}
+	return fmt.Sprintf("none of the %d lines read falls between --since and --until", e.Lines)
 }

@@ -45,6 +45,10 @@ func TestInputMessages(t *testing.T) {
 		{"empty stdin", []string{"report"}, "", cmd.ExitError, "skewer: no input on standard input\n"},
 		{"max reject ratio NaN", []string{"report", "--max-reject-ratio", "NaN", link}, "", cmd.ExitError, "skewer: --max-reject-ratio NaN: want a ratio from 0 to 1 (see 'skewer report --help')\n"},
 		{"symlink to a folder", []string{"report", "-o", "csv", link}, "", cmd.ExitOK, ""},
+		{"since in the future", []string{"report", "--since", "9000-01-01T00:00:00Z", link}, "", cmd.ExitError,
+			"skewer: --since 9000-01-01T00:00:00Z is in the future: all 1 parsed lines end before it, the last at 2026-11-25T17:29:40Z\n"},
+		{"until before every line", []string{"report", "--until", "2000-01-01T00:00:00Z", link}, "", cmd.ExitError,
+			"skewer: --until 2000-01-01T00:00:00Z: all 1 parsed lines end at or after it, the first at 2026-11-25T17:29:40Z\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,5 +100,47 @@ func TestWalkedUnreadable(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("inputs %+v: %s not listed", doc.Inputs, bz)
+	}
+}
+
+// TestSnapshotsOnlyInputs: a run of process snapshots alone says what it
+// read on its inputs line, not just the family.
+func TestSnapshotsOnlyInputs(t *testing.T) {
+	dir := t.TempDir()
+	ps := "UID       PID  PPID  C      SZ     RSS PSR STIME TTY     TIME CMD\n" +
+		"my-user 15708 26468  6 1000306 3648504   1 Oct06   ? 08:46:19 gunicorn: worker [my-service]\n" +
+		"my-user 23004 26468  1  320150  927524   0 Oct07   ? 02:07:55 gunicorn: worker [my-service]\n" +
+		"my-user 26564 26468  0  273339  740200   3 Oct04   ? 01:43:20 gunicorn: worker [my-service]\n"
+	for _, name := range []string{"a.txt", "b.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(ps), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"one file", []string{"report", filepath.Join(dir, "a.txt")}, "inputs: 1 process snapshot file, 3 rows (gunicorn)\n"},
+		{"two files", []string{"report", dir}, "inputs: 2 process snapshot files, 6 rows (gunicorn)\n"},
+		{"markdown", []string{"report", "-o", "markdown", filepath.Join(dir, "a.txt")}, "Inputs: 1 process snapshot file, 3 rows (gunicorn)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if code := cmd.Run(context.Background(), tt.args, cmd.IO{Out: &out, ErrOut: &errOut}); code != cmd.ExitOK {
+				t.Fatalf("exit %d, stderr %q", code, errOut.String())
+			}
+			got := ""
+			for _, l := range strings.SplitAfter(out.String(), "\n") {
+				if strings.HasPrefix(strings.ToLower(l), "inputs:") {
+					got = l
+					break
+				}
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

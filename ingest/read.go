@@ -179,7 +179,7 @@ func (run *Run) readAccess(ctx context.Context, cands []*candidate) error {
 	all := run.Partial
 	total := all.Parsed + all.Excluded + all.Rejected
 	if all.Parsed+all.Excluded == 0 && all.OutOfRange > 0 {
-		return &OutOfRangeError{Lines: all.OutOfRange + total}
+		return run.outOfRange(all, total)
 	}
 	if all.Parsed+all.Excluded == 0 {
 		return &NothingParsedError{Lines: total, Reason: topReason(all)}
@@ -307,4 +307,18 @@ func richer(a, b *parse.Format) int {
 		return 1
 	}
 	return 0
+}
+
+// outOfRange says where the lines of a run with none between the bounds
+// fell.
+func (run *Run) outOfRange(all *aggregate.Partial, total int64) error {
+	e := &OutOfRangeError{Lines: all.OutOfRange + total, Early: all.Early, Late: all.OutOfRange - all.Early,
+		Since: run.opt.Since.Time, Until: run.opt.Until.Time}
+	if e.Early > 0 {
+		e.LastEarly = time.UnixMicro(all.LastEarly).UTC()
+	}
+	if e.Late > 0 {
+		e.FirstLate = time.UnixMicro(all.FirstLate).UTC()
+	}
+	return e
 }

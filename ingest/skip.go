@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/parse"
@@ -169,6 +170,12 @@ func (e *NothingParsedError) Error() string {
 // OutOfRangeError is a run of which no line falls between the bounds.
 type OutOfRangeError struct {
 	Lines int64
+	// Early lines were before Since, the latest at LastEarly; Late lines
+	// at or after Until, the earliest at FirstLate. Lines without a time
+	// are in neither.
+	Early, Late          int64
+	Since, Until         time.Time // zero: not set
+	LastEarly, FirstLate time.Time
 }
 
 func (e *OutOfRangeError) Error() string {

@@ -82,8 +82,11 @@ type jsonSpec struct {
 	byKey bool
 	// sub: every time has sub-second resolution (nginx $msec, or what the
 	// detection sample showed), even a value that happens to be whole.
-	sub    bool
-	family Family
+	sub bool
+	// seconds: the duration key holds nginx $request_time, in seconds
+	// whatever its name says.
+	seconds bool
+	family  Family
 }
 
 // CompileJSON returns the format of JSON-lines access logs whose roles are
@@ -150,6 +153,8 @@ func (s *jsonSpec) apply(fields map[string]string) error {
 			s.byKey = false
 		case jsonTime:
 			s.sub = name == "msec"
+		case jsonDuration:
+			s.seconds = false
 		}
 		if isNginxKey(name) {
 			s.family = "nginx"
@@ -175,7 +180,11 @@ func (s jsonSpec) format() (*Format, error) {
 	for r := range jsonRoles {
 		switch s.mode[r] {
 		case jsonNamed:
-			m.keys = append(m.keys, jsonKey{name: s.names[r], role: r, shift: durationShift(s.names[r])})
+			shift := durationShift(s.names[r])
+			if r == jsonDuration && s.seconds {
+				shift = 6
+			}
+			m.keys = append(m.keys, jsonKey{name: s.names[r], role: r, shift: shift})
 		case jsonCommonNames:
 			for i, n := range jsonCommon[r] {
 				m.keys = append(m.keys, jsonKey{name: n, role: r, rank: uint8(i), shift: durationShift(n)})
@@ -364,9 +373,9 @@ func (m *jsonMatcher) store(found *[jsonRoles]jsonValue, st *matchState) Reason 
 	if v := &found[jsonWorker]; v.set && v.kind != 'n' {
 		switch {
 		case s.byKey && isRetryList(s.names[jsonWorker]):
-			rec.Worker = keyValue(lastRetry(v.raw))
+			rec.Worker = keyValue(lastRetry(jsonKeyText(&st.keyText, v)))
 		case s.byKey:
-			rec.Worker = keyValue(v.raw)
+			rec.Worker = keyValue(jsonKeyText(&st.keyText, v))
 		case v.esc || v.kind == 'l' || v.kind == '{':
 			return ReasonBadPID
 		default:
@@ -414,12 +423,31 @@ func (m *jsonMatcher) store(found *[jsonRoles]jsonValue, st *matchState) Reason 
 	}
 	if v := &found[jsonHost]; v.set && v.kind != 'n' {
 		if isRetryList(s.names[jsonHost]) {
-			rec.Host = keyValue(lastRetry(v.raw))
+			rec.Host = keyValue(lastRetry(jsonKeyText(&st.hostText, v)))
 		} else {
-			rec.Host = keyValue(v.raw)
+			rec.Host = keyValue(jsonKeyText(&st.hostText, v))
 		}
 	}
 	return ReasonNone
+}
+
+// jsonKeyText is the text of a key's value, decoded into *buf (reused
+// from line to line) when its string has escapes, so that a key is the
+// value the line holds, byte for byte.
+func jsonKeyText(buf *[]byte, v *jsonValue) []byte {
+	if !v.esc {
+		return v.raw
+	}
+	if cap(*buf) < len(v.raw) {
+		// Decoded text is never longer than its escaped form.
+		*buf = make([]byte, 0, max(len(v.raw), 64))
+	}
+	t, ok := jsonUnescape((*buf)[:0], v.raw)
+	if !ok {
+		return v.raw
+	}
+	*buf = t
+	return t
 }
 
 // storeConn reads the connection's identity: nginx's connection serial

@@ -16,6 +16,9 @@ type matchState struct {
 	lastLen  int
 	lastUS   int64
 	layout   *timeLayout // the format's strftime time
+	// keyText and hostText hold a JSON line's worker key and host when
+	// their strings have escapes, decoded.
+	keyText, hostText []byte
 }
 
 // lineMatcher reads one line of a format that is not a sequence of literals

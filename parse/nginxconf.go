@@ -84,8 +84,8 @@ func newNginxConf(file string) *NginxConf {
 // Values of an escape=json format are JSON-escaped (\" and \u0001 instead of
 // \x22 and \x01); a text format is read alike whatever its escaping, because
 // values are found by the literals around them. A format that is a JSON
-// object literal is read by the JSON-lines reader, which recognises such
-// logs by their content, so it is refused here rather than read as text.
+// object literal is read by the JSON-lines reader from the keys it gives
+// the variables skewer reads (nginxconf_json.go).
 func (c *NginxConf) Format(name string) (*Format, error) {
 	lf, ok := c.Formats[name]
 	if !ok {
@@ -97,7 +97,7 @@ func (c *NginxConf) Format(name string) (*Format, error) {
 		return nil, fmt.Errorf("%s defines no log_format %q (defined: %s)", c.name(), name, strings.Join(names, ", "))
 	}
 	if strings.HasPrefix(strings.TrimLeft(lf.Spec, " \t\r\n"), "{") {
-		return nil, &ConfError{Msg: fmt.Sprintf("log_format %s (%s) writes JSON objects", name, lf.where()), Sep: ": ", Fix: FixNoConf}
+		return jsonLogFormat(lf)
 	}
 	f, err := CompileNginx(lf.Spec)
 	if err != nil {

@@ -1,7 +1,9 @@
 package parse
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -402,7 +404,6 @@ func TestNginxConfFormat(t *testing.T) {
 	tests := []struct{ name, want string }{
 		{"nope", `nginx.conf defines no log_format "nope" (defined: combined, obj, run, textjson)`},
 		{"run", `log_format run (nginx.conf:1): format "$remote_addr$pid": remote_addr is directly followed by pid with nothing between them, so their values cannot be told apart`},
-		{"obj", `log_format obj (nginx.conf:2) writes JSON objects: read its log without the configuration; JSON logs are recognised by their content`},
 		{"textjson", ""},
 		{"combined", ""},
 	}
@@ -467,7 +468,8 @@ func TestNginxConfFormatFor(t *testing.T) {
 		{name: "rotated with a date", conf: corpus, path: "/home/me/access-pid.log-20261125", spec: corpusNginxPID,
 			why: "log_format withpid of access_log /srv/logs/nginx-proxy/access-pid.log" + atLine("50") + " (same file name as access-pid.log, the name of this rotated log before rotation)"},
 		{name: "a JSON format", conf: corpus, path: "/home/me/access.json.log.gz",
-			err: proxyConf + ":52: access_log /srv/logs/nginx-proxy/access.json.log: log_format jsonlog (" + proxyConf + ":32) writes JSON objects: read its log without the configuration; JSON logs are recognised by their content"},
+			spec: `{"pid":$pid,"msec":$msec,"request_time":$request_time,"status":$status,"request":"$request"}`,
+			why:  "log_format jsonlog of access_log /srv/logs/nginx-proxy/access.json.log" + atLine("52") + " (same file name as access.json.log, the name of this rotated log before rotation)"},
 		{name: "no match", conf: corpus, path: "/home/me/error.log",
 			err: "no access_log in " + proxyConf + " writes /home/me/error.log (by path or file name); its access_log directives: " +
 				proxyConf + ":50 access_log /srv/logs/nginx-proxy/access-pid.log withpid, " +
@@ -510,8 +512,11 @@ func TestNginxConfFormatFor(t *testing.T) {
 	}
 }
 
-// FuzzNginxConf reads arbitrary configurations: never a panic, and every
-// error names the file and a line within it. Included files are never read.
+// FuzzNginxConf reads arbitrary configurations: never a panic, every
+// error names the file and a line within it, every format read compiles or
+// says why; and a configuration read through "include" of a second file
+// reads as the same configuration inlined: the same formats and access_log
+// directives at the same lines of that file, or the same error.
 func FuzzNginxConf(f *testing.F) {
 	for _, name := range []string{proxyConf, "testdata/nginxconf/include/nginx.conf"} {
 		data, err := os.ReadFile(name)
@@ -521,6 +526,7 @@ func FuzzNginxConf(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("log_format x '$pid\\' \"${msec}\" ${a}{ b\\\n;"))
+	f.Add([]byte("http {\n log_format j escape=json '{\"p\":$pid}';\n access_log /a.log j;\n}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c := newNginxConf("fuzz.conf")
 		r := confReader{conf: c, dir: ".",
@@ -528,17 +534,95 @@ func FuzzNginxConf(f *testing.F) {
 			glob:     func(string) ([]string, error) { return nil, nil },
 		}
 		err := r.parse("fuzz.conf", data, false)
+		lines := strings.Count(string(data), "\n") + 1
 		if err != nil {
 			rest, ok := strings.CutPrefix(err.Error(), "fuzz.conf:")
 			n, _, _ := strings.Cut(rest, ":")
-			lines := strings.Count(string(data), "\n") + 1
 			if line, ok2 := digits([]byte(n)); !ok || !ok2 || line < 1 || line > int64(lines) {
 				t.Fatalf("error %q: want fuzz.conf:LINE: with LINE in 1..%d", err, lines)
 			}
+		}
+		for name, lf := range c.Formats {
+			if lf.File != "" && (lf.Line < 1 || lf.Line > lines) {
+				t.Fatalf("log_format %s: line %d, want 1..%d", name, lf.Line, lines)
+			}
+			if fm, err := c.Format(name); (fm == nil) == (err == nil) {
+				t.Fatalf("Format(%q): got %v and error %v, want one of them", name, fm, err)
+			}
+		}
+		if bytes.Contains(data, []byte("include")) {
+			return // the two layouts would include different files
+		}
+		inline := writeConf(t, map[string]string{"nginx.conf": string(data)})
+		split := writeConf(t, map[string]string{"nginx.conf": "include part.conf;\n", "part.conf": string(data)})
+		want, werr := ReadNginxConf(filepath.Join(inline, "nginx.conf"))
+		got, gerr := ReadNginxConf(filepath.Join(split, "nginx.conf"))
+		if werr != nil || gerr != nil {
+			w := strings.ReplaceAll(fmt.Sprint(werr), filepath.Join(inline, "nginx.conf"), "FILE")
+			g := strings.ReplaceAll(fmt.Sprint(gerr), filepath.Join(split, "part.conf"), "FILE")
+			if w != g {
+				t.Fatalf("inlined: error %s; included: error %s", w, g)
+			}
 			return
 		}
-		for name := range c.Formats {
-			c.Format(name) //nolint:errcheck // only that it does not panic
+		for name, lf := range want.Formats {
+			lf.File = ""
+			g := got.Formats[name]
+			g.File = ""
+			if g != lf {
+				t.Fatalf("log_format %s: inlined %+v, included %+v", name, lf, g)
+			}
+		}
+		if len(got.Formats) != len(want.Formats) || len(got.AccessLogs) != len(want.AccessLogs) {
+			t.Fatalf("inlined: %d formats, %d access_log; included: %d, %d", len(want.Formats), len(want.AccessLogs), len(got.Formats), len(got.AccessLogs))
+		}
+		for i, al := range want.AccessLogs {
+			g := got.AccessLogs[i]
+			al.File, g.File = "", ""
+			if g != al {
+				t.Fatalf("access_log %d: inlined %+v, included %+v", i, al, g)
+			}
 		}
 	})
+}
+
+// TestNginxConfJSONFormat: an escape=json log_format that writes a JSON
+// object is read as JSON lines by the keys the format gives each variable,
+// not by the common key names.
+func TestNginxConfJSONFormat(t *testing.T) {
+	c, errText := readInline(t, map[string]string{"nginx.conf": "" +
+		`log_format odd escape=json '{"w":"$pid","t":$msec,"took":$request_time,"code":$status,"req":"$request","c":$connection,"n":$connection_requests}';` + "\n" +
+		`log_format iso escape=json '{ "at": "${time_iso8601}", "worker" : "$upstream_http_x_worker_pid", "u": "$uri", "x": "a $pid" }';` + "\n" +
+		`log_format none escape=json '{"ua":"$http_user_agent"}';` + "\n"})
+	if errText != "" {
+		t.Fatalf("got error %s, want nil", errText)
+	}
+	tests := []struct {
+		format, line string
+		want         got
+	}{
+		{"odd", `{"w":"21643","t":1795629056.866,"took":0.002,"code":200,"req":"GET /x?y HTTP/1.1","c":7,"n":2}`,
+			jsonGot("21643", 200, 2000, t866, true, "/x")},
+		// A common name holding another value is not read: pid is not the
+		// worker key of this format.
+		{"iso", `{"at":"2026-11-25T17:50:56+00:00","worker":"31","u":"/y","pid":9,"x":"a 9"}`,
+			got{Worker: "31", Time: t0, HasTime: true, Path: "/y", Duration: -1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			f, err := c.Format(tt.format)
+			if err != nil {
+				t.Fatalf("Format(%q): got error %v, want nil", tt.format, err)
+			}
+			if f.Family != FamilyNginx {
+				t.Errorf("Family: got %q, want %q", f.Family, FamilyNginx)
+			}
+			if g := scanOne(t, f, tt.line); !reflect.DeepEqual(g, tt.want) {
+				t.Errorf("got %+v, want %+v", g, tt.want)
+			}
+		})
+	}
+	if _, err := c.Format("none"); err == nil || !strings.Contains(err.Error(), "log_format none (") || !strings.Contains(err.Error(), "nginx.conf:3) writes JSON objects without $pid") {
+		t.Errorf("a JSON format of no field skewer reads: got error %v, want one naming log_format none", err)
+	}
 }

@@ -63,7 +63,7 @@ func JSON(w io.Writer, rep *aggregate.Report, _ Options) error {
 	return err
 }
 
-// encodeJSON writes v indented, with the C1 controls and bidirectional
+// encodeJSON writes v indented, with the DEL, C1 controls and bidirectional
 // controls that encoding/json leaves raw escaped as \uXXXX: the value is
 // unchanged for a JSON reader, and nothing reaches a terminal that `cat`s
 // the document. Those runes only occur inside strings, so escaping them
@@ -80,7 +80,7 @@ func encodeJSON(w io.Writer, v any, escapeHTML bool) error {
 	return err
 }
 
-// escapeJSONControls escapes C1 and bidi controls, and the "##[" of a
+// escapeJSONControls escapes DEL, C1 and bidi controls, and the "##[" of a
 // legacy CI workflow command, which is obeyed anywhere in a log line:
 // within a JSON string, \u0023 is the same '#'.
 func escapeJSONControls(b []byte) []byte {
@@ -88,6 +88,12 @@ func escapeJSONControls(b []byte) []byte {
 	var out []byte
 	last := 0
 	for i := 0; i < len(b); {
+		if b[i] == 0x7f {
+			out = append(append(out, b[last:i]...), `\u007f`...)
+			i++
+			last = i
+			continue
+		}
 		if b[i] < 0x80 {
 			i++
 			continue

@@ -54,6 +54,8 @@ func mdInputs(ew *errWriter, rep *aggregate.Report) {
 	ew.printf("Inputs:")
 	if l.Total > 0 {
 		ew.printf(" %d access lines, %d parsed, %d rejected", l.Total, l.Parsed, l.Rejected)
+	} else if other := otherInputs(rep); other != "" {
+		ew.printf(" %s", mdText(other))
 	}
 	if rep.Excluded > 0 {
 		ew.printf(", %d excluded", rep.Excluded)

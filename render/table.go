@@ -10,6 +10,7 @@ import (
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/parse"
 )
 
 // Table writes the report for a terminal: inputs, span, the plain-words
@@ -69,6 +70,8 @@ func writeInputs(ew *errWriter, rep *aggregate.Report) {
 	ew.printf("inputs:")
 	if l.Total > 0 {
 		ew.printf(" %d access lines, %d parsed, %d rejected", l.Total, l.Parsed, l.Rejected)
+	} else if other := otherInputs(rep); other != "" {
+		ew.printf(" %s", other)
 	}
 	if rep.Excluded > 0 {
 		ew.printf(", %d excluded", rep.Excluded)
@@ -271,11 +274,36 @@ func shortIgnored(in aggregate.Input) string {
 }
 
 // inputLine describes a used input: what it is and what was read of it.
+// otherInputs says what a run without access lines read: its snapshot
+// files and rows, its error logs and lines.
+func otherInputs(rep *aggregate.Report) string {
+	var snaps, rows, logs, lines int64
+	for _, in := range rep.Inputs {
+		switch {
+		case in.Ignored != nil:
+		case in.Kind == parse.KindSnapshots:
+			snaps++
+			rows += in.Parsed
+		case in.Kind == parse.KindErrorLog:
+			logs++
+			lines += in.Lines
+		}
+	}
+	var parts []string
+	if snaps > 0 {
+		parts = append(parts, fmt.Sprintf("%s, %d rows", Plural(snaps, "process snapshot file"), rows))
+	}
+	if logs > 0 {
+		parts = append(parts, fmt.Sprintf("%s, %d lines", Plural(logs, "error log"), lines))
+	}
+	return strings.Join(parts, "; ")
+}
+
 func inputLine(in aggregate.Input) string {
 	switch in.Kind {
-	case "snapshots":
+	case parse.KindSnapshots:
 		return fmt.Sprintf("process snapshots, %d rows, %d lines skipped", in.Parsed, in.Rejected)
-	case "error-log":
+	case parse.KindErrorLog:
 		return fmt.Sprintf("%s error log, %d lines", in.Format, in.Lines)
 	}
 	return fmt.Sprintf("%s, %d lines, %d parsed, %d rejected", in.Format, in.Lines, in.Parsed, in.Rejected)
