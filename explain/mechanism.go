@@ -112,7 +112,7 @@ func hostMechanisms(s *subject) []Mechanism {
 	busy, quiet := *ws.BusiestThirdMedianGini, *ws.QuietestThirdMedianGini
 	thirds := fmt.Sprintf("median gini of the busiest third of windows %.3f, of the quietest third %.3f", busy, quiet)
 	short = fmt.Sprintf("busiest-third gini %.3f, quietest %.3f", busy, quiet)
-	persists := !evenGini(busy, ws.NoiseGini, n)
+	persists := clearlyAbove(busy, ws.NoiseGini, n)
 	conns, connLine := connFinding(rep.Connections)
 	switch {
 	case persists && s.class == "sync":
@@ -143,7 +143,7 @@ func hostMechanisms(s *subject) []Mechanism {
 			"skew persists in the busiest windows: " + thirds,
 			"typical window: " + typical,
 			"no input names the worker class, so whether it keeps connections open is not known"}, Short: short})
-	default:
+	case evenGini(busy, ws.NoiseGini, n):
 		conf := Possible
 		if quiet-busy >= 0.1 {
 			conf = Likely
@@ -151,6 +151,14 @@ func hostMechanisms(s *subject) []Mechanism {
 		out = append(out, Mechanism{Name: MechRace, Confidence: conf, Evidence: []string{
 			"skew while idle that vanishes under load: " + thirds,
 			"typical window: " + typical}, Short: short})
+	default:
+		// Above chance, but neither clearly persisting nor gone in the
+		// busiest windows: restarts inside windows, a race and pinning all
+		// fit; only connection identity or the worker class would tell.
+		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
+			"skew above chance that neither persists clearly nor fades in the busiest windows: " + thirds,
+			"typical window: " + typical},
+			Short: fmt.Sprintf("window gini %.3f, chance %s: no clear pattern", g, noise)})
 	}
 	return out
 }

@@ -96,6 +96,14 @@ func TestMechanisms(t *testing.T) {
 			want: []string{"accept_race:possible"},
 		},
 		{
+			// 0.235 in the busiest third is above chance 0.159 but under
+			// twice it (0.318), and the quietest third is 0.222: neither
+			// persisting nor fading (the restart storm of the demo log).
+			name: "between chance and twice chance",
+			rep:  aggregate.Report{WindowSkew: typical(0.228, 0.235, 0.222, 0.159, 17, 24)},
+			want: []string{"unknown:possible"}, hold: "neither persists clearly nor fades",
+		},
+		{
 			name: "no counted window",
 			rep:  aggregate.Report{WindowSkew: &aggregate.WindowSkew{}},
 			want: []string{"unknown:possible"},

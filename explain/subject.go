@@ -77,6 +77,17 @@ func ceiling(n int) float64 {
 	return float64(n-1) / float64(n)
 }
 
+// clearlyAbove says a Gini is clearly more than chance: at least twice
+// what random assignment gives at the typical window's load, and a tenth of
+// its ceiling. A median between chance and twice chance is what a few
+// restarts or a short race inside windows give as readily as pinning.
+func clearlyAbove(g float64, noise *float64, n int) bool {
+	if noise == nil {
+		return !evenGini(g, noise, n)
+	}
+	return g >= 2**noise && g >= 0.1*ceiling(n)
+}
+
 // evenGini says a typical window's median Gini is near-even: no more than
 // chance, or under a tenth of its ceiling.
 func evenGini(g float64, noise *float64, n int) bool {
