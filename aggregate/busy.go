@@ -11,9 +11,9 @@ func (ps *Populations) peakWindowBusy(key WorkerKey) (float64, bool) {
 		return 0, false
 	}
 	var most int64
-	for _, c := range rebinned(pw.cells, ps.width, ps.auto) {
+	eachRebinned(pw.cells, ps.width, ps.auto, func(_ int64, c winCell) {
 		most = max(most, c.durSum)
-	}
+	})
 	return float64(most) / float64(ps.auto), true
 }
 

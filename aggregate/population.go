@@ -164,11 +164,11 @@ func (ps *Populations) eachWindow(w int64, fn func(v *windowVisit)) error {
 	for h, hp := range ps.hosts {
 		byWindow[h] = make([][]served, hi-lo+1)
 		for j, pw := range hp.workers {
-			for idx, c := range rebinned(pw.cells, ps.width, w) {
+			eachRebinned(pw.cells, ps.width, w, func(idx int64, c winCell) {
 				if idx >= lo && idx <= hi {
 					byWindow[h][idx-lo] = append(byWindow[h][idx-lo], served{j, c})
 				}
-			}
+			})
 		}
 	}
 	v := windowVisit{served: map[int]winCell{}}
@@ -192,6 +192,22 @@ func (ps *Populations) eachWindow(w int64, fn func(v *windowVisit)) error {
 		}
 	}
 	return nil
+}
+
+// eachRebinned calls fn with the cells of width old summed into windows of
+// width neu, in no order. Cells that need no summing (one cell, or the same
+// width) are passed as they are: a run of very many keys has mostly workers
+// of one cell, and a map per worker would cost more than the worker.
+func eachRebinned(cells map[int64]*winCell, old, neu int64, fn func(idx int64, c winCell)) {
+	if old == neu || len(cells) <= 1 {
+		for idx, c := range cells {
+			fn(floorDiv(idx*old, neu), *c)
+		}
+		return
+	}
+	for idx, c := range rebinned(cells, old, neu) {
+		fn(idx, c)
+	}
 }
 
 // rebinned returns the cells of width old summed into windows of width neu.

@@ -1,0 +1,49 @@
+package aggregate
+
+import (
+	"runtime"
+	"strconv"
+	"testing"
+
+	"github.com/skewer-dev/skewer/parse"
+)
+
+// costWorkers is how many distinct worker keys BenchmarkWorkerCost accounts:
+// the default --max-keys.
+const costWorkers = 100_000
+
+// BenchmarkWorkerCost accounts one line each of costWorkers distinct PIDs
+// (whole-second stamps, a millisecond request time) and finishes the report,
+// as a log of mistaken or hostile keys does. It reports the bytes allocated
+// per worker over Add and Finish, and the bytes per worker still live once
+// the report is made (the partial dropped), which bound what such a run
+// costs.
+func BenchmarkWorkerCost(b *testing.B) {
+	recs := make([]parse.Record, costWorkers)
+	const start = int64(1795626000) * 1e6 // 2026-11-25T17:00:00Z
+	for i := range recs {
+		recs[i] = parse.Record{Line: int64(i + 1), Time: start + int64(i%3600)*1e6, HasTime: true,
+			Worker: []byte(strconv.Itoa(1000 + i)), Duration: 632_000, Status: 200}
+	}
+	var before, after runtime.MemStats
+	var allocated, live uint64
+	b.ReportAllocs()
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		p := NewPartial(nil)
+		for i := range recs {
+			p.Add(&recs[i])
+		}
+		rep := Finish(p, nil, Options{})
+		runtime.ReadMemStats(&after)
+		allocated += after.TotalAlloc - before.TotalAlloc
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		live += after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc)
+		runtime.KeepAlive(rep)
+	}
+	n := float64(b.N) * costWorkers
+	b.ReportMetric(float64(allocated)/n, "alloc-B/worker")
+	b.ReportMetric(float64(live)/n, "live-B/worker")
+}
