@@ -151,6 +151,9 @@ func (rep *Report) addRows(p *Partial, keys []WorkerKey, pr *Procs, pop *Populat
 	subSecond := p.Timed && p.SubSecond
 	l := loads{requests: make([]float64, 0, len(keys)), seconds: make([]float64, 0, len(keys))}
 	var cpuTotal int64
+	// Rows are large: grown by doubling, a run of very many keys would
+	// copy them over and over and hold up to twice as many.
+	rep.Workers = make([]Worker, 0, len(keys))
 	for _, k := range keys {
 		w := acc(k)
 		row := w.row(k, rep.Attributed, p.Durations, subSecond)
