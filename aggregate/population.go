@@ -20,7 +20,7 @@ type Populations struct {
 	seen       bool
 	durations  bool
 	notes      []string
-	byKey      map[WorkerKey]popWorker
+	byKey      map[WorkerKey]*popWorker // into hosts[].workers
 }
 
 // hostPopulation is the workers of one host.
@@ -243,14 +243,17 @@ func (ps *Populations) hostIdle(h hostPopulation) int {
 
 // alive returns the alive interval of worker key, if known.
 func (ps *Populations) alive(key WorkerKey) (Alive, bool) {
-	pw, ok := ps.byKey[key]
-	return pw.alive, ok && pw.timed
+	pw := ps.byKey[key]
+	if pw == nil || !pw.timed {
+		return Alive{}, false
+	}
+	return pw.alive, true
 }
 
 // buildPopulations works out every worker's alive interval, per host, and
 // keeps the windows each served in.
 func buildPopulations(p *Partial, pr *Procs, keys []WorkerKey, opt Options) *Populations {
-	ps := &Populations{Configured: opt.Workers, width: p.win.width, durations: p.Durations, byKey: map[WorkerKey]popWorker{}}
+	ps := &Populations{Configured: opt.Workers, width: p.win.width, durations: p.Durations, byKey: map[WorkerKey]*popWorker{}}
 	ps.auto = p.finalWidth()
 	run, timed := runOf(p, pr)
 	byHost := map[string][]lifeFacts{}
@@ -288,6 +291,8 @@ func buildPopulations(p *Partial, pr *Procs, keys []WorkerKey, opt Options) *Pop
 			}
 		}
 		untimed := 0
+		// Made at its final size: byKey points into it.
+		hp.workers = make([]popWorker, 0, len(facts))
 		for _, f := range facts {
 			pw := popWorker{key: f.key}
 			if a, ok := lt.alive[f.key]; ok {
@@ -299,7 +304,7 @@ func buildPopulations(p *Partial, pr *Procs, keys []WorkerKey, opt Options) *Pop
 				pw.cells = w.win.cells
 			}
 			hp.workers = append(hp.workers, pw)
-			ps.byKey[f.key] = pw
+			ps.byKey[f.key] = &hp.workers[len(hp.workers)-1]
 		}
 		hp.slots += untimed
 		ps.hosts = append(ps.hosts, hp)
