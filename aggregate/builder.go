@@ -136,12 +136,14 @@ type workerAcc struct {
 	durSum     int64 // µs
 	durN       int64
 	sketch     *ddsketch.DDSketch
-	ms         []uint32 // whole-millisecond durations below msBins ms, counted exactly; see addDuration
-	status     [5]int64 // 2xx 3xx 4xx 5xx other
-	first      int64    // earliest end time, µs
-	last       int64    // latest end time, µs
-	aliveStart int64    // earliest start (end − duration), µs
+	few        [fewDurations]int64 // the first request times (µs) while there is no sketch
+	ms         []uint32            // whole-millisecond durations below msBins ms, counted exactly; see addDuration
+	status     [5]int64            // 2xx 3xx 4xx 5xx other
+	first      int64               // earliest end time, µs
+	last       int64               // latest end time, µs
+	aliveStart int64               // earliest start (end − duration), µs
 	timed      bool
+	nFew       uint8 // in few
 	peak       peakTracker
 	win        winSet
 }
@@ -242,13 +244,80 @@ func newWorkerAcc() *workerAcc {
 	return &workerAcc{}
 }
 
-// sk returns the worker's sketch, made on first use: most of the keys of a
-// run with very many of them serve a request or two.
+// fewDurations is how many request times a worker keeps as they are before
+// it makes a sketch: a sketch costs the better part of a kilobyte, and most
+// of the keys of a run with very many of them serve one request. One costs
+// nothing: workerAcc stays in the same allocation size class.
+const fewDurations = 1
+
+// sk returns the worker's sketch, made on first use with the request times
+// kept until then.
 func (w *workerAcc) sk() *ddsketch.DDSketch {
 	if w.sketch == nil {
 		w.sketch = newSketch()
 	}
+	for _, us := range w.few[:w.nFew] {
+		sketchAdd(w.sketch, us)
+	}
+	w.nFew = 0
 	return w.sketch
+}
+
+// sketchAdd adds a request time in µs to s. A whole millisecond is added as
+// the value the millisecond bins give it, so the quantiles do not depend on
+// which way it went.
+func sketchAdd(s *ddsketch.DDSketch, us int64) {
+	if us%1000 == 0 {
+		_ = s.Add(float64(us/1000) / 1e3)
+		return
+	}
+	_ = s.Add(float64(us) / 1e6)
+}
+
+// addQuantile keeps a request time for the quantiles: as it is while the
+// worker has few, else in the sketch.
+func (w *workerAcc) addQuantile(us int64) {
+	if w.sketch == nil && int(w.nFew) < len(w.few) {
+		w.few[w.nFew] = us
+		w.nFew++
+		return
+	}
+	sketchAdd(w.sk(), us)
+}
+
+// quantiles returns the worker's median, 95th and 99th percentile request
+// times in seconds, nil without request times. A worker that kept its few
+// times gets them from scratch, a sketch made once (*scratch is nil until
+// then) and cleared for each, so that its answers are a sketch's like every
+// other worker's.
+func (w *workerAcc) quantiles(scratch **ddsketch.DDSketch) (p50, p95, p99 *float64) {
+	w.flushMS()
+	var s *ddsketch.DDSketch
+	switch {
+	case w.sketch != nil:
+		s = w.sk()
+	case w.nFew > 0:
+		if *scratch == nil {
+			*scratch = newSketch()
+		}
+		s = *scratch
+		s.Clear()
+		for _, us := range w.few[:w.nFew] {
+			sketchAdd(s, us)
+		}
+	default:
+		return nil, nil, nil
+	}
+	vs := new([3]float64) // one allocation for the three
+	at := func(i int, q float64) *float64 {
+		v, err := s.GetValueAtQuantile(q)
+		if err != nil {
+			return nil
+		}
+		vs[i] = v
+		return &vs[i]
+	}
+	return at(0, 0.50), at(1, 0.95), at(2, 0.99)
 }
 
 func (w *workerAcc) add(rec *parse.Record) {
@@ -305,11 +374,7 @@ func (w *workerAcc) addDuration(us int64) {
 		w.addMS(int(us/1000), 1)
 		return
 	}
-	if us%1000 == 0 {
-		_ = w.sk().Add(float64(us/1000) / 1e3)
-		return
-	}
-	_ = w.sk().Add(float64(us) / 1e6)
+	w.addQuantile(us)
 }
 
 // addMS adds n requests of i ms, moving a full bin into the sketch.
@@ -396,8 +461,12 @@ func (w *workerAcc) merge(q *workerAcc) {
 	case q.sketch == nil:
 	case w.sketch == nil:
 		w.sketch = q.sketch
+		w.sk() // adds w's few request times
 	default:
 		_ = w.sketch.MergeWith(q.sketch)
+	}
+	for _, us := range q.few[:q.nFew] {
+		w.addQuantile(us)
 	}
 	if w.ms == nil {
 		w.ms = q.ms

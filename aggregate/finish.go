@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+
+	"github.com/DataDog/sketches-go/ddsketch"
 )
 
 // Options are the run's accounting choices.
@@ -154,9 +156,10 @@ func (rep *Report) addRows(p *Partial, keys []WorkerKey, pr *Procs, pop *Populat
 	// Rows are large: grown by doubling, a run of very many keys would
 	// copy them over and over and hold up to twice as many.
 	rep.Workers = make([]Worker, 0, len(keys))
+	var scratch *ddsketch.DDSketch
 	for _, k := range keys {
 		w := acc(k)
-		row := w.row(k, rep.Attributed, p.Durations, subSecond)
+		row := w.row(k, rep.Attributed, p.Durations, subSecond, &scratch)
 		if pw := pr.worker(k); pw != nil {
 			pw.fill(&row, w.requests)
 			if pw.CPUMillis >= 0 {

@@ -3,6 +3,8 @@ package aggregate
 import (
 	"math"
 	"strconv"
+
+	"github.com/DataDog/sketches-go/ddsketch"
 )
 
 // worker is what snapshots and the error log know of worker k. They are of
@@ -58,7 +60,9 @@ func (pw *ProcWorker) fill(r *Worker, requests int64) {
 	}
 }
 
-func (w *workerAcc) row(key WorkerKey, total int64, durations, subSecond bool) Worker {
+// row is the worker's row; scratch is a sketch the rows share (see
+// quantiles).
+func (w *workerAcc) row(key WorkerKey, total int64, durations, subSecond bool, scratch **ddsketch.DDSketch) Worker {
 	r := Worker{ID: key, Key: key.String(), Requests: w.requests}
 	if pid, err := strconv.ParseInt(key.Key, 10, 64); err == nil && key.Host == "" {
 		r.PID = &pid
@@ -80,9 +84,7 @@ func (w *workerAcc) row(key WorkerKey, total int64, durations, subSecond bool) W
 			mc := float64(w.durSum) / float64(alive)
 			r.MeanConcurrency = &mc
 		}
-		r.P50Seconds = quantile(w, 0.50)
-		r.P95Seconds = quantile(w, 0.95)
-		r.P99Seconds = quantile(w, 0.99)
+		r.P50Seconds, r.P95Seconds, r.P99Seconds = w.quantiles(scratch)
 		if subSecond {
 			pk := w.peak.peak
 			r.PeakConcurrency = &pk
@@ -100,18 +102,6 @@ func (w *workerAcc) aliveMicros(subSecond bool) int64 {
 		d += 1e6
 	}
 	return d
-}
-
-func quantile(w *workerAcc, q float64) *float64 {
-	w.flushMS()
-	if w.sketch == nil {
-		return nil
-	}
-	v, err := w.sketch.GetValueAtQuantile(q)
-	if err != nil {
-		return nil
-	}
-	return &v
 }
 
 // fillRate copies the CPU rate and its bounds into a row.

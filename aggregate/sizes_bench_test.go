@@ -169,7 +169,9 @@ func (p *Partial) clone() *Partial {
 	c.workers = make(map[WorkerKey]*workerAcc, len(p.workers))
 	for k, w := range p.workers {
 		d := *w
-		d.sketch = w.sketch.Copy()
+		if w.sketch != nil {
+			d.sketch = w.sketch.Copy()
+		}
 		d.ms = slices.Clone(w.ms)
 		d.peak.inflight = slices.Clone(w.peak.inflight)
 		d.win.last = nil
