@@ -7,7 +7,7 @@ package aggregate
 // worker served no timed request or the run has no windows.
 func (ps *Populations) peakWindowBusy(key WorkerKey) (float64, bool) {
 	pw, ok := ps.byKey[key]
-	if !ok || len(pw.cells) == 0 || ps.width <= 0 || ps.auto <= 0 || ps.auto%ps.width != 0 {
+	if !ok || pw.cells.len() == 0 || ps.width <= 0 || ps.auto <= 0 || ps.auto%ps.width != 0 {
 		return 0, false
 	}
 	var most int64

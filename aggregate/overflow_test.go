@@ -23,9 +23,9 @@ func TestDurationSumsSaturate(t *testing.T) {
 		p.Add(&rec)
 		for _, w := range p.workers {
 			w.durSum = 1 << 61
-			for _, c := range w.win.cells {
+			w.win.each(func(_ int64, c *winCell) {
 				c.durSum = 1 << 61
-			}
+			})
 		}
 		merged.Merge(p)
 	}

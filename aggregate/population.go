@@ -35,7 +35,7 @@ type popWorker struct {
 	key   WorkerKey
 	alive Alive
 	timed bool // alive is known; else the worker counts in every window
-	cells map[int64]*winCell
+	cells winCells
 }
 
 // WindowPopulation is one host's population in one window: every worker
@@ -198,29 +198,24 @@ func (ps *Populations) eachWindow(w int64, fn func(v *windowVisit)) error {
 // width neu, in no order. Cells that need no summing (one cell, or the same
 // width) are passed as they are: a run of very many keys has mostly workers
 // of one cell, and a map per worker would cost more than the worker.
-func eachRebinned(cells map[int64]*winCell, old, neu int64, fn func(idx int64, c winCell)) {
-	if old == neu || len(cells) <= 1 {
-		for idx, c := range cells {
+func eachRebinned(s winCells, old, neu int64, fn func(idx int64, c winCell)) {
+	if old == neu || s.len() <= 1 {
+		s.each(func(idx int64, c *winCell) {
 			fn(floorDiv(idx*old, neu), *c)
-		}
+		})
 		return
 	}
-	for idx, c := range rebinned(cells, old, neu) {
-		fn(idx, c)
-	}
-}
-
-// rebinned returns the cells of width old summed into windows of width neu.
-func rebinned(cells map[int64]*winCell, old, neu int64) map[int64]winCell {
-	out := make(map[int64]winCell, len(cells))
-	for idx, c := range cells {
+	out := make(map[int64]winCell, s.len())
+	s.each(func(idx int64, c *winCell) {
 		n := floorDiv(idx*old, neu)
 		d := out[n]
 		d.requests += c.requests
 		d.durSum = addMicros(d.durSum, c.durSum)
 		out[n] = d
+	})
+	for idx, c := range out {
+		fn(idx, c)
 	}
-	return out
 }
 
 // IdleSlots is how many --workers slots were never filled: per host,
@@ -301,7 +296,7 @@ func buildPopulations(p *Partial, pr *Procs, keys []WorkerKey, opt Options) *Pop
 				untimed++
 			}
 			if w := p.workers[f.key]; w != nil {
-				pw.cells = w.win.cells
+				pw.cells = w.win.view()
 			}
 			hp.workers = append(hp.workers, pw)
 			ps.byKey[f.key] = &hp.workers[len(hp.workers)-1]

@@ -175,6 +175,10 @@ func (p *Partial) clone() *Partial {
 		d.ms = slices.Clone(w.ms)
 		d.peak.inflight = slices.Clone(w.peak.inflight)
 		d.win.last = nil
+		if w.win.cells == nil && w.win.last != nil {
+			cc := *w.win.last
+			d.win.last = &cc
+		}
 		if w.win.cells != nil {
 			d.win.cells = make(map[int64]*winCell, len(w.win.cells))
 			for i, cell := range w.win.cells {

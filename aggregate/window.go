@@ -28,7 +28,9 @@ type winCell struct {
 }
 
 // winSet is one worker's windows, keyed by window index (time / width). The
-// last cell is cached: lines arrive mostly in time order.
+// last cell is cached: lines arrive mostly in time order. A worker of one
+// window (most keys of a log of very many) has no map: its cell is last, at
+// lastIdx. So last, when set, is always a cell of the set.
 type winSet struct {
 	cells   map[int64]*winCell
 	lastIdx int64
@@ -38,15 +40,7 @@ type winSet struct {
 func (s *winSet) add(idx, dur int64) {
 	c := s.last
 	if c == nil || idx != s.lastIdx {
-		if s.cells == nil {
-			s.cells = map[int64]*winCell{}
-		}
-		c = s.cells[idx]
-		if c == nil {
-			c = &winCell{}
-			s.cells[idx] = c
-		}
-		s.lastIdx, s.last = idx, c
+		c = s.cell(idx)
 	}
 	c.requests++
 	if dur > 0 {
@@ -54,9 +48,71 @@ func (s *winSet) add(idx, dur int64) {
 	}
 }
 
+// cell returns the cell of window idx, made empty if there is none, and
+// caches it as last.
+func (s *winSet) cell(idx int64) *winCell {
+	if s.cells == nil && s.last == nil {
+		s.lastIdx, s.last = idx, &winCell{}
+		return s.last
+	}
+	if s.cells == nil {
+		if idx == s.lastIdx {
+			return s.last
+		}
+		s.cells = map[int64]*winCell{s.lastIdx: s.last}
+	}
+	c := s.cells[idx]
+	if c == nil {
+		c = &winCell{}
+		s.cells[idx] = c
+	}
+	s.lastIdx, s.last = idx, c
+	return c
+}
+
+// winCells are the cells of a winSet without its cache, so that they do not
+// depend on the order lines came in: a map, or one cell at idx, or none.
+type winCells struct {
+	m   map[int64]*winCell
+	idx int64
+	one *winCell
+}
+
+// view returns the set's cells.
+func (s *winSet) view() winCells {
+	if s.cells == nil {
+		return winCells{idx: s.lastIdx, one: s.last}
+	}
+	return winCells{m: s.cells}
+}
+
+// each calls fn with every cell, in no order.
+func (s *winSet) each(fn func(idx int64, c *winCell)) {
+	s.view().each(fn)
+}
+
+// each calls fn with every cell, in no order.
+func (cs winCells) each(fn func(idx int64, c *winCell)) {
+	if cs.one != nil {
+		fn(cs.idx, cs.one)
+	}
+	for idx, c := range cs.m {
+		fn(idx, c)
+	}
+}
+
+// len is how many windows the worker served in.
+func (cs winCells) len() int {
+	if cs.one != nil {
+		return 1
+	}
+	return len(cs.m)
+}
+
 // rebin moves the cells from width old to the coarser width neu.
 func (s *winSet) rebin(old, neu int64) {
-	if len(s.cells) == 0 {
+	if s.cells == nil {
+		s.lastIdx = floorDiv(s.lastIdx*old, neu)
 		return
 	}
 	cells := make(map[int64]*winCell, len(s.cells))
@@ -74,19 +130,15 @@ func (s *winSet) rebin(old, neu int64) {
 }
 
 func (s *winSet) merge(o *winSet) {
-	for idx, c := range o.cells {
-		if s.cells == nil {
-			s.cells = map[int64]*winCell{}
+	o.each(func(idx int64, c *winCell) {
+		if s.last == nil && s.cells == nil {
+			s.lastIdx, s.last = idx, c
+			return
 		}
-		d := s.cells[idx]
-		if d == nil {
-			s.cells[idx] = c
-			continue
-		}
+		d := s.cell(idx)
 		d.requests += c.requests
 		d.durSum = addMicros(d.durSum, c.durSum)
-	}
-	s.last = nil
+	})
 }
 
 // addMicros adds two non-negative sums of microseconds, stopping at the
