@@ -45,7 +45,7 @@ func (r *Report) Fold(top int) (shown []Worker, others *Worker, folded int) {
 		return r.Workers, nil, 0
 	}
 	shown = r.Workers[:top]
-	o := Worker{Key: "others", Status: map[string]int64{}}
+	o := Worker{Key: "others"}
 	var secs, cpu, cpuShare float64
 	hasSecs, hasCPU := false, false
 	for _, w := range r.Workers[top:] {
@@ -62,9 +62,7 @@ func (r *Report) Fold(top int) (shown []Worker, others *Worker, folded int) {
 			secs += *w.RequestSeconds
 			hasSecs = true
 		}
-		for k, v := range w.Status {
-			o.Status[k] += v
-		}
+		o.Status.Add(w.Status)
 		o.FirstSeen = earliest(o.FirstSeen, w.FirstSeen)
 		o.LastSeen = latest(o.LastSeen, w.LastSeen)
 	}

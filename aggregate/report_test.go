@@ -59,8 +59,8 @@ func checkWorker(t *testing.T, got Worker, want wantWorker) {
 	case got.PeakConcurrency != nil && *got.PeakConcurrency != *want.peak:
 		t.Errorf("%s: got peak %d, want %d", got.Key, *got.PeakConcurrency, *want.peak)
 	}
-	st := [5]int64{got.Status["2xx"], got.Status["3xx"], got.Status["4xx"], got.Status["5xx"], got.Status["other"]}
-	if st != want.status || len(got.Status) != 5 {
+	st := [5]int64{got.Status.Class2xx, got.Status.Class3xx, got.Status.Class4xx, got.Status.Class5xx, got.Status.Other}
+	if st != want.status {
 		t.Errorf("%s: got status %v, want %v", got.Key, got.Status, want.status)
 	}
 	if s := str(got.FirstSeen); s != want.first {

@@ -70,7 +70,7 @@ func (w *workerAcc) row(key WorkerKey, total int64, durations, subSecond bool, s
 	if total > 0 {
 		r.Share = float64(w.requests) / float64(total)
 	}
-	r.Status = map[string]int64{"2xx": w.status[0], "3xx": w.status[1], "4xx": w.status[2], "5xx": w.status[3], "other": w.status[4]}
+	r.Status = StatusCounts{Class2xx: w.status[0], Class3xx: w.status[1], Class4xx: w.status[2], Class5xx: w.status[3], Other: w.status[4]}
 	if w.timed {
 		r.FirstSeen = StampMicros(w.first, subSecond)
 		r.LastSeen = StampMicros(w.last, subSecond)

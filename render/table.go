@@ -158,7 +158,7 @@ func columns(rep *aggregate.Report) []column {
 			column{"p95 s", func(w aggregate.Worker) string { return fixed(w.P95Seconds, 3) }})
 	}
 	if requests {
-		cs = append(cs, column{"5xx", func(w aggregate.Worker) string { return strconv.FormatInt(w.Status["5xx"], 10) }})
+		cs = append(cs, column{"5xx", func(w aggregate.Worker) string { return strconv.FormatInt(w.Status.Class5xx, 10) }})
 	}
 	if rep.CPUKnown {
 		cs = append(cs,
