@@ -3,6 +3,7 @@ package parse
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -379,7 +380,11 @@ func buildAccess(group []accessLine) Detection {
 	for i, t := range first.tail {
 		classes[i] = classify(t)
 	}
-	gunicorn := first.bytesB
+	// The status is not part of the signature: gevent_pywsgi's `socket`
+	// (a client gone) shares one with its b'200 OK' lines, so any line
+	// of the group says whether statuses are bytes.
+	bytesB := slices.ContainsFunc(group, func(a accessLine) bool { return a.bytesB })
+	gunicorn := bytesB
 	for _, c := range classes {
 		if c.shape == 'p' {
 			gunicorn = true
@@ -465,7 +470,7 @@ func buildAccess(group []accessLine) Detection {
 		f.Name = "nginx"
 	}
 	f.Note = strings.Join(notes, "; ")
-	d := Detection{Kind: KindAccess, Format: f, StatusBytes: first.bytesB}
+	d := Detection{Kind: KindAccess, Format: f, StatusBytes: bytesB}
 	if ambiguous {
 		d.Suggest = f.Spec
 		f.fields = withoutPID(f.fields)

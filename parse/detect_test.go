@@ -205,3 +205,26 @@ func TestIsGunicornErrorLine(t *testing.T) {
 		})
 	}
 }
+
+// TestDetectStatusBytesAnyLine: gevent_pywsgi under gunicorn 20.1 logs
+// b'200 OK', and `socket` for a client that went away. A sample that
+// starts with a `socket` line still says the statuses are bytes. The lines
+// are real (corpus nginx-proxy/gunicorn-access.log lines 6722 and 1-3).
+func TestDetectStatusBytesAnyLine(t *testing.T) {
+	lines := []string{
+		`127.0.0.1 - - [25/Nov/2026:17:54:57 +0000] "GET /sleep HTTP/1.1" socket 108 "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.0.0 Safari/537.36" pid=<21637> rt=0.041444`,
+		`127.0.0.1 - - [25/Nov/2026:17:50:56 +0000] "GET / HTTP/1.1" b'200 OK' 118 "http://127.0.0.1/" "curl/7.88.1" pid=<21637> rt=0.000613`,
+		`127.0.0.1 - - [25/Nov/2026:17:50:56 +0000] "GET / HTTP/1.1" b'200 OK' 118 "-" "kube-probe/1.28" pid=<21637> rt=0.000461`,
+		`127.0.0.1 - - [25/Nov/2026:17:50:56 +0000] "GET /sleep HTTP/1.1" b'200 OK' 124 "-" "Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0" pid=<21637> rt=0.022072`,
+	}
+	for _, first := range []int{0, 1} {
+		order := append([]string{lines[first]}, append(append([]string{}, lines[:first]...), lines[first+1:]...)...)
+		d := Detect([]byte(strings.Join(order, "\n")+"\n"), true)
+		if d.Format == nil {
+			t.Fatalf("first line %d: got no format (%s)", first, d.Why)
+		}
+		if !d.StatusBytes {
+			t.Errorf("first line %d: StatusBytes: got false, want true", first)
+		}
+	}
+}
