@@ -204,19 +204,26 @@ type connsJSON struct {
 	ByWorker map[string]int `json:"by_worker"`
 }
 
-func connsReportOf(t *testing.T, args ...string) connsReport {
+// connsRun runs `skewer CMD -o json` with the scenarios' log format on
+// args and decodes its output into v.
+func connsRun(t *testing.T, v any, cmd string, args ...string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	args = append([]string{"report", "-o", "json", "--log-format", connsAccessFormat}, args...)
+	args = append([]string{cmd, "-o", "json", "--log-format", connsAccessFormat}, args...)
 	if code := Run(t.Context(), args, IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}); code != ExitOK {
 		t.Fatalf("skewer %s: exit %d: %s", strings.Join(args, " "), code, errOut.String())
 	}
-	var rep connsReport
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		t.Fatalf("skewer report -o json: %v\n%s", err, out.String())
+	if err := json.Unmarshal(out.Bytes(), v); err != nil {
+		t.Fatalf("skewer %s -o json: %v\n%s", cmd, err, out.String())
 	}
+}
+
+func connsReportOf(t *testing.T, args ...string) connsReport {
+	t.Helper()
+	var rep connsReport
+	connsRun(t, &rep, "report", args...)
 	if rep.Connections == nil {
-		t.Fatalf("skewer %s: no connections block", strings.Join(args, " "))
+		t.Fatalf("skewer report %s: no connections block", strings.Join(args, " "))
 	}
 	return rep
 }
@@ -258,15 +265,8 @@ type connsExplain struct {
 
 func connsExplainOf(t *testing.T, args ...string) connsExplain {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	args = append([]string{"explain", "-o", "json", "--log-format", connsAccessFormat}, args...)
-	if code := Run(t.Context(), args, IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}); code != ExitOK {
-		t.Fatalf("skewer %s: exit %d: %s", strings.Join(args, " "), code, errOut.String())
-	}
 	var ex connsExplain
-	if err := json.Unmarshal(out.Bytes(), &ex); err != nil {
-		t.Fatalf("skewer explain -o json: %v\n%s", err, out.String())
-	}
+	connsRun(t, &ex, "explain", args...)
 	return ex
 }
 
