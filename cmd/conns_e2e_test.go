@@ -479,10 +479,14 @@ func TestSyncMaxRequestsRestarts(t *testing.T) {
 	if ex.Verdict.Harm != "benign" || !restartGen {
 		t.Errorf("explain: got harm %q, mechanisms %+v; want benign with restart_generations", ex.Verdict.Harm, ex.Mechanisms)
 	}
-	// A sync worker closes every connection: each request is its own.
+	// A sync worker closes every connection, so each request is its own;
+	// but the client's kernel may hand a closed connection's port to a
+	// new one within seconds (seen in CI under load: 15 of 431), and an
+	// address and port then reads as one connection. skewer must count
+	// exactly what the log shows, reuse or not.
 	want := testutil.CountConnections(reqs, 75)
 	checkConnsCount(t, alone.Connections, want)
-	if want.Reused != 0 || want.Moved != 0 {
-		t.Errorf("the log's own count: %d connections reused, %d moved; want 0 and 0 under sync workers", want.Reused, want.Moved)
+	if want.Reused != 0 {
+		t.Logf("the log's own count: %d client ports used twice, %d of them by two workers (port reuse: sync closes every connection)", want.Reused, want.Moved)
 	}
 }
