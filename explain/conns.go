@@ -30,6 +30,11 @@ func connFinding(c *aggregate.Connections) (int, string) {
 	switch {
 	case c.Reused == 0:
 		return connsNoReuse, line
+	case c.Source == "client_port" && c.RequestsPerConnectionMax <= 2:
+		// A client's kernel may give a closed connection's port to a new
+		// one within seconds: an address and port seen twice, and never
+		// more, is as likely two connections as one kept alive.
+		return connsNoReuse, line + "; no client port carried more than 2 requests, which a port reused for a new connection also gives"
 	case c.Moved == 0:
 		return connsPinned, line
 	}

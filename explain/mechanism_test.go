@@ -259,3 +259,16 @@ func TestNoReuseIsNotPinning(t *testing.T) {
 		t.Errorf("got %+v, want unknown: no connection reused", ms)
 	}
 }
+
+// TestPortReuseIsNotPinning: under Connection: close (or sync workers) a
+// client port can come back for a new connection within seconds; ports
+// that carried 2 requests at most prove nothing, moved or not.
+func TestPortReuseIsNotPinning(t *testing.T) {
+	c := &aggregate.Connections{Source: "client_port", Seen: 416, Reused: 15, Moved: 0,
+		RequestsPerConnectionMedian: 1, RequestsPerConnectionP95: 1, RequestsPerConnectionMax: 2}
+	rep := aggregate.Report{Family: "gunicorn", WindowSkew: typical(0.6, 0.519, 0.692, 0.076, 3, 13), Connections: c}
+	ms := mechanisms(newSubject(&rep, Context{WorkerClass: "gevent_pywsgi"}))
+	if has(ms, MechPinning) || !strings.Contains(ms[0].Evidence[0], "port reused for a new connection") {
+		t.Errorf("got %+v, want no pinning: ports used twice at most", ms)
+	}
+}
