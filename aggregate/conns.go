@@ -198,6 +198,17 @@ type Connections struct {
 	ByWorker map[string]int64 `json:"by_worker"`
 	// MovedExamples are up to three moved connections, the earliest first.
 	MovedExamples []MovedConnection `json:"moved_examples"`
+	// MovedByChance is how many of the reused connections would have moved
+	// if each request had gone to a worker of its host at random, in
+	// proportion to the requests each served: with n requests, 1 - Σ share^n
+	// each. Moves far below it say requests follow connections, whatever
+	// the few that moved were (a client port reused by a new connection).
+	MovedByChance float64 `json:"-"`
+	// StayedRequestsMedian and MovedRequestsMedian are the median requests
+	// of the reused connections that stayed on one worker and of those that
+	// moved; 0 when there are none.
+	StayedRequestsMedian float64 `json:"-"`
+	MovedRequestsMedian  float64 `json:"-"`
 
 	spans map[WorkerKey][]connSpan // each worker's connections, by first
 	long  []ConnRun                // connections of one worker with at least minRun requests
@@ -279,6 +290,8 @@ func (p *Partial) connections(hosts bool, sub bool) *Connections {
 		out.Source = "client_port"
 	}
 	counts := make([]int64, 0, c.sessions)
+	var stayed, moved []int64
+	shares := p.hostShares()
 	ids := make([]string, 0, len(c.ids))
 	for id := range c.ids {
 		ids = append(ids, id)
@@ -291,6 +304,12 @@ func (p *Partial) connections(hosts bool, sub bool) *Connections {
 			counts = append(counts, s.requests)
 			if s.requests > 1 {
 				out.Reused++
+				out.MovedByChance += shares.moveChance(s.workers[0].Host, s.requests)
+				if len(s.workers) > 1 {
+					moved = append(moved, s.requests)
+				} else {
+					stayed = append(stayed, s.requests)
+				}
 			}
 			if s.maxSeq > 0 && s.requests > s.maxSeq {
 				out.IDRestarts++
@@ -308,6 +327,10 @@ func (p *Partial) connections(hosts bool, sub bool) *Connections {
 		}
 	}
 	slices.Sort(counts)
+	slices.Sort(stayed)
+	slices.Sort(moved)
+	out.StayedRequestsMedian, out.MovedRequestsMedian = quantileInt(stayed, 0.5), quantileInt(moved, 0.5)
+	out.MovedByChance = math.Round(out.MovedByChance*1000) / 1000
 	out.RequestsPerConnectionMedian = quantileInt(counts, 0.5)
 	out.RequestsPerConnectionP95 = quantileInt(counts, 0.95)
 	if len(counts) > 0 {
@@ -328,6 +351,38 @@ func (p *Partial) connections(hosts bool, sub bool) *Connections {
 		out.spans[k] = sp
 	}
 	return out
+}
+
+// hostShares are each host's workers' shares of its requests.
+type hostShares map[string][]float64
+
+func (p *Partial) hostShares() hostShares {
+	totals := map[string]int64{}
+	keys := make([]WorkerKey, 0, len(p.workers))
+	for k, w := range p.workers {
+		if w == p.spill || w.requests == 0 {
+			continue
+		}
+		totals[k.Host] += w.requests
+		keys = append(keys, k)
+	}
+	// Summed in key order, so that the figure does not depend on map order.
+	sort.Slice(keys, func(i, j int) bool { return keys[i].less(keys[j]) })
+	out := hostShares{}
+	for _, k := range keys {
+		out[k.Host] = append(out[k.Host], float64(p.workers[k].requests)/float64(totals[k.Host]))
+	}
+	return out
+}
+
+// moveChance is the chance that n requests sent to the host's workers at
+// random, in proportion to their shares, do not all go to one worker.
+func (h hostShares) moveChance(host string, n int64) float64 {
+	stay := 0.0
+	for _, s := range h[host] {
+		stay += math.Pow(s, float64(n))
+	}
+	return max(0, 1-stay)
 }
 
 func (c *Connections) addExample(id string, s connSession, hosts, sub bool) {

@@ -333,7 +333,8 @@ func TestGeventKeepAliveConnections(t *testing.T) {
 }
 
 // TestGeventCloseConnections: the same server, every request with
-// Connection: close. No connection carries a second request.
+// Connection: close. No connection carries a second request, though a
+// client port may come back for a new one.
 func TestGeventCloseConnections(t *testing.T) {
 	testutil.RequireServer(t, gunicornPath)
 	requireGevent(t)
@@ -347,14 +348,14 @@ func TestGeventCloseConnections(t *testing.T) {
 	}
 	want := testutil.CountConnections(reqs, 75)
 	t.Logf("%d requests on %d connections, PIDs %v", want.Requests, want.Seen, pids)
-	if want.Reused != 0 || want.Seen != sent {
-		t.Fatalf("the log's own count: %d connections for %d requests, %d reused; want one per request (a client port reused within 75 s?)", want.Seen, sent, want.Reused)
+	// Every request has its own connection, but the client's kernel may
+	// give a closed connection's port to a new one within seconds: skewer
+	// counts what the log shows, and such reuse must not read as pinning.
+	if want.Reused != 0 {
+		t.Logf("the log's own count: %d client ports used again by a new connection, %d of them by two workers", want.Reused, want.Moved)
 	}
 	rep := connsReportOf(t, s.access)
 	checkConnsCount(t, rep.Connections, want)
-	if rep.Connections.Median != 1 || rep.Connections.Max != 1 {
-		t.Errorf("requests per connection median, max: got %v, %d, want 1, 1", rep.Connections.Median, rep.Connections.Max)
-	}
 	t.Run("explain", func(t *testing.T) {
 		ex := connsExplainOf(t, s.access, s.errLog)
 		conf, found, blind := ex.pinning()
@@ -362,7 +363,7 @@ func TestGeventCloseConnections(t *testing.T) {
 		case blind:
 			t.Errorf("explain says the log identifies no connections (keepalive_pinning %s), though it logs the client port", conf)
 		case found:
-			t.Errorf("keepalive_pinning %s: want none, no connection carried a second request: %+v", conf, ex.Mechanisms)
+			t.Errorf("keepalive_pinning %s: want none, every request had its own connection: %+v", conf, ex.Mechanisms)
 		}
 	})
 }

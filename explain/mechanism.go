@@ -124,6 +124,17 @@ func hostMechanisms(s *subject) []Mechanism {
 			"skew " + persistsWord(persists) + ": " + thirds,
 			"typical window: " + typical},
 			Short: fmt.Sprintf("%d reused connections, none moved; %s", rep.Connections.Reused, short)})
+	case conns == connsFollow:
+		c := rep.Connections
+		conf := Likely
+		if float64(c.Moved) <= followProvenShare*float64(c.Reused) {
+			conf = Proven
+		}
+		out = append(out, Mechanism{Name: MechPinning, Confidence: conf, Evidence: []string{
+			"reused client ports stayed on one worker far more than chance: " + connLine,
+			"skew " + persistsWord(persists) + ": " + thirds,
+			"typical window: " + typical},
+			Short: fmt.Sprintf("%d of %d reused ports moved, %.1f by chance; %s", c.Moved, c.Reused, c.MovedByChance, short)})
 	case persists && conns == connsNoReuse:
 		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
 			"skew persists under load (" + thirds + ") but no connection carried a second request, so it is not pinning: " + connLine,
@@ -137,7 +148,7 @@ func hostMechanisms(s *subject) []Mechanism {
 			"skew persists in the busiest windows: " + thirds,
 			"typical window: " + typical,
 			"the worker class " + s.class + " keeps connections open between requests (from " + s.classFrom + ")",
-			"not proven: the log does not identify connections"}, Short: short})
+			notProven(connLine)}, Short: short})
 	case persists:
 		out = append(out, Mechanism{Name: MechPinning, Confidence: Possible, Evidence: []string{
 			"skew persists in the busiest windows: " + thirds,
@@ -211,6 +222,15 @@ func exitReasons(rep *aggregate.Report) string {
 		parts[i] = fmt.Sprintf("%d %s", counts[r], r)
 	}
 	return ", workers ended by " + strings.Join(parts, ", ")
+}
+
+// notProven says why statistics are all pinning rests on: the log
+// identifies no connections, or its connections do not settle it.
+func notProven(connLine string) string {
+	if connLine == "" {
+		return "not proven: the log does not identify connections"
+	}
+	return "not proven: " + connLine
 }
 
 func persistsWord(persists bool) string {
