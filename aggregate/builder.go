@@ -46,6 +46,7 @@ type Partial struct {
 	overKeys             bool       // a key past maxKeys was seen
 	spill                *workerAcc // where records past maxKeys go, never reported
 	conns                *connTable // connections, when the log identifies them (conns.go)
+	seq                  *seqTable  // pairs of consecutive requests (nextsame.go)
 	// First and Last are the earliest and latest end times (unix µs) of
 	// parsed lines; valid when Timed.
 	First, Last int64
@@ -214,6 +215,9 @@ func (p *Partial) Add(rec *parse.Record) {
 	}
 	if p.win.on && rec.HasTime {
 		p.addWindow(w, rec.Time, rec.Duration)
+		if w != p.spill {
+			p.addSeq(w.key, rec.Time)
+		}
 	}
 }
 
@@ -412,6 +416,11 @@ func (p *Partial) outOfRange(t int64) {
 
 // Merge adds q's counts into p. q must not be used afterwards.
 func (p *Partial) Merge(q *Partial) {
+	p.merge(q, false)
+}
+
+// merge is Merge; next says q's lines follow p's in one input (MergeNext).
+func (p *Partial) merge(q *Partial, next bool) {
 	p.Parsed += q.Parsed
 	p.Rejected += q.Rejected
 	for r, n := range q.RejectedBy {
@@ -442,6 +451,7 @@ func (p *Partial) Merge(q *Partial) {
 	p.maxKeys = max(p.maxKeys, q.maxKeys)
 	p.mergeWindows(q)
 	p.mergeConns(q)
+	p.mergeSeq(q, next)
 	for k, qw := range q.workers {
 		pw := p.workers[k]
 		if pw == nil {

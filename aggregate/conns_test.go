@@ -31,13 +31,15 @@ func TestConnections(t *testing.T) {
 		want Connections
 	}{
 		{"one pinned connection", []parse.Record{connLine("1", 0, "5000"), connLine("1", 10, "5000"), connLine("1", 20, "5000")},
-			Connections{Source: "client_port", Seen: 1, Reused: 1, Requests: 3, RequestsPerConnectionMedian: 3, RequestsPerConnectionP95: 3, RequestsPerConnectionMax: 3, ByWorker: map[string]int64{"1": 1}}},
+			Connections{Source: "client_port", Seen: 1, Reused: 1, Requests: 3, RequestsPerConnectionMedian: 3, RequestsPerConnectionP95: 3, RequestsPerConnectionMax: 3, ByWorker: map[string]int64{"1": 1}, StayedRequestsMedian: 3}},
 		{"a port reused after the gap is a new connection", []parse.Record{connLine("1", 0, "5000"), connLine("2", 76, "5000")},
 			Connections{Source: "client_port", Seen: 2, Requests: 2, RequestsPerConnectionMedian: 1, RequestsPerConnectionP95: 1, RequestsPerConnectionMax: 1, ByWorker: map[string]int64{"1": 1, "2": 1}}},
 		{"within the gap on two workers: moved", []parse.Record{connLine("1", 0, "5000"), connLine("2", 75, "5000")},
-			Connections{Source: "client_port", Seen: 1, Reused: 1, Moved: 1, Requests: 2, RequestsPerConnectionMedian: 2, RequestsPerConnectionP95: 2, RequestsPerConnectionMax: 2, ByWorker: map[string]int64{"1": 1, "2": 1}}},
+			Connections{Source: "client_port", Seen: 1, Reused: 1, Moved: 1, Requests: 2, RequestsPerConnectionMedian: 2, RequestsPerConnectionP95: 2, RequestsPerConnectionMax: 2, ByWorker: map[string]int64{"1": 1, "2": 1},
+				// One request each: by chance 1 - (½² + ½²) moves.
+				MovedRequestsMedian: 2, MovedByChance: 0.5}},
 		{"a late request bridges two connections", []parse.Record{connLine("1", 0, "5000"), connLine("1", 100, "5000"), connLine("1", 50, "5000")},
-			Connections{Source: "client_port", Seen: 1, Reused: 1, Requests: 3, RequestsPerConnectionMedian: 3, RequestsPerConnectionP95: 3, RequestsPerConnectionMax: 3, ByWorker: map[string]int64{"1": 1}}},
+			Connections{Source: "client_port", Seen: 1, Reused: 1, Requests: 3, RequestsPerConnectionMedian: 3, RequestsPerConnectionP95: 3, RequestsPerConnectionMax: 3, ByWorker: map[string]int64{"1": 1}, StayedRequestsMedian: 3}},
 		{"two clients on one port are two connections", []parse.Record{connLine("1", 0, "5000"), func() parse.Record {
 			r := connLine("2", 1, "5000")
 			r.Client = []byte("10.0.0.2")
@@ -45,7 +47,7 @@ func TestConnections(t *testing.T) {
 		}()},
 			Connections{Source: "client_port", Seen: 2, Requests: 2, RequestsPerConnectionMedian: 1, RequestsPerConnectionP95: 1, RequestsPerConnectionMax: 1, ByWorker: map[string]int64{"1": 1, "2": 1}}},
 		{"nginx restarted within the gap", []parse.Record{serialLine("1", 0, "7", 1), serialLine("1", 1, "7", 2), serialLine("1", 2, "7", 1)},
-			Connections{Source: "connection", Seen: 1, Reused: 1, Requests: 3, RequestsPerConnectionMedian: 3, RequestsPerConnectionP95: 3, RequestsPerConnectionMax: 3, IDRestarts: 1, ByWorker: map[string]int64{"1": 1}}},
+			Connections{Source: "connection", Seen: 1, Reused: 1, Requests: 3, RequestsPerConnectionMedian: 3, RequestsPerConnectionP95: 3, RequestsPerConnectionMax: 3, IDRestarts: 1, ByWorker: map[string]int64{"1": 1}, StayedRequestsMedian: 3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

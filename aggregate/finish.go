@@ -55,6 +55,7 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 	}
 	if p.win.publish {
 		rep.setWindows(pop, opt.Procs)
+		rep.nextSame = p.nextSameOf(pop.auto)
 	}
 	return rep
 }

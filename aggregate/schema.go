@@ -85,6 +85,9 @@ type Report struct {
 	// CPUAges is set when the workers' ages differ by more than 2×: the
 	// CPU headline ranks by rate.
 	CPUAges *CPUAges `json:"-"`
+	// nextSame is each host's pairs of consecutive requests per window
+	// (NextSame).
+	nextSame nextSame
 }
 
 // Input describes one input file of the run.

@@ -238,6 +238,7 @@ func (p *Partial) coarsen(neu int64) {
 	for _, w := range p.workers {
 		w.win.rebin(old, neu)
 	}
+	p.seq.rebin(old, neu)
 	p.win.lo, p.win.hi = floorDiv(p.win.lo*old, neu), floorDiv(p.win.hi*old, neu)
 	p.win.width = neu
 	p.win.from, p.win.to = 0, 0

@@ -31,7 +31,7 @@ func mechanisms(s *subject) []Mechanism {
 		rep := *s.rep
 		rep.WindowSkew, rep.RateSkew, rep.Skew, rep.HostSkew = h.WindowSkew, h.RateSkew, h.Skew, nil
 		hs := *s
-		hs.rep = &rep
+		hs.rep, hs.host = &rep, h.Host
 		for _, m := range hostMechanisms(&hs) {
 			for i := range m.Evidence {
 				m.Evidence[i] = "host " + h.Host + ": " + m.Evidence[i]
@@ -114,15 +114,25 @@ func hostMechanisms(s *subject) []Mechanism {
 	short = fmt.Sprintf("busiest-third gini %.3f, quietest %.3f", busy, quiet)
 	persists := clearlyAbove(busy, ws.NoiseGini, n)
 	conns, connLine := connFinding(rep.Connections)
+	seq := nextSame(s)
+	seqV, seqLine := seq.verdict(), seq.line()
+	// withSeq adds the statistic to evidence, when there are pairs.
+	withSeq := func(ev []string) []string {
+		if seqLine == "" {
+			return ev
+		}
+		return append(ev, seqLine)
+	}
+	sticky := seqV == seqSticky && s.class != "sync"
 	switch {
 	case persists && s.class == "sync":
 		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
 			"skew persists under load (" + thirds + ") but the sync worker closes every connection, so it cannot pin: " + typical}, Short: short})
 	case conns == connsPinned:
-		out = append(out, Mechanism{Name: MechPinning, Confidence: Proven, Evidence: []string{
+		out = append(out, Mechanism{Name: MechPinning, Confidence: Proven, Evidence: withSeq([]string{
 			"no connection moved between workers: " + connLine,
 			"skew " + persistsWord(persists) + ": " + thirds,
-			"typical window: " + typical},
+			"typical window: " + typical}),
 			Short: fmt.Sprintf("%d reused connections, none moved; %s", rep.Connections.Reused, short)})
 	case conns == connsFollow:
 		c := rep.Connections
@@ -130,10 +140,10 @@ func hostMechanisms(s *subject) []Mechanism {
 		if float64(c.Moved) <= followProvenShare*float64(c.Reused) {
 			conf = Proven
 		}
-		out = append(out, Mechanism{Name: MechPinning, Confidence: conf, Evidence: []string{
+		out = append(out, Mechanism{Name: MechPinning, Confidence: conf, Evidence: withSeq([]string{
 			"reused client ports stayed on one worker far more than chance: " + connLine,
 			"skew " + persistsWord(persists) + ": " + thirds,
-			"typical window: " + typical},
+			"typical window: " + typical}),
 			Short: fmt.Sprintf("%d of %d reused ports moved, %.1f by chance; %s", c.Moved, c.Reused, c.MovedByChance, short)})
 	case persists && conns == connsNoReuse:
 		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
@@ -144,31 +154,51 @@ func hostMechanisms(s *subject) []Mechanism {
 			"skew persists under load (" + thirds + ") but connections move between workers, so it is not pinning: " + connLine,
 			"typical window: " + typical}, Short: fmt.Sprintf("%d connections moved between workers; %s", rep.Connections.Moved, short)})
 	case persists && s.keepAlive():
-		out = append(out, Mechanism{Name: MechPinning, Confidence: Likely, Evidence: []string{
+		out = append(out, Mechanism{Name: MechPinning, Confidence: Likely, Evidence: withSeq([]string{
 			"skew persists in the busiest windows: " + thirds,
 			"typical window: " + typical,
 			"the worker class " + s.class + " keeps connections open between requests (from " + s.classFrom + ")",
-			notProven(connLine)}, Short: short})
+			notProven(connLine)}), Short: short})
+	case persists && sticky:
+		// The access log's own statistics, with nothing naming the class.
+		out = append(out, Mechanism{Name: MechPinning, Confidence: Likely, Evidence: []string{
+			"skew persists in the busiest windows: " + thirds,
+			seqLine,
+			"typical window: " + typical,
+			"no input names the worker class; " + notProven(connLine)}, Short: short + "; " + seq.short()})
 	case persists:
-		out = append(out, Mechanism{Name: MechPinning, Confidence: Possible, Evidence: []string{
+		out = append(out, Mechanism{Name: MechPinning, Confidence: Possible, Evidence: withSeq([]string{
 			"skew persists in the busiest windows: " + thirds,
 			"typical window: " + typical,
-			"no input names the worker class, so whether it keeps connections open is not known"}, Short: short})
-	case evenGini(busy, ws.NoiseGini, n):
+			"no input names the worker class, so whether it keeps connections open is not known"}), Short: short})
+	case sticky && (s.keepAlive() || s.class == ""):
+		// Skew that fades under load, but each request follows the one
+		// before to its worker: a few connections held while traffic is
+		// light, spread once there are many. Not a race.
 		conf := Possible
-		if quiet-busy >= 0.1 {
+		if s.keepAlive() {
 			conf = Likely
 		}
-		out = append(out, Mechanism{Name: MechRace, Confidence: conf, Evidence: []string{
+		out = append(out, Mechanism{Name: MechPinning, Confidence: conf, Evidence: []string{
+			seqLine,
+			"skew " + persistsWord(false) + ": " + thirds,
+			"typical window: " + typical,
+			notProven(connLine)}, Short: seq.short() + "; " + short})
+	case evenGini(busy, ws.NoiseGini, n):
+		conf := Possible
+		if quiet-busy >= 0.1 || seqV == seqChance {
+			conf = Likely
+		}
+		out = append(out, Mechanism{Name: MechRace, Confidence: conf, Evidence: withSeq([]string{
 			"skew while idle that vanishes under load: " + thirds,
-			"typical window: " + typical}, Short: short})
+			"typical window: " + typical}), Short: short})
 	default:
 		// Above chance, but neither clearly persisting nor gone in the
 		// busiest windows: restarts inside windows, a race and pinning all
 		// fit; only connection identity or the worker class would tell.
-		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
+		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: withSeq([]string{
 			"skew above chance that neither persists clearly nor fades in the busiest windows: " + thirds,
-			"typical window: " + typical},
+			"typical window: " + typical}),
 			Short: fmt.Sprintf("window gini %.3f, chance %s: no clear pattern", g, noise)})
 	}
 	return out

@@ -14,9 +14,10 @@ type subject struct {
 	// classFrom says where the class came from: "error log", "status
 	// b'200 OK'", "family".
 	classFrom string
-	async     bool // many requests at a time per worker: CPU decides harm
-	restarts  int  // observed, else inferred
-	observed  bool // restarts come from an error log or snapshots
+	async     bool   // many requests at a time per worker: CPU decides harm
+	restarts  int    // observed, else inferred
+	observed  bool   // restarts come from an error log or snapshots
+	host      string // with several hosts, the one the mechanisms are about
 }
 
 // keepAliveClasses hold connections open between requests.

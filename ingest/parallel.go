@@ -96,7 +96,7 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 		if parts[j.cand] == nil {
 			parts[j.cand] = j.part
 		} else {
-			parts[j.cand].Merge(j.part)
+			parts[j.cand].MergeNext(j.part) // the chunks come in order
 			if err := parts[j.cand].KeysError(); err != nil {
 				return nil, nil, err
 			}
