@@ -28,6 +28,7 @@ const connsAccessFormat = e2eAccessFormat + ` %({remote_port}e)s`
 // connsServer is a gunicorn started for a connection scenario.
 type connsServer struct {
 	url, access, errLog string
+	pid                 int // the master's
 	stop                func()
 }
 
@@ -71,6 +72,7 @@ func startConnsServer(t *testing.T, workers int, class string, extra ...string) 
 	if err := c.Start(); err != nil {
 		t.Fatalf("starting %s: %v", gunicornPath, err)
 	}
+	s.pid = c.Process.Pid
 	done := make(chan struct{})
 	go func() { _ = c.Wait(); close(done) }()
 	var once sync.Once

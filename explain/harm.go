@@ -292,6 +292,11 @@ func judgeCPU(s *subject, ls []load, res float64) (Verdict, []HarmEvidence) {
 			if s.rep.Durations {
 				inFlight = l.busy[k] > l.seconds
 			}
+			// Requests queued on a worker's other connections wait
+			// unseen by the logged durations (a CPU-bound async worker
+			// serves them one after another): connections in flight
+			// show them.
+			inFlight = inFlight || connsIn(s.rep, l, k) > 1
 			switch {
 			case c/l.seconds >= saturated && inFlight:
 				sat = append(sat, k)
@@ -314,8 +319,12 @@ func judgeCPU(s *subject, ls []load, res float64) (Verdict, []HarmEvidence) {
 				f.evidence = append(f.evidence, ev(q))
 				quiet = fmt.Sprintf("%s at %.2f core", q, l.cpu[q]/l.seconds)
 			}
-			f.text = fmt.Sprintf("%s used %.2f core with %.1f requests in flight on average (%d requests) while %s in the window at %s",
-				top, l.cpu[top]/l.seconds, l.busy[top]/l.seconds, l.requests[top], quiet, at)
+			conns := ""
+			if n := connsIn(s.rep, l, top); n > 0 {
+				conns = fmt.Sprintf(" on %d connections", n)
+			}
+			f.text = fmt.Sprintf("%s used %.2f core with %.1f requests in flight on average (%d requests%s) while %s in the window at %s",
+				top, l.cpu[top]/l.seconds, l.busy[top]/l.seconds, l.requests[top], conns, quiet, at)
 			f.short = fmt.Sprintf("%s %.2f core while %s at %s", top, l.cpu[top]/l.seconds, quiet, l.start.UTC().Format("15:04:05"))
 			f.onHost(l.host)
 			worst = append(worst, f)
@@ -341,6 +350,20 @@ func judgeCPU(s *subject, ls []load, res float64) (Verdict, []HarmEvidence) {
 			peak, peakKey, stamp(peakAt), counted, trim(ls[0].seconds)),
 			fmt.Sprintf("none near a core, busiest %.2f core (%s; %d counted %ss windows)", peak, peakKey, counted, trim(ls[0].seconds))},
 		[]HarmEvidence{{Signal: "cpu_cores", Worker: peakKey, Value: round3(peak), WindowStart: stamp(peakAt)}}
+}
+
+// connsIn is how many connections worker k served requests on during the
+// load's window (first to last request overlapping it); 0 when the log
+// identifies no connections.
+func connsIn(rep *aggregate.Report, l load, k string) int {
+	if rep.Connections == nil {
+		return 0
+	}
+	wk := aggregate.WorkerKey{Key: k}
+	if l.host != "" {
+		wk = aggregate.WorkerKey{Host: l.host, Key: strings.TrimPrefix(k, l.host+"/")}
+	}
+	return rep.Connections.Distinct(wk, l.start, l.start.Add(time.Duration(l.seconds*float64(time.Second))))
 }
 
 // worstOf is the verdict of the worst findings: harmful before capacity;
