@@ -3,14 +3,19 @@
 package cmd
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -148,6 +153,15 @@ func (c *cpuCapture) read(t *testing.T) {
 		c.lines = append(c.lines, cpuLine{conn: fs[0] + ":" + fs[len(fs)-1], pid: pid, end: end.Unix(), dur: float64(us) / 1e6})
 	}
 	c.snaps = map[int][]cpuSight{}
+	if c.psLog == "" {
+		for _, l := range c.lines {
+			if !slices.Contains(c.worker, l.pid) {
+				c.worker = append(c.worker, l.pid)
+			}
+		}
+		slices.Sort(c.worker)
+		return
+	}
 	var at float64
 	for _, line := range strings.Split(strings.TrimSuffix(testutil.FileText(c.psLog), "\n"), "\n") {
 		if stamp, ok := strings.CutPrefix(line, e2eSnapshotHeader); ok {
@@ -362,4 +376,182 @@ func or(s, alt string) string {
 		return alt
 	}
 	return s
+}
+
+// TestExplainSyncCapacity: gunicorn sync, 2 workers, 4 clients sending
+// /work?ms=25 back to back (each on a new connection): every worker always
+// has a request, so both are busy in every window: capacity, not skew.
+func TestExplainSyncCapacity(t *testing.T) {
+	testutil.RequireServer(t, gunicornPath)
+	s := startConnsServer(t, cpuWorkers, "sync")
+	c := cpuCapture{t: t, s: s}
+	c.sent = timedLoad(t, s.url+fmt.Sprintf("/work?ms=%d", cpuBurnMS), cpuClients, cpuLoad, false) + 1
+	s.stop()
+	c.read(t)
+	if len(c.lines) != c.sent || len(c.worker) != cpuWorkers {
+		t.Fatalf("access log: %d lines from workers %v, want the %d requests answered by %d workers", len(c.lines), c.worker, c.sent, cpuWorkers)
+	}
+	// The test's own busy fractions (request seconds ÷ window), with a
+	// margin around skewer's 0.8 and 0.2.
+	capacity, harm := "", ""
+	for _, w := range c.windows() {
+		n := 0
+		for _, k := range w.requests {
+			n += k
+		}
+		if float64(n) < perWorkerMin*cpuWorkers {
+			continue
+		}
+		var busy []float64
+		for _, pid := range c.worker {
+			busy = append(busy, w.busy[pid]/cpuWindow)
+		}
+		t.Logf("window %s: requests %v, busy %v", testutil.Stamp(w.start), w.requests, busy)
+		switch {
+		case min(busy[0], busy[1]) >= showSaturated:
+			capacity = fmt.Sprintf("window %s: busy %.2f and %.2f", testutil.Stamp(w.start), busy[0], busy[1])
+		case max(busy[0], busy[1]) >= noneSaturated && min(busy[0], busy[1]) <= noneIdle:
+			harm = fmt.Sprintf("window %s: busy %.2f and %.2f", testutil.Stamp(w.start), busy[0], busy[1])
+		}
+	}
+	ex := connsExplainOf(t, "--window", strconv.Itoa(cpuWindow)+"s", s.access, s.errLog)
+	switch {
+	case harm != "":
+		t.Logf("a window comes near harm (%s): the verdict %q is not judged", harm, ex.Verdict.Harm)
+	case capacity != "":
+		if ex.Verdict.Harm != "capacity" {
+			t.Errorf("verdict: got %q, want capacity (%s): %+v", ex.Verdict.Harm, capacity, ex)
+		}
+	default:
+		t.Errorf("the capture shows no window with both workers busy: the load did not fill them")
+	}
+}
+
+// checkExplainEven explains a log of 4 workers that accept in turn
+// (php-fpm's blocking accept wakes its waiters in FIFO order): when the
+// test's own median Gini over counted 1 s windows is under a tenth of its
+// ceiling, the mechanism is even.
+func checkExplainEven(t *testing.T, path string, args ...string) {
+	t.Helper()
+	counts := map[int64]map[string]int{}
+	pids := map[string]bool{}
+	for i, line := range strings.Split(strings.TrimSuffix(testutil.FileText(path), "\n"), "\n") {
+		stamp := clfTime.FindString(line)
+		f := strings.Fields(line)
+		if stamp == "" || len(f) == 0 {
+			t.Fatalf("%s:%d: no time: %q", path, i+1, line)
+		}
+		end, err := time.Parse("02/Jan/2006:15:04:05 -0700", stamp)
+		if err != nil {
+			t.Fatalf("%s:%d: %v", path, i+1, err)
+		}
+		pid := f[len(f)-1]
+		pids[pid] = true
+		if counts[end.Unix()] == nil {
+			counts[end.Unix()] = map[string]int{}
+		}
+		counts[end.Unix()][pid]++
+	}
+	var gs []float64
+	for _, m := range counts {
+		var xs []float64
+		n := 0
+		for pid := range pids {
+			xs = append(xs, float64(m[pid]))
+			n += m[pid]
+		}
+		if n >= 10*len(pids) {
+			gs = append(gs, testutil.Gini(xs))
+		}
+	}
+	if len(gs) == 0 {
+		t.Fatalf("%s: no 1 s window with 10 requests per worker (%d workers)", path, len(pids))
+	}
+	g, ceiling := testutil.Median(gs), float64(len(pids)-1)/float64(len(pids))
+	ex := connsExplainOf(t, append(append([]string{"--window", "1s"}, args...), path)...)
+	var names []string
+	for _, m := range ex.Mechanisms {
+		names = append(names, m.Name)
+	}
+	t.Logf("median gini %.3f over %d workers in %d counted windows; mechanisms %v", g, len(pids), len(gs), names)
+	if g < 0.1*ceiling && (len(names) == 0 || names[0] != "even") {
+		t.Errorf("mechanisms: got %v, want even (median gini %.3f under a tenth of the ceiling %.3f): %+v", names, g, ceiling, ex.Mechanisms)
+	}
+	if g >= 0.1*ceiling {
+		t.Logf("the capture is not near-even by the test's own measure: the mechanism is not judged")
+	}
+}
+
+// clfTime is a common-log time stamp, bracketed or not (php-fpm's %t).
+var clfTime = regexp.MustCompile(`\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}`)
+
+// nginxConnFormat is nginxFormat with the connection's serial number and
+// its request count.
+const nginxConnFormat = nginxFormat + ` conn=$connection creq=$connection_requests`
+
+// TestExplainNginxConnections: nginx with 4 workers and 2 keep-alive
+// clients logging $connection. Each connection stays on the worker that
+// accepted it, so at most 2 workers serve: the test counts the log's
+// connections itself, and when none moved and some carried several
+// requests, explain must prove the pinning.
+func TestExplainNginxConnections(t *testing.T) {
+	testutil.RequireServer(t, nginxPath)
+	root := testutil.ModuleRoot(t)
+	site := startSite(t, "nginx", t.TempDir(), func(dir string) *srvSite {
+		port := testutil.FreePort(t)
+		conf := filepath.Join(dir, "nginx.conf")
+		writeConf(t, root, "nginx.conf", conf, srvConf{Dir: dir, Port: port,
+			LogFormat: `log_format workers '` + nginxConnFormat + `';`, JSONLogFormat: nginxJSONFormatLine})
+		p := testutil.StartProc(t, dir, "nginx", os.Environ(), []string{filepath.Join(dir, "error.log")},
+			nginxPath, "-p", dir, "-e", filepath.Join(dir, "error.log"), "-c", conf, "-g", "daemon off;")
+		return newSite(fmt.Sprintf("http://127.0.0.1:%d/", port), p)
+	})
+	workers := site.waitWorkers(t)
+	sent := timedLoad(t, site.url, 2, 3*time.Second, true) + 1 // and the readiness probe
+	access := filepath.Join(site.dir, "access.log")
+	deadline := time.Now().Add(e2eWait)
+	for countLog(t, access, nginxPID, false).requests < sent && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	site.stop(t, site.master, syscall.SIGQUIT)
+
+	var reqs []testutil.ConnRequest
+	for i, line := range strings.Split(strings.TrimSuffix(testutil.FileText(access), "\n"), "\n") {
+		pid, ok1 := nginxPID(line)
+		var conn, msec string
+		for _, f := range strings.Fields(line) {
+			if v, ok := strings.CutPrefix(f, "conn="); ok {
+				conn = v
+			}
+			if v, ok := strings.CutPrefix(f, "msec="); ok {
+				msec = v
+			}
+		}
+		end, err := strconv.ParseFloat(msec, 64)
+		if !ok1 || conn == "" || err != nil {
+			t.Fatalf("%s:%d: no pid=, conn= or msec=: %q", access, i+1, line)
+		}
+		reqs = append(reqs, testutil.ConnRequest{ID: conn, Worker: pid, End: end})
+	}
+	if len(reqs) != sent {
+		t.Fatalf("access log: %d lines, want the %d requests answered", len(reqs), sent)
+	}
+	want := testutil.CountConnections(reqs, 75)
+	t.Logf("workers %v; %d requests on %d connections (%d reused, %d moved), per worker %v", workers, want.Requests, want.Seen, want.Reused, want.Moved, want.ByWorker)
+	if want.Moved != 0 || want.Reused == 0 {
+		t.Fatalf("the log's own count: %d reused, %d moved; want reused connections that never moved", want.Reused, want.Moved)
+	}
+	var ex connsExplain
+	args := []string{"explain", "-o", "json", "--log-format", nginxConnFormat, "--workers", strconv.Itoa(srvWorkers), "--window", "1s", access}
+	var out, errOut bytes.Buffer
+	if code := Run(t.Context(), args, IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}); code != ExitOK {
+		t.Fatalf("skewer %s: exit %d: %s", strings.Join(args, " "), code, errOut.String())
+	}
+	if err := json.Unmarshal(out.Bytes(), &ex); err != nil {
+		t.Fatal(err)
+	}
+	if conf, found, _ := ex.pinning(); !found || conf != "proven" {
+		t.Errorf("keepalive_pinning: got found %v, %q; want proven (%d reused connections, none moved, over at most 2 of %d workers): %+v",
+			found, conf, want.Reused, srvWorkers, ex.Mechanisms)
+	}
 }

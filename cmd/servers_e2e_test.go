@@ -213,6 +213,9 @@ func TestPHPFPMServer(t *testing.T) {
 	t.Run("report", func(t *testing.T) {
 		checkReport(t, "php-fpm", "phpfpm", log, "--log-format", phpfpmFormat, "--format", "phpfpm")
 	})
+	t.Run("explain", func(t *testing.T) {
+		checkExplainEven(t, accessLog, "--log-format", phpfpmFormat, "--format", "phpfpm")
+	})
 }
 
 // phpFPMPath is Debian's php-fpm, whose name carries the PHP version
@@ -320,7 +323,9 @@ func writeConf(t *testing.T, root, name, path string, c srvConf) {
 	case "php-fpm.conf":
 		c.AccessFormat = phpfpmFormatLine
 	case "nginx.conf":
-		c.LogFormat, c.JSONLogFormat = nginxFormatLine, nginxJSONFormatLine
+		if c.LogFormat == "" {
+			c.LogFormat, c.JSONLogFormat = nginxFormatLine, nginxJSONFormatLine
+		}
 	}
 	tmpl, err := template.ParseFiles(filepath.Join(root, "testdata", "servers", name))
 	if err != nil {
