@@ -121,3 +121,66 @@ func TestExplainPortsMoveByChance(t *testing.T) {
 		}
 	}
 }
+
+// cpuHandLog writes 20 s of a gevent run by hand: worker 101 serves conns
+// keep-alive connections, 20 requests a second between them, each logged
+// at 50 ms (one request in flight on average: the requests waited on
+// their connections, not in the logged time); worker 102 serves one
+// request a second on its own connection. The sample file records 101 at
+// 950 ms of CPU a second and 102 at none.
+func cpuHandLog(t *testing.T, conns int) string {
+	t.Helper()
+	dir := t.TempDir()
+	const start = 1795000000 // a minute boundary
+	var b strings.Builder
+	line := func(s, pid, us, port int) {
+		at := time.Unix(start+int64(s), 0).UTC().Format("02/Jan/2006:15:04:05 -0700")
+		fmt.Fprintf(&b, "127.0.0.1 - - [%s] \"GET /work HTTP/1.1\" 200 2 \"-\" \"t\" <%d> %d %d\n", at, pid, us, port)
+	}
+	for s := range 20 {
+		for i := range 20 {
+			line(s, 101, 50000, 40001+i%conns)
+		}
+		line(s, 102, 1000, 41000)
+	}
+	var ps strings.Builder
+	for s := -1; s <= 21; s++ {
+		at := time.Unix(start+int64(s), 0).UTC().Format("2006-01-02T15:04:05.000Z")
+		cpu := 950 * (s + 1)
+		fmt.Fprintf(&ps, "# skewer-sample v1 %s\n100 1 1000 500 30000 gunicorn: master [app]\n101 100 1010 %d 40000 gunicorn: worker [app]\n102 100 1011 0 40000 gunicorn: worker [app]\n", at, cpu)
+	}
+	el := fmt.Sprintf("[%s] [100] [INFO] Using worker: gevent\n", time.Unix(start-1, 0).UTC().Format("2006-01-02 15:04:05 -0700"))
+	for name, text := range map[string]string{"access.log": b.String(), "sample.log": ps.String(), "error.log": el} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestExplainHandMadeCPUHarm: by hand, worker 101 used 0.95 core in every
+// 5 s window (950 ms a second) while 102 used none. With its requests on 4
+// connections, requests waited on the busy worker while the other idled:
+// harmful. With one connection served back to back, nothing waited on
+// another client: not harmful, however busy the worker.
+func TestExplainHandMadeCPUHarm(t *testing.T) {
+	for _, tc := range []struct {
+		conns int
+		want  string
+	}{{4, "harmful"}, {1, "benign"}} {
+		t.Run(fmt.Sprintf("%d connections", tc.conns), func(t *testing.T) {
+			dir := cpuHandLog(t, tc.conns)
+			e := explainJSON(t, "--log-format", portsFormat, "--window", "5s",
+				filepath.Join(dir, "access.log"), filepath.Join(dir, "error.log"), "--ps", filepath.Join(dir, "sample.log"))
+			if e.Verdict.Harm != tc.want {
+				t.Fatalf("verdict: got %q, want %q: %s", e.Verdict.Harm, tc.want, e.Verdict.Summary)
+			}
+			if len(e.HarmEvidence) == 0 || e.HarmEvidence[0].Signal != "cpu_cores" || e.HarmEvidence[0].Worker != "101" || math.Abs(e.HarmEvidence[0].Value-0.95) > 1e-9 {
+				t.Errorf("harm_evidence: got %+v, want 101 at 0.95 core first", e.HarmEvidence)
+			}
+			if tc.want == "harmful" && !strings.Contains(e.Verdict.Summary, "(100 requests on 4 connections)") {
+				t.Errorf("summary %q: want it to name the 100 requests on 4 connections of the window", e.Verdict.Summary)
+			}
+		})
+	}
+}
