@@ -65,6 +65,8 @@ func connFinding(c *aggregate.Connections) (int, string) {
 		return connsFollow, line + "; so requests follow connections, and the ports that moved were reused by new connections"
 	case 2*float64(c.Moved) >= chance:
 		return connsMoved, line
+	case chance < minChanceMoves:
+		return connsNone, line + "; too few to weigh against chance"
 	}
 	return connsNone, line + "; too close to chance to tell"
 }

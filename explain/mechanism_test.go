@@ -272,3 +272,41 @@ func TestPortReuseIsNotPinning(t *testing.T) {
 		t.Errorf("got %+v, want no pinning: ports used twice at most", ms)
 	}
 }
+
+// TestClientPortsAgainstChance: moved client ports are weighed against
+// the moves chance would give (MovedByChance).
+func TestClientPortsAgainstChance(t *testing.T) {
+	ports := func(reused, moved int64, chance float64) *aggregate.Connections {
+		return &aggregate.Connections{Source: "client_port", Seen: reused + 10, Reused: reused, Moved: moved, MovedByChance: chance,
+			RequestsPerConnectionMedian: 30, RequestsPerConnectionP95: 30, RequestsPerConnectionMax: 30, StayedRequestsMedian: 30, MovedRequestsMedian: 2}
+	}
+	tests := []struct {
+		name string
+		c    *aggregate.Connections
+		want string
+		hold string
+	}{
+		// 1 of 20 moved (5% ≤ 10%), chance 20 ≥ 4 × 1: proven.
+		{"one port reused", ports(20, 1, 20), "keepalive_pinning:proven", "1 moved between workers (5% of the reused; by chance 20.0 would have, 100%)"},
+		// 4 of 20 (20%), chance 18 ≥ 4 × 4: likely.
+		{"a few ports reused", ports(20, 4, 18), "keepalive_pinning:likely", "so requests follow connections"},
+		// 10 moved, chance 18: at least half of chance, not pinning.
+		{"moves like chance", ports(20, 10, 18), "unknown:possible", "connections move between workers"},
+		// 6 moved, chance 18: between a quarter and a half; the class
+		// decides, at lower confidence.
+		{"between", ports(20, 6, 18), "keepalive_pinning:likely", "too close to chance to tell"},
+		// Chance under 5 moves, 1 moved: too few to weigh; the class
+		// decides.
+		{"too few to weigh", ports(4, 1, 4), "keepalive_pinning:likely", "too few to weigh against chance"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := aggregate.Report{Family: "gunicorn", WindowSkew: typical(0.6, 0.519, 0.692, 0.076, 5, 13), Connections: tt.c}
+			ms := mechanisms(newSubject(&rep, Context{WorkerClass: "gevent"}))
+			got := ms[0].Name + ":" + ms[0].Confidence
+			if got != tt.want || !strings.Contains(strings.Join(ms[0].Evidence, "; "), tt.hold) {
+				t.Errorf("got %s %q, want %s holding %q", got, ms[0].Evidence, tt.want, tt.hold)
+			}
+		})
+	}
+}
