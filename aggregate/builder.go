@@ -216,7 +216,7 @@ func (p *Partial) Add(rec *parse.Record) {
 	if p.win.on && rec.HasTime {
 		p.addWindow(w, rec.Time, rec.Duration)
 		if w != p.spill {
-			p.addSeq(w.key, rec.Time)
+			p.addSeq(w, rec.Time)
 		}
 	}
 }

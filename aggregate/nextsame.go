@@ -18,9 +18,11 @@ type seqCell struct {
 // how many of them one worker served both of.
 type seqCount struct{ pairs, same int64 }
 
-// seqEnd is a host's first or last request in a partial.
+// seqEnd is a host's first or last request in a partial: its worker's
+// accumulator (compared by pointer within the partial, by key across two)
+// and its end time.
 type seqEnd struct {
-	key WorkerKey
+	acc *workerAcc
 	t   int64 // unix µs
 }
 
@@ -33,9 +35,10 @@ type seqTable struct {
 	cur   seqEnd
 	curOK bool
 	cells map[seqCell]*seqCount
-	// lastCell caches the cell of the line before: lines come mostly in
-	// time order.
-	lastKey  seqCell
+	// lastCell caches the cell of the pair before, of host lastHost and
+	// window lastIdx: lines come mostly in time order.
+	lastHost string
+	lastIdx  int64
 	lastCell *seqCount
 }
 
@@ -43,22 +46,23 @@ func newSeqTable() *seqTable {
 	return &seqTable{first: map[string]seqEnd{}, last: map[string]seqEnd{}, cells: map[seqCell]*seqCount{}}
 }
 
-// addSeq accounts a timed request at t served by k, after the host's last.
+// addSeq accounts a timed request at t served by w, after the host's last.
 // Call after addWindow, whose current window it reuses.
-func (p *Partial) addSeq(k WorkerKey, t int64) {
+func (p *Partial) addSeq(w *workerAcc, t int64) {
 	if p.seq == nil {
 		p.seq = newSeqTable()
 	}
 	s := p.seq
-	prev, ok := s.cur, s.curOK && s.cur.key.Host == k.Host
+	host := w.key.Host
+	prev, ok := s.cur, s.curOK && s.cur.acc.key.Host == host
 	if !ok {
 		s.flush()
-		prev, ok = s.last[k.Host]
+		prev, ok = s.last[host]
 		if !ok {
-			s.first[k.Host] = seqEnd{k, t}
+			s.first[host] = seqEnd{w, t}
 		}
 	}
-	s.cur, s.curOK = seqEnd{k, t}, true
+	s.cur, s.curOK = seqEnd{w, t}, true
 	if !ok {
 		return
 	}
@@ -66,31 +70,32 @@ func (p *Partial) addSeq(k WorkerKey, t int64) {
 	if t < p.win.from || t >= p.win.to {
 		idx = floorDiv(t, p.win.width)
 	}
-	s.pair(prev.key, k, idx)
+	s.pair(host, idx, prev.acc == w)
 }
 
 // flush puts cur into last.
 func (s *seqTable) flush() {
 	if s.curOK {
-		s.last[s.cur.key.Host] = s.cur
+		s.last[s.cur.acc.key.Host] = s.cur
 		s.curOK = false
 	}
 }
 
-// pair counts the pair a then b, b ending in window idx.
-func (s *seqTable) pair(a, b WorkerKey, idx int64) {
-	at := seqCell{b.Host, idx}
+// pair counts a pair of host's consecutive requests whose second ended in
+// window idx; same says one worker served both.
+func (s *seqTable) pair(host string, idx int64, same bool) {
 	c := s.lastCell
-	if c == nil || at != s.lastKey {
+	if c == nil || idx != s.lastIdx || host != s.lastHost {
+		at := seqCell{host, idx}
 		c = s.cells[at]
 		if c == nil {
 			c = &seqCount{}
 			s.cells[at] = c
 		}
-		s.lastKey, s.lastCell = at, c
+		s.lastHost, s.lastIdx, s.lastCell = host, idx, c
 	}
 	c.pairs++
-	if a == b {
+	if same {
 		c.same++
 	}
 }
@@ -130,7 +135,7 @@ func (s *seqTable) merge(q *seqTable, next bool, width int64) {
 	for h, f := range q.first {
 		l, ok := s.last[h]
 		if next && ok {
-			s.pair(l.key, f.key, floorDiv(f.t, width))
+			s.pair(h, floorDiv(f.t, width), l.acc.key == f.acc.key)
 		}
 		if _, ok := s.first[h]; !ok {
 			s.first[h] = f
