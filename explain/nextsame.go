@@ -91,8 +91,11 @@ func (st seqStat) line() string {
 	}
 	word := map[int]string{seqSticky: "far more often than chance", seqChance: "at chance or below",
 		seqUnknown: "not clearly apart from chance"}[st.verdict()]
-	if st.pairs < minPairs {
+	switch {
+	case st.pairs < minPairs:
 		word = fmt.Sprintf("too few pairs to judge (under %d)", minPairs)
+	case st.verdict() == seqChance && float64(st.same) > st.chance:
+		word = fmt.Sprintf("near chance (within %.0f%%)", 100*(chanceRatio-1))
 	}
 	return fmt.Sprintf("the next request went to the same worker %d of %d times (%.0f%%) in %d windows, chance from the windows' shares %.0f%% (1/live %.0f%%): %s",
 		st.same, st.pairs, 100*float64(st.same)/float64(st.pairs), st.windows,
