@@ -170,7 +170,7 @@ func hostMechanisms(s *subject) []Mechanism {
 		out = append(out, Mechanism{Name: MechPinning, Confidence: Possible, Evidence: withSeq([]string{
 			"skew persists in the busiest windows: " + thirds,
 			"typical window: " + typical,
-			"no input names the worker class, so whether it keeps connections open is not known"}), Short: short})
+			"no input names the worker class, so whether it keeps connections open is not known; " + notProven(connLine)}), Short: short})
 	case sticky && (s.keepAlive() || s.class == ""):
 		// Skew that fades under load, but each request follows the one
 		// before to its worker: a few connections held while traffic is
