@@ -118,7 +118,7 @@ func (fl *inputFlags) validate() error {
 func runReport(ctx context.Context, o *reportOptions) (err error) {
 	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
 	defer closeGuard(g, &err)
-	why := o.Output == "table" || o.Output == "markdown"
+	why := o.Output == "table" || o.Output == "markdown" || o.Output == "html"
 	fl := o.Inputs
 	// The why block judges per window: read the windows even when the
 	// report does not show them.
@@ -130,7 +130,7 @@ func runReport(ctx context.Context, o *reportOptions) (err error) {
 	opt := render.Options{Top: o.Top, Color: colorAllowed(o.IO)}
 	if why {
 		opt.Why = explain.Explain(rep, explainContext(run, false))
-		if !o.Inputs.on {
+		if !o.Inputs.on && o.Output != "html" { // the page charts the windows
 			shown := *rep
 			shown.Windows, shown.WindowSeconds, shown.Dominance = []aggregate.Window{}, nil, nil
 			rep = &shown

@@ -52,8 +52,9 @@ func guardOut(s *IO, fence, machine bool) *render.Guard {
 	return g
 }
 
-// machineFormat reports whether an output format is read by programs.
-func machineFormat(output string) bool { return output == "json" || output == "csv" }
+// machineFormat reports whether an output format is read by programs (or
+// is a page, which a fence would break).
+func machineFormat(output string) bool { return output == "json" || output == "csv" || output == "html" }
 
 // closeGuard closes g; a write error becomes *err when it has none.
 func closeGuard(g *render.Guard, err *error) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/explain"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
 )
@@ -24,7 +25,7 @@ type timelineOptions struct {
 }
 
 // timelineOutputs are the output formats of skewer timeline.
-var timelineOutputs = []string{"table", "json", "csv", "markdown"}
+var timelineOutputs = []string{"table", "json", "csv", "markdown", "html"}
 
 func newTimelineCmd(s IO, runF func(context.Context, *timelineOptions) error) *cobra.Command {
 	opts := &timelineOptions{IO: s}
@@ -80,7 +81,7 @@ func (o *timelineOptions) validate() error {
 func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
 	defer closeGuard(g, &err)
-	rep, err := readReport(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window")
+	run, rep, err := readRun(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window", nil)
 	if err != nil {
 		return err
 	}
@@ -110,6 +111,9 @@ func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 		err = render.WindowsCSV(buf, rep)
 	case "markdown":
 		err = render.TimelineMarkdown(buf, rep, o.Top)
+	case "html":
+		why := explain.Explain(rep, explainContext(run, false))
+		err = render.HTML(buf, []render.HTMLPart{{Report: rep, Why: why}}, render.HTMLOptions{Title: "skewer timeline", Top: 20, Series: o.Top, Metric: o.Metric})
 	default:
 		err = render.Timeline(buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: o.chartWidth(), Color: color})
 	}

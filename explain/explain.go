@@ -48,6 +48,9 @@ type Explanation struct {
 	// Notes are what the text outputs add about the inputs (the log of the
 	// same traffic that was left out); not part of the document.
 	Notes []string `json:"-"`
+	// Report is the report explained, for outputs that draw it (html); not
+	// part of the document.
+	Report *aggregate.Report `json:"-"`
 }
 
 // Verdict is whether the imbalance does harm, in one word and a sentence
@@ -134,6 +137,7 @@ func Explain(rep *aggregate.Report, ctx Context) *Explanation {
 		Changes:       []Change{},
 		Advice:        []Advice{},
 		ToSettle:      []string{},
+		Report:        rep,
 	}
 	s := newSubject(rep, ctx)
 	e.Server = Server{Family: rep.Family}

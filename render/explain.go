@@ -10,7 +10,7 @@ import (
 )
 
 // ExplainFormats are the outputs of skewer explain.
-var ExplainFormats = []string{"table", "json", "markdown"}
+var ExplainFormats = []string{"table", "json", "markdown", "html"}
 
 // WriteExplanations writes one explanation per server family: as a JSON
 // document (an array of them with several families), or as text.
@@ -23,6 +23,12 @@ func WriteExplanations(w io.Writer, format string, exps []*explain.Explanation) 
 			return enc.Encode(exps[0])
 		}
 		return enc.Encode(exps)
+	case "html":
+		parts := make([]HTMLPart, len(exps))
+		for i, e := range exps {
+			parts[i] = HTMLPart{Report: e.Report, Why: e}
+		}
+		return HTML(w, parts, HTMLOptions{Title: "skewer explain", Top: htmlTop})
 	case "table", "markdown":
 		ew := &errWriter{w: w}
 		md := format == "markdown"
@@ -49,6 +55,9 @@ func WriteExplanations(w io.Writer, format string, exps []*explain.Explanation) 
 	}
 	return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(ExplainFormats, ", "))
 }
+
+// htmlTop is how many workers an explanation's page lists; the rest fold.
+const htmlTop = 20
 
 // explainBudget is the most lines a family takes in table output.
 const explainBudget = 15

@@ -35,7 +35,7 @@ type Options struct {
 }
 
 // Formats lists the output formats, for flag help and validation.
-var Formats = []string{"table", "json", "csv", "markdown"}
+var Formats = []string{"table", "json", "csv", "markdown", "html"}
 
 // Write renders rep in the named format.
 func Write(w io.Writer, format string, rep *aggregate.Report, opt Options) error {
@@ -48,6 +48,8 @@ func Write(w io.Writer, format string, rep *aggregate.Report, opt Options) error
 		return CSV(w, rep, opt)
 	case "markdown":
 		return Markdown(w, rep, opt)
+	case "html":
+		return HTML(w, []HTMLPart{{Report: rep, Why: opt.Why}}, HTMLOptions{Title: "skewer report", Top: opt.Top})
 	}
 	return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats, ", "))
 }

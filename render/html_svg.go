@@ -1,0 +1,435 @@
+package render
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/check"
+)
+
+// svgChart is one inline SVG drawing, already laid out: the template only
+// writes its shapes. Coordinates are in the viewBox, with one decimal.
+type svgChart struct {
+	ID            string
+	Kind          string // "line", "lifetimes", "shares": a class for tests and styles
+	Heading       string
+	Title, Desc   string
+	Width, Height int
+	Lines         []svgLine
+	Rects         []svgRect
+	Texts         []svgText
+	Series        []svgSeries
+	Legend        []svgLegend
+	Note          string
+}
+
+type svgLine struct {
+	X1, Y1, X2, Y2 string
+	Class          string
+}
+
+type svgRect struct {
+	X, Y, W, H string
+	Class      string
+	Tip        string
+}
+
+type svgText struct {
+	X, Y   string
+	Anchor string
+	Class  string
+	Text   string
+}
+
+// svgSeries is one line of a line chart: a path with a point per window
+// (a gap is a new subpath).
+type svgSeries struct {
+	Name  string
+	Class string
+	D     string
+}
+
+type svgLegend struct{ Name, Class string }
+
+// The line charts' layout, in viewBox units.
+const (
+	svgWidth      = 760
+	svgLineHeight = 240
+	svgLeft       = 56
+	svgRight      = 16
+	svgTop        = 14
+	svgBottom     = 30
+	svgYRows      = 5
+	svgXTicks     = 7
+	svgRowHeight  = 16
+	svgLabelWidth = 150
+	// svgMaxRows is the most workers the lifetime chart draws: a week of
+	// max_requests restarts can have thousands.
+	svgMaxRows  = 60
+	svgLabelMax = 22 // characters of a worker key shown as a row label
+)
+
+func num(v float64) string {
+	s := fmt.Sprintf("%.1f", v)
+	if s == "-0.0" {
+		s = "0.0"
+	}
+	return strings.TrimSuffix(s, ".0")
+}
+
+// htmlCharts lays out a section's charts: the load per worker over time
+// (the chosen metric first, then the others the report has), the skew over
+// time, the worker lifetimes, and the shares per worker.
+func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, error) {
+	var out []svgChart
+	add := func(c svgChart) {
+		c.ID = fmt.Sprintf("%s-c%d", id, len(out))
+		out = append(out, c)
+	}
+	if len(rep.Windows) > 0 {
+		ax, err := newTimeAxis(rep)
+		if err != nil {
+			return nil, err
+		}
+		series := opt.Series
+		if series <= 0 {
+			series = 5
+		}
+		co := ChartOptions{Top: min(series, len(chartChars))}
+		metrics := []string{"requests", "busy", "cpu"}
+		if i := slices.Index(metrics, opt.Metric); i > 0 {
+			metrics = append([]string{opt.Metric}, slices.Delete(metrics, i, i+1)...)
+		}
+		for _, m := range metrics {
+			if m == "requests" && rep.Attributed == 0 {
+				continue
+			}
+			co.Metric = m
+			c, err := metricChart(rep, co, ax)
+			if err != nil {
+				continue // the report has no such data
+			}
+			add(lineChart(c, ax, m, nil))
+		}
+		if rep.Attributed > 0 {
+			add(lineChart(skewChart(rep, ax, false), ax, "skew", skewThresholds(opt.Thresholds, "")))
+		}
+		if rep.CPUSkew != nil {
+			add(lineChart(skewChart(rep, ax, true), ax, "cpu skew", skewThresholds(opt.Thresholds, "cpu_")))
+		}
+		if c, ok := lifetimes(rep, ax); ok {
+			add(c)
+		}
+	}
+	if c, ok := shares(rep, opt.Top); ok {
+		add(c)
+	}
+	return out, nil
+}
+
+// threshold is a check condition drawn on a skew chart.
+type threshold struct {
+	series int // 0 gini, 1 top-1 share
+	value  float64
+	text   string
+}
+
+// skewThresholds picks the conditions on gini and top1_share (with prefix,
+// "cpu_" for CPU) that compare with a plain number.
+func skewThresholds(ts []check.Threshold, prefix string) []threshold {
+	var out []threshold
+	for _, t := range ts {
+		if t.Value.Baseline || t.Op == "==" || t.Op == "!=" {
+			continue
+		}
+		switch t.Metric {
+		case prefix + "gini":
+			out = append(out, threshold{0, t.Value.Num, t.Text})
+		case prefix + "top1_share":
+			out = append(out, threshold{1, t.Value.Num, t.Text})
+		}
+	}
+	return out
+}
+
+// lineChart lays out c: one path per series with a point per window at
+// the window's middle, a Y grid of round steps, window starts on the X
+// axis, and the thresholds as dashed lines.
+func lineChart(c chart, ax timeAxis, kind string, ths []threshold) svgChart {
+	n := len(c.values[0])
+	_, top := c.points()
+	for _, t := range ths {
+		top = max(top, t.value)
+	}
+	upper, rows := c.upper, c.rows
+	if upper == 0 {
+		upper, rows = niceScale(top, svgYRows, c.integer)
+	} else {
+		upper, rows = max(upper, top), svgYRows
+	}
+	plotW := float64(svgWidth - svgLeft - svgRight)
+	plotH := float64(svgLineHeight - svgTop - svgBottom)
+	x := func(i float64) float64 { return svgLeft + plotW*i/float64(n) }
+	y := func(v float64) float64 { return svgTop + plotH*(1-min(v, upper)/upper) }
+	s := svgChart{Kind: "line", Width: svgWidth, Height: svgLineHeight, Heading: tlCapital(c.caption)}
+	step := upper / float64(rows)
+	dec := stepDecimals(step)
+	for r := 0; r <= rows; r++ {
+		v := step * float64(r)
+		s.Lines = append(s.Lines, svgLine{num(svgLeft), num(y(v)), num(svgLeft + plotW), num(y(v)), "grid"})
+		s.Texts = append(s.Texts, svgText{num(svgLeft - 6), num(y(v) + 4), "end", "label", fmt.Sprintf("%.*f", dec, v)})
+	}
+	stride := max((n+svgXTicks-1)/svgXTicks, 1)
+	for i := 0; i < n; i += stride {
+		s.Lines = append(s.Lines, svgLine{num(x(float64(i))), num(svgTop + plotH), num(x(float64(i))), num(svgTop + plotH + 4), "axis"})
+		s.Texts = append(s.Texts, svgText{num(x(float64(i))), num(svgTop + plotH + 18), "middle", "label", ax.label(float64(i))})
+	}
+	s.Lines = append(s.Lines, svgLine{num(svgLeft), num(svgTop + plotH), num(svgLeft + plotW), num(svgTop + plotH), "axis"})
+	var names []string
+	for k, vs := range c.values {
+		var d strings.Builder
+		pen := false
+		for i, v := range vs {
+			if math.IsNaN(v) {
+				pen = false
+				continue
+			}
+			cmd := "L"
+			if !pen {
+				cmd = "M"
+			}
+			if d.Len() > 0 {
+				d.WriteByte(' ')
+			}
+			fmt.Fprintf(&d, "%s%s %s", cmd, num(x(float64(i)+0.5)), num(y(v)))
+			pen = true
+		}
+		class := seriesClass(c.names[k], k)
+		s.Series = append(s.Series, svgSeries{Name: c.names[k], Class: class, D: d.String()})
+		s.Legend = append(s.Legend, svgLegend{Name: c.names[k], Class: class})
+		names = append(names, c.names[k])
+	}
+	for _, t := range ths {
+		class := fmt.Sprintf("threshold s%d", t.series)
+		s.Lines = append(s.Lines, svgLine{num(svgLeft), num(y(t.value)), num(svgLeft + plotW), num(y(t.value)), class})
+		s.Texts = append(s.Texts, svgText{num(svgLeft + plotW - 2), num(y(t.value) - 3), "end", "label", t.text})
+		s.Legend = append(s.Legend, svgLegend{Name: "check " + t.text, Class: class})
+	}
+	s.Title = tlCapital(kind) + " per window"
+	s.Desc = fmt.Sprintf("%s: %d windows, from 0 to %s; one line each for %s.",
+		c.caption, n, strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.*f", dec, upper), "0"), "."), strings.Join(names, ", "))
+	if len(ths) > 0 {
+		var ts []string
+		for _, t := range ths {
+			ts = append(ts, t.text)
+		}
+		s.Desc += " Check thresholds drawn dashed: " + strings.Join(ts, ", ") + "."
+	}
+	return s
+}
+
+// seriesClass is a series' colour class: others is grey.
+func seriesClass(name string, k int) string {
+	if strings.HasPrefix(name, "others (") {
+		return "series others"
+	}
+	return fmt.Sprintf("series s%d", k%len(chartChars))
+}
+
+// lifetimes draws each worker's alive interval as a bar, in order of
+// birth, with its longest stretch on top of the load marked; at most
+// svgMaxRows workers, the busiest.
+func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
+	var ws []aggregate.Worker
+	for _, w := range rep.Workers {
+		if !w.AliveFrom.IsZero() && !w.AliveTo.IsZero() {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 {
+		return svgChart{}, false
+	}
+	left := len(ws) - svgMaxRows
+	ws = ws[:min(len(ws), svgMaxRows)] // rows are sorted busiest first
+	slices.SortStableFunc(ws, func(a, b aggregate.Worker) int {
+		if c := a.AliveFrom.Time().Compare(b.AliveFrom.Time()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	from := ax.start
+	to := ax.start.Add(time.Duration(len(rep.Windows)) * ax.step)
+	for _, w := range ws {
+		if t := w.AliveFrom.Time(); t.Before(from) {
+			from = t
+		}
+		if t := w.AliveTo.Time(); t.After(to) {
+			to = t
+		}
+	}
+	span := to.Sub(from).Seconds()
+	if span <= 0 {
+		span = 1
+	}
+	plotW := float64(svgWidth - svgLabelWidth - svgRight)
+	x := func(t time.Time) float64 { return svgLabelWidth + plotW*t.Sub(from).Seconds()/span }
+	height := svgTop + len(ws)*svgRowHeight + svgBottom
+	s := svgChart{Kind: "lifetimes", Width: svgWidth, Height: height, Heading: "Worker lifetimes"}
+	led := map[string][]aggregate.Stretch{}
+	if rep.Dominance != nil {
+		for _, st := range rep.Dominance.Longest {
+			led[st.Key] = append(led[st.Key], st)
+		}
+	}
+	nLed := 0
+	for i, w := range ws {
+		y := float64(svgTop + i*svgRowHeight)
+		label := Clean(w.Key)
+		if r := []rune(label); len(r) > svgLabelMax {
+			label = string(r[:svgLabelMax-1]) + "…"
+		}
+		s.Texts = append(s.Texts, svgText{num(svgLabelWidth - 6), num(y + 11), "end", "label", label})
+		x0, x1 := x(w.AliveFrom.Time()), x(w.AliveTo.Time())
+		tip := fmt.Sprintf("worker %s: alive %s to %s", Clean(w.Key), w.AliveFrom, w.AliveTo)
+		if w.AliveSource != nil {
+			tip += " (" + Clean(*w.AliveSource) + ")"
+		}
+		if w.ExitReason != nil {
+			tip += ", exited: " + Clean(*w.ExitReason)
+		}
+		tip += fmt.Sprintf(", %d requests", w.Requests)
+		s.Rects = append(s.Rects, svgRect{num(x0), num(y + 2), num(max(x1-x0, 1)), num(svgRowHeight - 4), "alive", tip})
+		for _, st := range led[w.Key] {
+			a, b := x(st.Start.Time()), x(st.End.Time())
+			s.Rects = append(s.Rects, svgRect{num(a), num(y + 5), num(max(b-a, 1)), num(svgRowHeight - 10), "led",
+				fmt.Sprintf("worker %s led %d windows from %s to %s", Clean(w.Key), st.Windows, st.Start, st.End)})
+			nLed++
+		}
+	}
+	bottom := float64(svgTop + len(ws)*svgRowHeight)
+	s.Lines = append(s.Lines, svgLine{num(svgLabelWidth), num(bottom), num(svgLabelWidth + plotW), num(bottom), "axis"})
+	for k := 0; k < svgXTicks; k++ {
+		t := from.Add(time.Duration(float64(to.Sub(from)) * float64(k) / float64(svgXTicks-1)))
+		s.Lines = append(s.Lines, svgLine{num(x(t)), num(bottom), num(x(t)), num(bottom + 4), "axis"})
+		anchor := "middle"
+		switch k {
+		case 0:
+			anchor = "start"
+		case svgXTicks - 1:
+			anchor = "end"
+		}
+		s.Texts = append(s.Texts, svgText{num(x(t)), num(bottom + 18), anchor, "label", t.Round(ax.prec).Format(ax.layout)})
+	}
+	s.Legend = []svgLegend{{"alive", "alive"}, {"longest stretch as the busiest worker", "led"}}
+	s.Title = "Worker lifetimes"
+	s.Desc = fmt.Sprintf("When each of %d workers was alive, from %s to %s UTC, in order of start; %d longest stretches as the busiest worker marked.",
+		len(ws), from.Format("2006-01-02 15:04:05"), to.Format("2006-01-02 15:04:05"), nLed)
+	if left > 0 {
+		s.Note = fmt.Sprintf("%d less busy workers are not drawn.", left)
+		s.Desc += " " + s.Note
+	}
+	return s, true
+}
+
+// shares draws each shown worker's share of requests, and its CPU share
+// and peak RSS when snapshots gave them, as bars; the folded workers are
+// one "others" row.
+func shares(rep *aggregate.Report, top int) (svgChart, bool) {
+	shown, others, folded := rep.Fold(top)
+	type row struct {
+		name string
+		w    aggregate.Worker
+	}
+	var rows []row
+	for _, w := range shown {
+		rows = append(rows, row{Clean(w.Key), w})
+	}
+	if others != nil {
+		rows = append(rows, row{fmt.Sprintf("others (%d)", folded), *others})
+	}
+	if len(rows) == 0 {
+		return svgChart{}, false
+	}
+	type column struct {
+		head  string
+		value func(aggregate.Worker) (float64, bool)
+		text  func(float64) string
+	}
+	var cols []column
+	if rep.Attributed > 0 {
+		cols = append(cols, column{"requests", func(w aggregate.Worker) (float64, bool) { return w.Share, true }, percent})
+	}
+	ptr := func(p *float64) (float64, bool) {
+		if p == nil {
+			return 0, false
+		}
+		return *p, true
+	}
+	if rep.CPUKnown {
+		cols = append(cols, column{"CPU", func(w aggregate.Worker) (float64, bool) { return ptr(w.CPUShare) }, percent})
+	}
+	if anyWorker(rep, func(w aggregate.Worker) bool { return w.RSSPeakBytes != nil }) {
+		cols = append(cols, column{"peak RSS", func(w aggregate.Worker) (float64, bool) {
+			if w.RSSPeakBytes == nil {
+				return 0, false
+			}
+			return float64(*w.RSSPeakBytes) / (1 << 20), true
+		}, func(v float64) string { return fmt.Sprintf("%.1f MiB", v) }})
+	}
+	if len(cols) == 0 {
+		return svgChart{}, false
+	}
+	colW := float64(svgWidth-svgLabelWidth-svgRight) / float64(len(cols))
+	barMax := colW - 70
+	height := svgTop + 16 + len(rows)*svgRowHeight + 8
+	s := svgChart{Kind: "shares", Width: svgWidth, Height: height, Heading: "Share per worker"}
+	var heads []string
+	for c, col := range cols {
+		x0 := svgLabelWidth + colW*float64(c)
+		s.Texts = append(s.Texts, svgText{num(x0), num(svgTop + 4), "start", "head", col.head})
+		heads = append(heads, col.head)
+		top := 0.0
+		for _, r := range rows {
+			if v, ok := col.value(r.w); ok {
+				top = max(top, v)
+			}
+		}
+		for i, r := range rows {
+			y := float64(svgTop + 16 + i*svgRowHeight)
+			v, ok := col.value(r.w)
+			if !ok {
+				s.Texts = append(s.Texts, svgText{num(x0), num(y + 11), "start", "label", "-"})
+				continue
+			}
+			w := 0.0
+			if top > 0 {
+				w = barMax * v / top
+			}
+			class := "bar"
+			if others != nil && i == len(rows)-1 {
+				class = "bar others"
+			}
+			s.Rects = append(s.Rects, svgRect{num(x0), num(y + 2), num(max(w, 0.5)), num(svgRowHeight - 4), class,
+				fmt.Sprintf("%s %s: %s", r.name, col.head, col.text(v))})
+			s.Texts = append(s.Texts, svgText{num(x0 + w + 4), num(y + 11), "start", "label", col.text(v)})
+		}
+	}
+	for i, r := range rows {
+		label := r.name
+		if rs := []rune(label); len(rs) > svgLabelMax {
+			label = string(rs[:svgLabelMax-1]) + "…"
+		}
+		s.Texts = append(s.Texts, svgText{num(svgLabelWidth - 6), num(float64(svgTop+16+i*svgRowHeight) + 11), "end", "label", label})
+	}
+	s.Title = "Share per worker"
+	s.Desc = fmt.Sprintf("Bars of %s per worker for the %d busiest workers", strings.Join(heads, ", "), len(shown))
+	if others != nil {
+		s.Desc += fmt.Sprintf(" and the other %d together", folded)
+	}
+	s.Desc += "."
+	return s, true
+}
