@@ -122,7 +122,7 @@ func TestRunExitCodes(t *testing.T) {
 			name:       "invalid output",
 			args:       []string{"report", "-o", "xml", access},
 			wantCode:   cmd.ExitError,
-			wantStderr: "skewer: --output \"xml\": want one of table, json, csv, markdown (see 'skewer report --help')\n",
+			wantStderr: "skewer: --output \"xml\": want one of table, json, csv, markdown, html (see 'skewer report --help')\n",
 		},
 		{
 			name:       "explain ok",
@@ -140,7 +140,7 @@ func TestRunExitCodes(t *testing.T) {
 			name:       "explain invalid output",
 			args:       []string{"explain", "-o", "csv", access},
 			wantCode:   cmd.ExitError,
-			wantStderr: "skewer: --output \"csv\": want one of table, json, markdown (see 'skewer explain --help')\n",
+			wantStderr: "skewer: --output \"csv\": want one of table, json, markdown, html (see 'skewer explain --help')\n",
 		},
 		{
 			name:      "explain cancelled",

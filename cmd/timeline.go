@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/check"
 	"github.com/skewer-dev/skewer/explain"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
@@ -22,6 +23,9 @@ type timelineOptions struct {
 	Metric  string
 	Width   int
 	Output  string
+	// Thresholds are check conditions the html skew charts draw.
+	Thresholds []string
+	thresholds []check.Threshold
 }
 
 // timelineOutputs are the output formats of skewer timeline.
@@ -40,7 +44,8 @@ windows over the span. Inputs are read as by 'skewer report'.`,
 		Example: `  skewer timeline access.log*
   skewer timeline --window 1h --top 5 /var/log/gunicorn/
   skewer timeline --ps ps.log --metric cpu access.log
-  skewer timeline -o csv access.log > windows.csv`,
+  skewer timeline -o csv access.log > windows.csv
+  skewer timeline -o html -t 'gini<0.35' access.log > timeline.html`,
 		RunE: runCommand(opts, &opts.Paths, runF, runTimeline),
 	}
 	addInputFlags(c, &opts.Inputs)
@@ -51,6 +56,7 @@ windows over the span. Inputs are read as by 'skewer report'.`,
 	f.StringVar(&opts.Metric, "metric", "requests", "what to chart per window: requests, busy (request seconds per second) or cpu (needs snapshots)")
 	f.IntVar(&opts.Width, "width", 0, "chart width in `columns` (default: the terminal's, 80 elsewhere)")
 	f.StringVarP(&opts.Output, "output", "o", "table", "output `format`: "+strings.Join(timelineOutputs, ", "))
+	f.StringArrayVarP(&opts.Thresholds, "threshold", "t", nil, "with -o html, draw this check condition on the skew chart, `METRIC OP VALUE` on gini or top1_share (cpu_ too), e.g. 'gini<0.35'; repeatable")
 	return c
 }
 
@@ -74,6 +80,13 @@ func (o *timelineOptions) validate() error {
 	}
 	if !slices.Contains(timelineOutputs, o.Output) {
 		return fmt.Errorf("--output %q: want one of %s", o.Output, strings.Join(timelineOutputs, ", "))
+	}
+	for _, t := range o.Thresholds {
+		th, err := check.Parse(t, "-t")
+		if err != nil {
+			return err
+		}
+		o.thresholds = append(o.thresholds, th)
 	}
 	return nil
 }
@@ -113,7 +126,7 @@ func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 		err = render.TimelineMarkdown(buf, rep, o.Top)
 	case "html":
 		why := explain.Explain(rep, explainContext(run, false))
-		err = render.HTML(buf, []render.HTMLPart{{Report: rep, Why: why}}, render.HTMLOptions{Title: "skewer timeline", Top: 20, Series: o.Top, Metric: o.Metric})
+		err = render.HTML(buf, []render.HTMLPart{{Report: rep, Why: why}}, render.HTMLOptions{Title: "skewer timeline", Top: 20, Series: o.Top, Metric: o.Metric, Thresholds: o.thresholds})
 	default:
 		err = render.Timeline(buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: o.chartWidth(), Color: color})
 	}
