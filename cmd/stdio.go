@@ -54,7 +54,9 @@ func guardOut(s *IO, fence, machine bool) *render.Guard {
 
 // machineFormat reports whether an output format is read by programs (or
 // is a page, which a fence would break).
-func machineFormat(output string) bool { return output == "json" || output == "csv" || output == "html" }
+func machineFormat(output string) bool {
+	return output == "json" || output == "csv" || output == "html"
+}
 
 // closeGuard closes g; a write error becomes *err when it has none.
 func closeGuard(g *render.Guard, err *error) {

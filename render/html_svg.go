@@ -16,6 +16,7 @@ import (
 type svgChart struct {
 	ID            string
 	Kind          string // "line", "lifetimes", "shares": a class for tests and styles
+	Metric        string // what a line chart draws: requests, busy, cpu, skew, cpu-skew
 	Heading       string
 	Title, Desc   string
 	Width, Height int
@@ -175,7 +176,7 @@ func lineChart(c chart, ax timeAxis, kind string, ths []threshold) svgChart {
 	plotH := float64(svgLineHeight - svgTop - svgBottom)
 	x := func(i float64) float64 { return svgLeft + plotW*i/float64(n) }
 	y := func(v float64) float64 { return svgTop + plotH*(1-min(v, upper)/upper) }
-	s := svgChart{Kind: "line", Width: svgWidth, Height: svgLineHeight, Heading: tlCapital(c.caption)}
+	s := svgChart{Kind: "line", Metric: strings.ReplaceAll(kind, " ", "-"), Width: svgWidth, Height: svgLineHeight, Heading: tlCapital(c.caption)}
 	step := upper / float64(rows)
 	dec := stepDecimals(step)
 	for r := 0; r <= rows; r++ {

@@ -1,0 +1,408 @@
+package cmd_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/skewer-dev/skewer/internal/testutil"
+)
+
+// browserPath finds a Chromium to drive. Without one the test is skipped,
+// unless SKEWER_REQUIRE_BROWSER=1 (CI), which makes it fail.
+func browserPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("SKEWER_REQUIRE_BROWSER") == "1" {
+		t.Fatal("no browser found (chromium) and SKEWER_REQUIRE_BROWSER=1: apt-get install chromium")
+	}
+	t.Skip("no browser found (chromium): the html pages are not tested in a browser (CI sets SKEWER_REQUIRE_BROWSER=1)")
+	return ""
+}
+
+// pageChart is what the browser shows of one chart.
+type pageChart struct {
+	ID     string  `json:"id"`
+	Kind   string  `json:"kind"`
+	Metric string  `json:"metric"`
+	Width  float64 `json:"width"`
+	Height float64 `json:"height"`
+	Title  string  `json:"title"`
+	Desc   string  `json:"desc"`
+	Series []struct {
+		Name   string  `json:"name"`
+		Points int     `json:"points"`
+		Width  float64 `json:"width"`
+	} `json:"series"`
+}
+
+// pageView is what the test reads from the rendered DOM.
+type pageView struct {
+	Charts   []pageChart `json:"charts"`
+	Verdicts []string    `json:"verdicts"`
+	Text     string      `json:"text"`
+	Scripts  int         `json:"scripts"`
+	Foreign  int         `json:"foreign"`
+	Sorted   []string    `json:"sorted"`
+	Unsorted []string    `json:"unsorted"`
+	Light    string      `json:"light"`
+}
+
+// pageJS reads the page: each chart's box and its series (the points of a
+// path are its M and L commands), the verdicts, the text, and the worker
+// table's first column before and after a click on its requests header.
+const pageJS = `(() => {
+  const col = () => [...document.querySelectorAll("table.workers tbody tr")].map(r => r.cells[0].textContent);
+  const v = {
+    charts: [...document.querySelectorAll("figure.chart")].map(f => {
+      const svg = f.querySelector("svg"), r = svg.getBoundingClientRect();
+      return {id: f.id, kind: f.classList[1], metric: f.dataset.metric || "", width: r.width, height: r.height,
+        title: svg.querySelector(":scope > title").textContent, desc: svg.querySelector(":scope > desc").textContent,
+        series: [...svg.querySelectorAll("path.series")].map(p => ({name: p.getAttribute("data-series"),
+          points: (p.getAttribute("d").match(/[ML]/g) || []).length, width: p.getBBox().width}))};
+    }),
+    verdicts: [...document.querySelectorAll(".verdict-text")].map(e => e.textContent),
+    text: document.body.innerText,
+    scripts: document.scripts.length,
+    foreign: document.querySelectorAll("img, iframe, object, embed, b, a, form, input, link, base").length,
+    unsorted: col(),
+    light: getComputedStyle(document.body).backgroundColor,
+  };
+  const th = [...document.querySelectorAll("table.workers thead th")].find(h => h.textContent === "requests");
+  if (th) { th.click(); }
+  v.sorted = col();
+  return v;
+})()`
+
+// browserPage is one page to open and what to expect of it.
+type browserPage struct {
+	name     string
+	html     []string // skewer arguments that write the page
+	json     []string // skewer arguments that write its report with windows (nil: not checked)
+	explain  []string // skewer arguments that write its explanation(s)
+	series   int      // workers drawn as their own lines (--top of timeline; 5 by default)
+	first    string   // the load chart's metric drawn first
+	hostile  []string // worker keys that must show as text
+	requests bool     // whether the worker table has a requests column to sort by
+}
+
+// TestHTMLInBrowser opens pages in headless Chromium and checks what it
+// renders against skewer's JSON output of the same inputs, computed here
+// independently: no exception or console error, every chart drawn with a
+// size, one series per plotted worker with one point per window, the
+// verdicts and the busiest workers in the page, a screenshot that is not
+// blank, and a hostile log rendered as text.
+func TestHTMLInBrowser(t *testing.T) {
+	bin := browserPath(t)
+	corpus := testutil.Corpus(t)
+	hostileDir, by := writeHostileLog(t)
+	t.Chdir(corpus)
+	pages := []browserPage{
+		{name: "report", html: []string{"report", "-o", "html", "gunicorn-sync-17"},
+			json:    []string{"report", "--window", "auto", "-o", "json", "gunicorn-sync-17"},
+			explain: []string{"explain", "-o", "json", "gunicorn-sync-17"}, series: 5, first: "requests", requests: true},
+		{name: "timeline", html: []string{"timeline", "-o", "html", "--window", "10s", "--top", "3", "--metric", "busy", "-t", "gini<0.3", "gunicorn-sync-17/access.log"},
+			json:    []string{"timeline", "--window", "10s", "-o", "json", "gunicorn-sync-17/access.log"},
+			explain: []string{"explain", "--window", "10s", "-o", "json", "gunicorn-sync-17/access.log"}, series: 3, first: "busy", requests: true},
+		{name: "explain", html: []string{"explain", "-o", "html", "nginx-proxy"},
+			explain: []string{"explain", "-o", "json", "nginx-proxy"}, requests: true},
+		{name: "hostile", html: []string{"report", "-o", "html", "--by", by, hostileDir},
+			json:    []string{"report", "--window", "auto", "-o", "json", "--by", by, hostileDir},
+			explain: []string{"explain", "-o", "json", "--by", by, hostileDir}, series: 5, first: "requests", requests: true,
+			hostile: []string{`<script>alert(3)</script>`, `w3"onmouseover="alert(4)`, `</desc></svg><script>alert(6)</script>`}},
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.WindowSize(1100, 900))
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox)
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	dir := t.TempDir()
+	for _, p := range pages {
+		t.Run(p.name, func(t *testing.T) {
+			file := filepath.Join(dir, p.name+".html")
+			if err := os.WriteFile(file, []byte(runHTML(t, p.html...)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			view, problems, shot := openPage(t, bctx, file)
+			for _, pr := range problems {
+				t.Errorf("browser: %s", pr)
+			}
+			checkPage(t, p, view)
+			checkScreenshot(t, shot)
+		})
+	}
+}
+
+// openPage opens file in a new tab and returns what the page shows, the
+// exceptions, console errors and warnings, browser log errors and dialogs it
+// caused, and a screenshot.
+func openPage(t *testing.T, bctx context.Context, file string) (pageView, []string, []byte) {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(bctx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelT()
+	var mu sync.Mutex
+	var problems []string
+	if err := chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, "exception: "+ev.ExceptionDetails.Text+" "+describe(ev.ExceptionDetails.Exception))
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, describe(a))
+				}
+				problems = append(problems, fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(args, " ")))
+			}
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Level == cdplog.EntryLevelError || ev.Entry.Level == cdplog.EntryLevelWarning {
+				problems = append(problems, fmt.Sprintf("log %s (%s): %s", ev.Entry.Level, ev.Entry.Source, ev.Entry.Text))
+			}
+		case *page.EventJavascriptDialogOpening:
+			problems = append(problems, "dialog: "+ev.Message)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+file)); err != nil {
+		t.Fatal(err)
+	}
+	view, err := chromedp.Run(ctx, chromedp.Evaluate[pageView](pageJS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Dark mode: the page's own colours follow prefers-color-scheme.
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}); err != nil {
+		t.Fatal(err)
+	}
+	dark, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dark == view.Light {
+		t.Errorf("background %s in dark mode as in light mode", dark)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return view, slices.Clone(problems), shot
+}
+
+func describe(o *runtime.RemoteObject) string {
+	if o == nil {
+		return ""
+	}
+	if o.Description != "" {
+		return o.Description
+	}
+	return string(o.Value)
+}
+
+// windowsDoc is the part of a report with windows the browser test reads.
+type windowsDoc struct {
+	Workers []struct {
+		Key      string `json:"key"`
+		Requests int64  `json:"requests"`
+	} `json:"workers"`
+	Windows []struct {
+		Requests       map[string]float64 `json:"requests"`
+		RequestSeconds map[string]float64 `json:"request_seconds"`
+		CPUSeconds     map[string]float64 `json:"cpu_seconds"`
+	} `json:"windows"`
+}
+
+// wantSeries is the legend of a load chart, from the report's windows: the
+// workers ranked by their total of the metric over the windows (ties: as
+// the report orders workers, then by key), the first n as their own lines
+// and the rest as one "others (N)" line — unless only one is left.
+func wantSeries(doc windowsDoc, metric string, n int) []string {
+	total := map[string]float64{}
+	for _, w := range doc.Windows {
+		m := map[string]map[string]float64{"requests": w.Requests, "busy": w.RequestSeconds, "cpu": w.CPUSeconds}[metric]
+		for k, v := range m {
+			total[k] += v
+		}
+	}
+	rank := map[string]int{}
+	for i, w := range doc.Workers {
+		rank[w.Key] = i
+	}
+	keys := make([]string, 0, len(total))
+	for k := range total {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if total[a] != total[b] {
+			return total[a] > total[b]
+		}
+		ra, oka := rank[a]
+		rb, okb := rank[b]
+		if oka != okb {
+			return oka
+		}
+		if ra != rb {
+			return ra < rb
+		}
+		return a < b
+	})
+	if len(keys) <= n+1 {
+		return keys
+	}
+	return append(keys[:n:n], fmt.Sprintf("others (%d)", len(keys)-n))
+}
+
+func checkPage(t *testing.T, p browserPage, view pageView) {
+	t.Helper()
+	if len(view.Charts) == 0 {
+		t.Fatal("no charts in the page")
+	}
+	if view.Scripts != 1 || view.Foreign != 0 {
+		t.Errorf("got %d scripts and %d foreign elements, want 1 and 0", view.Scripts, view.Foreign)
+	}
+	for _, c := range view.Charts {
+		if !(c.Width > 0 && c.Height > 0) {
+			t.Errorf("chart %s (%s): box %gx%g, want a size", c.ID, c.Title, c.Width, c.Height)
+		}
+		if c.Title == "" || c.Desc == "" {
+			t.Errorf("chart %s: title %q, desc %q: want both", c.ID, c.Title, c.Desc)
+		}
+		for _, s := range c.Series {
+			if !(s.Width > 0) {
+				t.Errorf("chart %s: series %s drawn %g wide", c.ID, s.Name, s.Width)
+			}
+		}
+	}
+	// The verdicts, from the explanation(s) in JSON.
+	var summaries []string
+	_, out, _ := runSkewer(t, p.explain...)
+	var one struct {
+		Verdict struct{ Summary string } `json:"verdict"`
+	}
+	var many []struct {
+		Verdict struct{ Summary string } `json:"verdict"`
+	}
+	if strings.HasPrefix(strings.TrimSpace(out), "[") {
+		if err := json.Unmarshal([]byte(out), &many); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range many {
+			summaries = append(summaries, e.Verdict.Summary)
+		}
+	} else {
+		if err := json.Unmarshal([]byte(out), &one); err != nil {
+			t.Fatal(err)
+		}
+		summaries = append(summaries, one.Verdict.Summary)
+	}
+	if !slices.Equal(view.Verdicts, summaries) {
+		t.Errorf("verdicts in the page:\n%q\nwant (explain -o json):\n%q", view.Verdicts, summaries)
+	}
+	if p.requests && (len(view.Sorted) < 2 || slices.Equal(view.Sorted, view.Unsorted)) {
+		t.Errorf("worker table: a click on requests left the order %q as it was", view.Sorted)
+	}
+	for _, h := range p.hostile {
+		if !strings.Contains(view.Text, h) {
+			t.Errorf("the page's text lacks %q (the log's worker key, as text)", h)
+		}
+	}
+	if p.json == nil {
+		return
+	}
+	var doc windowsDoc
+	runJSON(t, 0, &doc, p.json...)
+	if len(doc.Windows) == 0 {
+		t.Fatalf("skewer %s: no windows", strings.Join(p.json, " "))
+	}
+	// The busiest workers by requests are in the page.
+	for _, w := range doc.Workers[:min(5, len(doc.Workers))] {
+		if !strings.Contains(view.Text, w.Key) {
+			t.Errorf("worker %s (%d requests) is not in the page", w.Key, w.Requests)
+		}
+	}
+	metrics := 0
+	for _, c := range view.Charts {
+		if c.Kind != "line" || c.Metric == "cpu-skew" {
+			continue // a CPU skew line has a gap where a window's CPU is too small
+		}
+		if c.Metric != "skew" {
+			if metrics == 0 && c.Metric != p.first {
+				t.Errorf("first load chart: %s, want %s", c.Metric, p.first)
+			}
+			metrics++
+			var names []string
+			for _, s := range c.Series {
+				names = append(names, s.Name)
+			}
+			if want := wantSeries(doc, c.Metric, p.series); !slices.Equal(names, want) {
+				t.Errorf("chart %s (%s): series %q, want %q", c.ID, c.Metric, names, want)
+			}
+		}
+		for _, s := range c.Series {
+			if s.Points != len(doc.Windows) {
+				t.Errorf("chart %s (%s): series %s has %d points, want one per window: %d", c.ID, c.Metric, s.Name, s.Points, len(doc.Windows))
+			}
+		}
+	}
+	if metrics == 0 {
+		t.Error("no load chart in the page")
+	}
+}
+
+// checkScreenshot wants a PNG whose pixels are not all the background:
+// at least 1% of them differ from the top-left pixel, in several colours.
+func checkScreenshot(t *testing.T, shot []byte) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	b := img.Bounds()
+	bg := img.At(b.Min.X, b.Min.Y)
+	colours := map[[4]uint32]bool{}
+	differ := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			c := img.At(x, y)
+			r, g, bl, a := c.RGBA()
+			colours[[4]uint32{r, g, bl, a}] = true
+			if c != bg {
+				differ++
+			}
+		}
+	}
+	if n := b.Dx() * b.Dy(); differ*100 < n || len(colours) < 4 {
+		t.Errorf("screenshot %v looks blank: %d of %d pixels differ from the background, %d colours", b, differ, n, len(colours))
+	}
+}
