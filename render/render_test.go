@@ -276,7 +276,7 @@ var hostsCase = reportCase{
 	opt: Options{Top: 20},
 }
 
-var formatExt = map[string]string{"table": "txt", "json": "json", "csv": "csv", "markdown": "md"}
+var formatExt = map[string]string{"table": "txt", "json": "json", "csv": "csv", "markdown": "md", "html": "html"}
 
 func TestGolden(t *testing.T) {
 	for _, c := range reportCases {
