@@ -166,11 +166,10 @@ func lineChart(c chart, ax timeAxis, kind string, ths []threshold) svgChart {
 	for _, t := range ths {
 		top = max(top, t.value)
 	}
-	upper, rows := c.upper, c.rows
-	if upper == 0 {
+	// A fixed top (the skew's 1) grows only for a threshold above it.
+	upper, rows := max(c.upper, top), svgYRows
+	if c.upper == 0 {
 		upper, rows = niceScale(top, svgYRows, c.integer)
-	} else {
-		upper, rows = max(upper, top), svgYRows
 	}
 	plotW := float64(svgWidth - svgLeft - svgRight)
 	plotH := float64(svgLineHeight - svgTop - svgBottom)
