@@ -80,11 +80,8 @@ func writeHostileLog(t *testing.T) (dir, by string) {
 	dir = t.TempDir()
 	by = `<svg onload=alert(5)>`
 	keys := []string{`<b>w1</b>`, `<script>alert(3)</script>`, `w3"onmouseover="alert(4)`, `</desc></svg><script>alert(6)</script>`}
-	f, err := os.Create(filepath.Join(dir, `<img src=x onerror=alert(2)>.log`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
+	w, done := createLog(t, filepath.Join(dir, `<img src=x onerror=alert(2)>.log`))
+	defer done()
 	start := time.Date(2026, 11, 25, 17, 10, 0, 0, time.UTC)
 	for i := range 400 {
 		line, err := json.Marshal(map[string]any{
@@ -101,13 +98,26 @@ func writeHostileLog(t *testing.T) (dir, by string) {
 		}
 		fmt.Fprintf(w, "%s\n", line)
 	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
 	return dir, by
+}
+
+// createLog creates a file to write a log into; done flushes and closes
+// it.
+func createLog(t *testing.T, path string) (w *bufio.Writer, done func()) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w = bufio.NewWriter(f)
+	return w, func() {
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // TestHTMLHostile renders a log whose every string is markup: it must show
@@ -167,11 +177,8 @@ func TestHTMLHostile(t *testing.T) {
 func writeWeekLog(t *testing.T) (string, int) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "access.log")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := bufio.NewWriter(f)
+	w, done := createLog(t, path)
+	defer done()
 	start := time.Date(2026, 11, 18, 0, 0, 0, 0, time.UTC)
 	const slots, every, perPID = 17, 5 * time.Second, 400
 	served := make([]int, slots)
@@ -195,12 +202,6 @@ func writeWeekLog(t *testing.T) (string, int) {
 		served[s]++
 		fmt.Fprintf(w, "10.0.0.%d - - [%s] \"GET /item/%d HTTP/1.1\" 200 512 \"-\" \"Mozilla/5.0\" pid=<%d> %d\n",
 			n%200, at.Format("02/Jan/2006:15:04:05 -0700"), n%1000, pid[s], 20000+n%50000)
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
 	}
 	return path, pids
 }
