@@ -1,0 +1,214 @@
+package render
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/skewer-dev/skewer/aggregate"
+)
+
+// lifetimes draws each worker's alive interval as a bar, in order of
+// birth, with its longest stretch on top of the load marked; at most
+// svgMaxRows workers, the busiest.
+func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
+	var ws []aggregate.Worker
+	for _, w := range rep.Workers {
+		if !w.AliveFrom.IsZero() && !w.AliveTo.IsZero() {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 {
+		return svgChart{}, false
+	}
+	left := len(ws) - svgMaxRows
+	ws = ws[:min(len(ws), svgMaxRows)] // rows are sorted busiest first
+	slices.SortStableFunc(ws, func(a, b aggregate.Worker) int {
+		if c := a.AliveFrom.Time().Compare(b.AliveFrom.Time()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	from := ax.start
+	to := ax.start.Add(time.Duration(len(rep.Windows)) * ax.step)
+	for _, w := range ws {
+		if t := w.AliveFrom.Time(); t.Before(from) {
+			from = t
+		}
+		if t := w.AliveTo.Time(); t.After(to) {
+			to = t
+		}
+	}
+	span := to.Sub(from).Seconds()
+	if span <= 0 {
+		span = 1
+	}
+	plotW := float64(svgWidth - svgLabelWidth - svgRight)
+	x := func(t time.Time) float64 { return svgLabelWidth + plotW*t.Sub(from).Seconds()/span }
+	height := svgTop + len(ws)*svgRowHeight + svgBottom
+	s := svgChart{Kind: "lifetimes", Width: svgWidth, Height: height, Heading: "Worker lifetimes"}
+	led := map[string][]aggregate.Stretch{}
+	if rep.Dominance != nil {
+		for _, st := range rep.Dominance.Longest {
+			led[st.Key] = append(led[st.Key], st)
+		}
+	}
+	nLed := 0
+	for i, w := range ws {
+		y := float64(svgTop + i*svgRowHeight)
+		label := Clean(w.Key)
+		if r := []rune(label); len(r) > svgLabelMax {
+			label = string(r[:svgLabelMax-1]) + "…"
+		}
+		s.Texts = append(s.Texts, svgText{num(svgLabelWidth - 6), num(y + 11), "end", "label", label})
+		x0, x1 := x(w.AliveFrom.Time()), x(w.AliveTo.Time())
+		tip := fmt.Sprintf("worker %s: alive %s to %s", Clean(w.Key), w.AliveFrom, w.AliveTo)
+		if w.AliveSource != nil {
+			tip += " (" + Clean(*w.AliveSource) + ")"
+		}
+		if w.ExitReason != nil {
+			tip += ", exited: " + Clean(*w.ExitReason)
+		}
+		tip += fmt.Sprintf(", %d requests", w.Requests)
+		s.Rects = append(s.Rects, svgRect{num(x0), num(y + 2), num(max(x1-x0, 1)), num(svgRowHeight - 4), "alive", tip})
+		for _, st := range led[w.Key] {
+			a, b := x(st.Start.Time()), x(st.End.Time())
+			s.Rects = append(s.Rects, svgRect{num(a), num(y + 5), num(max(b-a, 1)), num(svgRowHeight - 10), "led",
+				fmt.Sprintf("worker %s led %d windows from %s to %s", Clean(w.Key), st.Windows, st.Start, st.End)})
+			nLed++
+		}
+	}
+	bottom := float64(svgTop + len(ws)*svgRowHeight)
+	s.Lines = append(s.Lines, svgLine{num(svgLabelWidth), num(bottom), num(svgLabelWidth + plotW), num(bottom), "axis"})
+	for k := 0; k < svgXTicks; k++ {
+		t := from.Add(time.Duration(float64(to.Sub(from)) * float64(k) / float64(svgXTicks-1)))
+		s.Lines = append(s.Lines, svgLine{num(x(t)), num(bottom), num(x(t)), num(bottom + 4), "axis"})
+		anchor := "middle"
+		switch k {
+		case 0:
+			anchor = "start"
+		case svgXTicks - 1:
+			anchor = "end"
+		}
+		s.Texts = append(s.Texts, svgText{num(x(t)), num(bottom + 18), anchor, "label", t.Round(ax.prec).Format(ax.layout)})
+	}
+	s.Legend = []svgLegend{{"alive", "alive"}, {"longest stretch as the busiest worker", "led"}}
+	s.Title = "Worker lifetimes"
+	s.Desc = fmt.Sprintf("When each of %d workers was alive, from %s to %s UTC, in order of start; %d longest stretches as the busiest worker marked.",
+		len(ws), from.Format("2006-01-02 15:04:05"), to.Format("2006-01-02 15:04:05"), nLed)
+	if left > 0 {
+		s.Note = fmt.Sprintf("%d less busy workers are not drawn.", left)
+		s.Desc += " " + s.Note
+	}
+	return s, true
+}
+
+// shares draws each shown worker's share of requests, and its CPU share
+// and peak RSS when snapshots gave them, as bars; the folded workers are
+// one "others" row.
+func shares(rep *aggregate.Report, top int) (svgChart, bool) {
+	shown, others, folded := rep.Fold(top)
+	type row struct {
+		name string
+		w    aggregate.Worker
+	}
+	var rows []row
+	for _, w := range shown {
+		rows = append(rows, row{Clean(w.Key), w})
+	}
+	if others != nil {
+		rows = append(rows, row{fmt.Sprintf("others (%d)", folded), *others})
+	}
+	if len(rows) == 0 {
+		return svgChart{}, false
+	}
+	cols := shareColumns(rep)
+	if len(cols) == 0 {
+		return svgChart{}, false
+	}
+	colW := float64(svgWidth-svgLabelWidth-svgRight) / float64(len(cols))
+	barMax := colW - 70
+	height := svgTop + 16 + len(rows)*svgRowHeight + 8
+	s := svgChart{Kind: "shares", Width: svgWidth, Height: height, Heading: "Share per worker"}
+	var heads []string
+	for c, col := range cols {
+		x0 := svgLabelWidth + colW*float64(c)
+		s.Texts = append(s.Texts, svgText{num(x0), num(svgTop + 4), "start", "head", col.head})
+		heads = append(heads, col.head)
+		top := 0.0
+		for _, r := range rows {
+			if v, ok := col.value(r.w); ok {
+				top = max(top, v)
+			}
+		}
+		for i, r := range rows {
+			y := float64(svgTop + 16 + i*svgRowHeight)
+			v, ok := col.value(r.w)
+			if !ok {
+				s.Texts = append(s.Texts, svgText{num(x0), num(y + 11), "start", "label", "-"})
+				continue
+			}
+			w := 0.0
+			if top > 0 {
+				w = barMax * v / top
+			}
+			class := "bar"
+			if others != nil && i == len(rows)-1 {
+				class = "bar others"
+			}
+			s.Rects = append(s.Rects, svgRect{num(x0), num(y + 2), num(max(w, 0.5)), num(svgRowHeight - 4), class,
+				fmt.Sprintf("%s %s: %s", r.name, col.head, col.text(v))})
+			s.Texts = append(s.Texts, svgText{num(x0 + w + 4), num(y + 11), "start", "label", col.text(v)})
+		}
+	}
+	for i, r := range rows {
+		label := r.name
+		if rs := []rune(label); len(rs) > svgLabelMax {
+			label = string(rs[:svgLabelMax-1]) + "…"
+		}
+		s.Texts = append(s.Texts, svgText{num(svgLabelWidth - 6), num(float64(svgTop+16+i*svgRowHeight) + 11), "end", "label", label})
+	}
+	s.Title = "Share per worker"
+	s.Desc = fmt.Sprintf("Bars of %s per worker for the %d busiest workers", strings.Join(heads, ", "), len(shown))
+	if others != nil {
+		s.Desc += fmt.Sprintf(" and the other %d together", folded)
+	}
+	s.Desc += "."
+	return s, true
+}
+
+// shareColumn is one column of bars of the share chart: its heading, a
+// worker's value (false when unknown) and how the value is written.
+type shareColumn struct {
+	head  string
+	value func(aggregate.Worker) (float64, bool)
+	text  func(float64) string
+}
+
+// shareColumns are the share chart's columns: requests with access logs,
+// CPU share and peak RSS with snapshots.
+func shareColumns(rep *aggregate.Report) []shareColumn {
+	ptr := func(p *float64) (float64, bool) {
+		if p == nil {
+			return 0, false
+		}
+		return *p, true
+	}
+	var cols []shareColumn
+	if rep.Attributed > 0 {
+		cols = append(cols, shareColumn{"requests", func(w aggregate.Worker) (float64, bool) { return w.Share, true }, percent})
+	}
+	if rep.CPUKnown {
+		cols = append(cols, shareColumn{"CPU", func(w aggregate.Worker) (float64, bool) { return ptr(w.CPUShare) }, percent})
+	}
+	if anyWorker(rep, func(w aggregate.Worker) bool { return w.RSSPeakBytes != nil }) {
+		cols = append(cols, shareColumn{"peak RSS", func(w aggregate.Worker) (float64, bool) {
+			if w.RSSPeakBytes == nil {
+				return 0, false
+			}
+			return float64(*w.RSSPeakBytes) / (1 << 20), true
+		}, func(v float64) string { return fmt.Sprintf("%.1f MiB", v) }})
+	}
+	return cols
+}
