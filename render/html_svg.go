@@ -190,25 +190,9 @@ func lineChart(c chart, ax timeAxis, kind string, ths []threshold) svgChart {
 	s.Lines = append(s.Lines, svgLine{num(svgLeft), num(svgTop + plotH), num(svgLeft + plotW), num(svgTop + plotH), "axis"})
 	var names []string
 	for k, vs := range c.values {
-		var d strings.Builder
-		pen := false
-		for i, v := range vs {
-			if math.IsNaN(v) {
-				pen = false
-				continue
-			}
-			cmd := "L"
-			if !pen {
-				cmd = "M"
-			}
-			if d.Len() > 0 {
-				d.WriteByte(' ')
-			}
-			fmt.Fprintf(&d, "%s%s %s", cmd, num(x(float64(i)+0.5)), num(y(v)))
-			pen = true
-		}
+		d := seriesPath(vs, func(i int) float64 { return x(float64(i) + 0.5) }, y)
 		class := seriesClass(c.names[k], k)
-		s.Series = append(s.Series, svgSeries{Name: c.names[k], Class: class, D: d.String()})
+		s.Series = append(s.Series, svgSeries{Name: c.names[k], Class: class, D: d})
 		s.Legend = append(s.Legend, svgLegend{Name: c.names[k], Class: class})
 		names = append(names, c.names[k])
 	}
@@ -229,6 +213,38 @@ func lineChart(c chart, ax timeAxis, kind string, ths []threshold) svgChart {
 		s.Desc += " Check thresholds drawn dashed: " + strings.Join(ts, ", ") + "."
 	}
 	return s
+}
+
+// seriesPath is the path data of one series: an absolute M or L command per
+// value, a NaN starting a new subpath. A point alone in its subpath (one
+// window, or between gaps) gets a relative zero-length "l0 0", which a
+// round line cap draws as a dot.
+func seriesPath(vs []float64, x func(int) float64, y func(float64) float64) string {
+	var d strings.Builder
+	run := 0 // points in the current subpath
+	end := func() {
+		if run == 1 {
+			d.WriteString(" l0 0")
+		}
+		run = 0
+	}
+	for i, v := range vs {
+		if math.IsNaN(v) {
+			end()
+			continue
+		}
+		cmd := "L"
+		if run == 0 {
+			cmd = "M"
+		}
+		if d.Len() > 0 {
+			d.WriteByte(' ')
+		}
+		fmt.Fprintf(&d, "%s%s %s", cmd, num(x(i)), num(y(v)))
+		run++
+	}
+	end()
+	return d.String()
 }
 
 // seriesClass is a series' colour class: others is grey.
