@@ -38,6 +38,9 @@ import (
 type Dominance struct {
 	Changes []Takeover `json:"changes"` // changes of the lead, in time order
 	Longest []Stretch  `json:"longest"` // per worker that was ever on top, its longest run on top, longest first
+	// Stretches are all runs on top, in time order (grouped by host with
+	// several), for a chart of who led when; not part of the document.
+	Stretches []Stretch `json:"-"`
 }
 
 // ChangeKind says what a change of the lead was; see Dominance.
@@ -162,8 +165,9 @@ const HoldWindows = 3
 const IdleWindows = 2
 
 // ComputeDominance finds the lead in each window of ws (in time order) by
-// metric (WindowRequests when nil), the changes of the lead, and each top
-// worker's longest stretch on top; see Dominance for the rules. exits (by
+// metric (WindowRequests when nil), the changes of the lead, each top
+// worker's longest stretch on top and every stretch; see Dominance for the
+// rules. exits (by
 // worker key, may be nil) say when workers ended, for ChangeAfterExit.
 // Longest is ordered by windows on top, then start, then key. Negative and
 // NaN values count as 0. The slices are never nil.
@@ -179,7 +183,8 @@ func ComputeDominance(ws []Window, metric func(Window) map[string]float64, exits
 		ms[i] = abovePositive(metric(w))
 		leads[i] = leadOf(ms[i])
 	}
-	return Dominance{Changes: changes(ws, ms, leads, exits), Longest: longest(ws, leads)}
+	long, all := stretches(ws, leads)
+	return Dominance{Changes: changes(ws, ms, leads, exits), Longest: long, Stretches: all}
 }
 
 // lead is who led one window: key alone, or key and with as a pair (key
@@ -358,12 +363,17 @@ func shareOf(m map[string]float64, k string) float64 {
 	return 1
 }
 
-// longest is each worker's longest run of windows on top alone: windows
-// with no traffic neither break nor count, any other window without that
-// worker on top alone ends the run.
-func longest(ws []Window, leads []lead) []Stretch {
+// stretches are the runs of windows with one worker on top alone, each
+// worker's longest (ordered as Dominance.Longest) and all of them in time
+// order: windows with no traffic neither break nor count, any other window
+// without that worker on top alone ends the run.
+func stretches(ws []Window, leads []lead) (longest, all []Stretch) {
 	best := map[string]Stretch{}
+	all = []Stretch{}
 	keep := func(s Stretch) {
+		if s.Windows > 0 {
+			all = append(all, s)
+		}
 		if b, ok := best[s.Key]; s.Windows > 0 && (!ok || s.Windows > b.Windows) {
 			best[s.Key] = s
 		}
@@ -402,7 +412,7 @@ func longest(ws []Window, leads []lead) []Stretch {
 		}
 		return keyLess(a.Key, b.Key)
 	})
-	return out
+	return out, all
 }
 
 // KeyLess orders worker keys as reports do: numerically when both keys are

@@ -271,7 +271,34 @@ func TestComputeDominance(t *testing.T) {
 			if !reflect.DeepEqual(d.Longest, want.Longest) {
 				t.Errorf("got longest %+v, want %+v", d.Longest, want.Longest)
 			}
+			checkStretches(t, d)
 		})
+	}
+}
+
+// checkStretches wants Stretches in time order without overlap, and each
+// worker's longest among them to be its Longest entry.
+func checkStretches(t *testing.T, d Dominance) {
+	t.Helper()
+	if d.Stretches == nil {
+		t.Fatal("got nil stretches, want an empty slice")
+	}
+	best := map[string]Stretch{}
+	for i, s := range d.Stretches {
+		if i > 0 && s.Start.Before(d.Stretches[i-1].End) {
+			t.Errorf("stretch %d %+v starts before the end of %+v", i, s, d.Stretches[i-1])
+		}
+		if b, ok := best[s.Key]; !ok || s.Windows > b.Windows {
+			best[s.Key] = s
+		}
+	}
+	if len(best) != len(d.Longest) {
+		t.Errorf("stretches of %d workers, longest of %d", len(best), len(d.Longest))
+	}
+	for _, l := range d.Longest {
+		if b := best[l.Key]; !reflect.DeepEqual(b, l) {
+			t.Errorf("worker %s: longest of its stretches %+v, Longest %+v", l.Key, b, l)
+		}
 	}
 }
 

@@ -32,7 +32,7 @@ func (rep *Report) DominanceOf(metric func(Window) map[string]float64) Dominance
 			per[hw.Host] = append(per[hw.Host], hw.Window)
 		}
 	}
-	out := Dominance{Changes: []Takeover{}, Longest: []Stretch{}}
+	out := Dominance{Changes: []Takeover{}, Longest: []Stretch{}, Stretches: []Stretch{}}
 	for _, h := range hosts {
 		d := ComputeDominance(per[h], metric, exits)
 		for _, c := range d.Changes {
@@ -42,6 +42,10 @@ func (rep *Report) DominanceOf(metric func(Window) map[string]float64) Dominance
 		for _, s := range d.Longest {
 			s.Host = &h
 			out.Longest = append(out.Longest, s)
+		}
+		for _, s := range d.Stretches {
+			s.Host = &h
+			out.Stretches = append(out.Stretches, s)
 		}
 	}
 	return out

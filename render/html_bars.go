@@ -10,8 +10,8 @@ import (
 )
 
 // lifetimes draws each worker's alive interval as a bar, in order of
-// birth, with its longest stretch on top of the load marked; at most
-// svgMaxRows workers, the busiest.
+// birth, with the stretches it led the load (was on top alone) marked; at
+// most svgMaxRows workers, the busiest.
 func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
 	var ws []aggregate.Worker
 	for _, w := range rep.Workers {
@@ -50,7 +50,7 @@ func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
 	s := svgChart{Kind: "lifetimes", Width: svgWidth, Height: height, Heading: "Worker lifetimes"}
 	led := map[string][]aggregate.Stretch{}
 	if rep.Dominance != nil {
-		for _, st := range rep.Dominance.Longest {
+		for _, st := range rep.Dominance.Stretches {
 			led[st.Key] = append(led[st.Key], st)
 		}
 	}
@@ -93,9 +93,9 @@ func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
 		}
 		s.Texts = append(s.Texts, svgText{num(x(t)), num(bottom + 18), anchor, "label", t.Round(ax.prec).Format(ax.layout)})
 	}
-	s.Legend = []svgLegend{{"alive", "alive"}, {"longest stretch as the busiest worker", "led"}}
+	s.Legend = []svgLegend{{"alive", "alive"}, {"on top of the load (busiest alone)", "led"}}
 	s.Title = "Worker lifetimes"
-	s.Desc = fmt.Sprintf("When each of %d workers was alive, from %s to %s UTC, in order of start; %d longest stretches as the busiest worker marked.",
+	s.Desc = fmt.Sprintf("When each of %d workers was alive, from %s to %s UTC, in order of start; marked: %d stretches of windows in which the worker was the busiest alone.",
 		len(ws), from.Format("2006-01-02 15:04:05"), to.Format("2006-01-02 15:04:05"), nLed)
 	if left > 0 {
 		s.Note = fmt.Sprintf("%d less busy workers are not drawn.", left)
