@@ -129,7 +129,8 @@ func TestHTMLInBrowser(t *testing.T) {
 		{name: "hostile", html: []string{"report", "-o", "html", "--by", by, hostileDir},
 			json:    []string{"report", "--window", "auto", "-o", "json", "--by", by, hostileDir},
 			explain: []string{"explain", "-o", "json", "--by", by, hostileDir}, series: 5, first: "requests", requests: true,
-			hostile: []string{`<script>alert(3)</script>`, `w3"onmouseover="alert(4)`, `</desc></svg><script>alert(6)</script>`}},
+			hostile: []string{`<script>alert(3)</script>`, `w3"onmouseover="alert(4)`, `</desc></svg><script>alert(6)</script>`,
+				by, `<img src=x onerror=alert(2)>.log`}},
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.WindowSize(1100, 900))
 	if os.Geteuid() == 0 {

@@ -162,6 +162,7 @@ func TestHTMLHostile(t *testing.T) {
 				`w3&#34;onmouseover=&#34;alert(4)`,
 				`&lt;/desc&gt;&lt;/svg&gt;&lt;script&gt;alert(6)&lt;/script&gt;`,
 				`&lt;img src=x onerror=alert(2)&gt;.log`,
+				`<th scope="col">&lt;svg onload=alert(5)&gt;</th>`, // the --by field
 			} {
 				if !strings.Contains(out, want) {
 					t.Errorf("page lacks the escaped text %s", want)
