@@ -81,6 +81,9 @@ func (o *timelineOptions) validate() error {
 	if !slices.Contains(timelineOutputs, o.Output) {
 		return fmt.Errorf("--output %q: want one of %s", o.Output, strings.Join(timelineOutputs, ", "))
 	}
+	if len(o.Thresholds) > 0 && o.Output != "html" {
+		return fmt.Errorf("--threshold: drawn on -o html only")
+	}
 	for _, t := range o.Thresholds {
 		th, err := check.Parse(t, "-t")
 		if err != nil {
@@ -97,6 +100,10 @@ func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 	run, rep, err := readRun(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window", nil)
 	if err != nil {
 		return err
+	}
+	var why *explain.Explanation
+	if o.Output == "html" { // judged as skewer explain does, before --metric changes the lead
+		why = explain.Explain(rep, explainContext(run, false))
 	}
 	if o.Metric == "cpu" && rep.CPUNull != "" {
 		return &exitError{code: ExitError, err: fmt.Errorf("--metric cpu: %s", rep.CPUNull)}
@@ -125,7 +132,6 @@ func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 	case "markdown":
 		err = render.TimelineMarkdown(buf, rep, o.Top)
 	case "html":
-		why := explain.Explain(rep, explainContext(run, false))
 		err = render.HTML(buf, []render.HTMLPart{{Report: rep, Why: why}}, render.HTMLOptions{Title: "skewer timeline", Top: 20, Series: o.Top, Metric: o.Metric, Thresholds: o.thresholds})
 	default:
 		err = render.Timeline(buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: o.chartWidth(), Color: color})
