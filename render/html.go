@@ -121,6 +121,7 @@ type section struct {
 	Figures   []figure
 	Charts    []svgChart
 	Table     htmlTable
+	Hosts     *htmlTable
 	Changes   []string
 	Advice    []string
 	ToSettle  []string
@@ -149,6 +150,7 @@ type htmlMechanism struct {
 type figure struct{ Name, Value, Over string }
 
 type htmlTable struct {
+	Intro  string
 	Head   []string
 	Rows   [][]string
 	Others []string
@@ -163,7 +165,7 @@ func htmlSection(i int, p HTMLPart, opt HTMLOptions) (section, error) {
 	}
 	if p.Why != nil {
 		s.Verdict, s.Changes, s.Advice, s.ToSettle = htmlExplanation(p.Why)
-		if c := p.Why.Server.WorkerClass; c != nil {
+		if c := p.Why.Server.WorkerClass; c != nil && *c != rep.Family {
 			s.Heading += " (" + Clean(*c) + ")"
 		}
 		for _, n := range p.Why.Notes {
@@ -178,6 +180,9 @@ func htmlSection(i int, p HTMLPart, opt HTMLOptions) (section, error) {
 	}
 	s.Charts = charts
 	s.Table = htmlWorkers(rep, opt.Top)
+	if rows := hostRows(rep); rows != nil {
+		s.Hosts = &htmlTable{Intro: hostIntro(rep.WindowSkew), Head: hostHead, Rows: rows}
+	}
 	s.InputLine, s.Inputs = htmlInputs(rep)
 	if !rep.Span.Start.IsZero() && !rep.Span.End.IsZero() {
 		s.Span = fmt.Sprintf("%s to %s (%s)", rep.Span.Start, rep.Span.End, spanDuration(rep))
