@@ -181,6 +181,9 @@ func htmlSection(i int, p HTMLPart, opt HTMLOptions) (section, error) {
 	s.Charts = charts
 	s.Table = htmlWorkers(rep, opt.Top)
 	if rows := hostRows(rep); rows != nil {
+		for _, r := range rows {
+			r[0] = Clean(r[0]) // the host, from the log
+		}
 		s.Hosts = &htmlTable{Intro: hostIntro(rep.WindowSkew), Head: hostHead, Rows: rows}
 	}
 	s.InputLine, s.Inputs = htmlInputs(rep)
