@@ -171,19 +171,27 @@ func hostMechanisms(s *subject) []Mechanism {
 			"skew persists in the busiest windows: " + thirds,
 			"typical window: " + typical,
 			"no input names the worker class, so whether it keeps connections open is not known; " + notProven(connLine)}), Short: short})
-	case sticky && (s.keepAlive() || s.class == ""):
+	case sticky && s.keepAlive():
 		// Skew that fades under load, but each request follows the one
 		// before to its worker: a few connections held while traffic is
 		// light, spread once there are many. Not a race.
-		conf := Possible
-		if s.keepAlive() {
-			conf = Likely
-		}
-		out = append(out, Mechanism{Name: MechPinning, Confidence: conf, Evidence: []string{
+		out = append(out, Mechanism{Name: MechPinning, Confidence: Likely, Evidence: []string{
 			seqLine,
 			"skew " + persistsWord(false) + ": " + thirds,
 			"typical window: " + typical,
 			notProven(connLine)}, Short: seq.short() + "; " + short})
+	case sticky && s.class == "":
+		// Without the class, a request following its predecessor's
+		// worker does not tell pinning from a worker that takes the next
+		// waiting connection as it finishes (gunicorn's sync worker does,
+		// fact gunicorn-sync-accept); with skew fading under load, neither
+		// is shown.
+		out = append(out, Mechanism{Name: MechUnknown, Confidence: Possible, Evidence: []string{
+			seqLine,
+			"skew " + persistsWord(false) + ": " + thirds,
+			"a connection kept open (keep-alive pinning) and a worker that takes the next waiting connection as it finishes (gunicorn's sync worker, fact " + fact("gunicorn-sync-accept").ID + ") both give this; the worker class or connection identity would tell",
+			"typical window: " + typical,
+			notProven(connLine)}, Short: seq.short() + ", pinning or a freed worker taking the next connection; " + short})
 	case evenGini(busy, ws.NoiseGini, n):
 		conf := Possible
 		if quiet-busy >= 0.1 || seqV == seqChance {
