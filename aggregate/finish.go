@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 
 	"github.com/DataDog/sketches-go/ddsketch"
@@ -291,24 +290,49 @@ func concentrations(rows []Worker) (requests Concentration, cpu *Concentration) 
 	return requests, cpu
 }
 
-// sortWorkers orders rows by requests, then CPU, then key.
+// sortWorkers orders rows by requests, then CPU, then key. A row is a
+// large struct: the order is worked out on indexes, and each row moves
+// once.
 func sortWorkers(ws []Worker) {
-	cpu := func(w Worker) float64 {
+	cpu := func(w *Worker) float64 {
 		if w.CPUSeconds == nil {
 			return -1
 		}
 		return *w.CPUSeconds
 	}
-	sort.SliceStable(ws, func(i, j int) bool {
-		a, b := ws[i], ws[j]
-		if a.Requests != b.Requests {
-			return a.Requests > b.Requests
+	order := make([]int32, len(ws))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int {
+		a, b := &ws[i], &ws[j]
+		switch {
+		case a.Requests != b.Requests:
+			return cmp.Compare(b.Requests, a.Requests)
+		case cpu(a) != cpu(b):
+			return cmp.Compare(cpu(b), cpu(a))
 		}
-		if ca, cb := cpu(a), cpu(b); ca != cb {
-			return ca > cb
-		}
-		return keyLess(a.Key, b.Key)
+		return compareKeys(a.Key, b.Key)
 	})
+	// Row i goes to where order puts it: follow each cycle of the
+	// permutation, marking placed rows with -1.
+	for i := range order {
+		if order[i] < 0 || int(order[i]) == i {
+			continue
+		}
+		row := ws[i]
+		at := i
+		for {
+			from := int(order[at])
+			order[at] = -1
+			if from == i {
+				ws[at] = row
+				break
+			}
+			ws[at] = ws[from]
+			at = from
+		}
+	}
 }
 
 // keyLess orders worker keys numerically when both are numbers.

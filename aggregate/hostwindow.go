@@ -16,6 +16,9 @@ func (rep *Report) HostWindows(w Window) []HostWindow {
 	if len(w.HostSkew) == 0 {
 		return nil
 	}
+	if out := cellHostWindows(w); out != nil {
+		return out
+	}
 	hostOf := make(map[string]string, len(rep.Workers))
 	for _, r := range rep.Workers {
 		if r.Host != nil {
@@ -58,6 +61,37 @@ func (rep *Report) HostWindows(w Window) []HostWindow {
 		if hw := part(k); hw != nil {
 			hw.CPUSeconds[k] = s
 		}
+	}
+	return out
+}
+
+// cellHostWindows splits a window of Finish by the hosts of its table,
+// keeping each host's served cells; nil for a window without cells, or
+// with a worker without a host (its row names none, so HostWindows leaves
+// it out).
+func cellHostWindows(w Window) []HostWindow {
+	c := w.cells
+	if c == nil || c.host >= 0 {
+		return nil
+	}
+	at := make(map[string]int, len(c.t.hosts))
+	for h, th := range c.t.hosts {
+		at[th.name] = h
+	}
+	out := make([]HostWindow, len(w.HostSkew))
+	for i, hs := range w.HostSkew {
+		h, ok := at[hs.Host]
+		if !ok || hs.Host == "" {
+			return nil
+		}
+		part := &windowCells{t: c.t, index: c.index, start: c.start, end: c.end, host: h}
+		lo, hi := c.t.span(h)
+		for _, s := range c.served {
+			if s.worker >= lo && s.worker < hi {
+				part.served = append(part.served, s)
+			}
+		}
+		out[i] = HostWindow{Host: hs.Host, Window: Window{Start: w.Start, End: w.End, Skew: hs.Skew, IdleSlots: hs.IdleSlots, cells: part}}
 	}
 	return out
 }

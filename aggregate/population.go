@@ -94,8 +94,8 @@ func (ps *Populations) WindowPopulations(width time.Duration) ([]WindowPopulatio
 	err := ps.eachWindow(int64(width/time.Microsecond), func(v *windowVisit) {
 		hp := ps.hosts[v.host]
 		wp := WindowPopulation{Start: time.UnixMicro(v.start).UTC(), End: time.UnixMicro(v.end).UTC(), Host: hp.host, IdleSlots: v.idle}
-		for _, j := range v.live {
-			c := v.cell(j)
+		for i, j := range v.live {
+			c := v.cells[i]
 			wp.Keys = append(wp.Keys, hp.workers[j].key)
 			wp.Requests = append(wp.Requests, c.requests)
 			wp.RequestMicros = append(wp.RequestMicros, c.durSum)
@@ -112,25 +112,31 @@ type windowVisit struct {
 	start, end int64 // µs
 	host       int   // index in ps.hosts
 	// live are the indexes (in the host's workers) of the workers alive for
-	// any part of the window or serving in it, ascending.
-	live []int
-	// served are the cells of the workers that served in the window, by
-	// index in the host's workers.
-	served map[int]winCell
+	// any part of the window or serving in it, ascending; cells[i] is what
+	// live[i] served (zero when it served nothing).
+	live  []int
+	cells []winCell
+	// served are the workers that served in the window, by index in the
+	// host's workers, ascending, with their cells.
+	served []servedAt
 	// idle is how many idle slots pad the host to --workers.
 	idle int
 }
 
-// cell is what worker j served in the window (zero when it did not serve).
-func (v *windowVisit) cell(j int) winCell { return v.served[j] }
+// servedAt is what worker (an index in its host's workers) served in a
+// window.
+type servedAt struct {
+	worker int
+	cell   winCell
+}
 
 // values are the window's requests per live worker, in key order, then a
 // zero per idle slot: the population its skew is computed over. buf is
 // reused.
 func (v *windowVisit) values(buf []float64) []float64 {
 	buf = buf[:0]
-	for _, j := range v.live {
-		buf = append(buf, float64(v.served[j].requests))
+	for _, c := range v.cells {
+		buf = append(buf, float64(c.requests))
 	}
 	for range v.idle {
 		buf = append(buf, 0)
@@ -154,37 +160,36 @@ func (ps *Populations) eachWindow(w int64, fn func(v *windowVisit)) error {
 	if hi-lo >= MaxWindows {
 		return fmt.Errorf("window width %s makes more than %d windows", time.Duration(w)*time.Microsecond, MaxWindows)
 	}
-	// served[h][i] is the cells of host h served in window lo+i, in worker
-	// order: only the windows each worker served in.
-	type served struct {
-		worker int
-		cell   winCell
-	}
-	byWindow := make([][][]served, len(ps.hosts))
+	// byWindow[h][i] is the cells of host h served in window lo+i, in
+	// worker order (workers are visited in order): only the windows each
+	// worker served in.
+	byWindow := make([][][]servedAt, len(ps.hosts))
 	for h, hp := range ps.hosts {
-		byWindow[h] = make([][]served, hi-lo+1)
+		byWindow[h] = make([][]servedAt, hi-lo+1)
 		for j, pw := range hp.workers {
 			eachRebinned(pw.cells, ps.width, w, func(idx int64, c winCell) {
 				if idx >= lo && idx <= hi {
-					byWindow[h][idx-lo] = append(byWindow[h][idx-lo], served{j, c})
+					byWindow[h][idx-lo] = append(byWindow[h][idx-lo], servedAt{j, c})
 				}
 			})
 		}
 	}
-	v := windowVisit{served: map[int]winCell{}}
+	var v windowVisit
 	for idx := lo; idx <= hi; idx++ {
 		v.index, v.start, v.end = idx-lo, idx*w, (idx+1)*w
 		for h, hp := range ps.hosts {
 			v.host = h
-			clear(v.served)
-			for _, s := range byWindow[h][idx-lo] {
-				v.served[s.worker] = s.cell
-			}
+			v.served = byWindow[h][idx-lo]
 			byWindow[h][idx-lo] = nil // visited: let it go
-			v.live = v.live[:0]
-			for j, pw := range hp.workers {
-				if _, ok := v.served[j]; ok || !pw.timed || pw.alive.covers(v.start, v.end) {
-					v.live = append(v.live, j)
+			v.live, v.cells = v.live[:0], v.cells[:0]
+			s := 0
+			for j := range hp.workers {
+				pw := &hp.workers[j]
+				if s < len(v.served) && v.served[s].worker == j {
+					v.live, v.cells = append(v.live, j), append(v.cells, v.served[s].cell)
+					s++
+				} else if !pw.timed || pw.alive.covers(v.start, v.end) {
+					v.live, v.cells = append(v.live, j), append(v.cells, winCell{})
 				}
 			}
 			v.idle = max(0, ps.Configured-len(v.live))

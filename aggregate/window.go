@@ -378,15 +378,13 @@ func buildWindows(pop *Populations, pr *Procs, width int64) []Window {
 			out = append(out, Window{
 				Start: StampMicros(v.start, false),
 				End:   StampMicros(v.end, false),
-				cells: &windowCells{t: t, index: int(v.index), start: v.start, end: v.end},
+				cells: &windowCells{t: t, index: int(v.index), start: v.start, end: v.end, host: -1},
 			})
 			win = &out[len(out)-1]
 			xs = xs[:0]
 		}
-		for _, j := range v.live {
-			if c, ok := v.served[j]; ok {
-				win.cells.served = append(win.cells.served, servedCell{worker: first[v.host] + j, requests: c.requests, micros: c.durSum})
-			}
+		for _, s := range v.served {
+			win.cells.served = append(win.cells.served, servedCell{worker: first[v.host] + s.worker, requests: s.cell.requests, micros: s.cell.durSum})
 		}
 		vs = v.values(vs)
 		xs = append(xs, vs...)

@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 )
 
@@ -16,6 +17,55 @@ type windowTable struct {
 	timed     []bool
 	cpu       [][]float64 // per worker, per window; nil without CPU
 	durations bool
+	// cpuWorkers are the workers with CPU per window, hosts their ranges
+	// in the table.
+	cpuWorkers []int
+	hosts      []tableHost
+}
+
+// tableHost is one host's workers in a windowTable, [lo, hi), with their
+// alive intervals sorted by start and by end, so that the workers live
+// in a stretch of time are counted without visiting them.
+type tableHost struct {
+	name     string
+	lo, hi   int
+	untimed  int     // live in every window
+	from, to []int64 // of the timed workers whose From <= To, sorted
+	odd      []int   // timed workers whose From > To
+}
+
+// span is the workers of host h in the table, or all of them for h < 0.
+func (t *windowTable) span(h int) (lo, hi int) {
+	if h < 0 {
+		return 0, len(t.keys)
+	}
+	return t.hosts[h].lo, t.hosts[h].hi
+}
+
+// liveIn is how many workers of host h (all for h < 0) are untimed or
+// alive for some part of [start, end): those whose From < end, less those
+// whose To < start (their From is before end too).
+func (t *windowTable) liveIn(h int, start, end int64) int {
+	if h >= 0 {
+		return t.hosts[h].liveIn(t, start, end)
+	}
+	n := 0
+	for i := range t.hosts {
+		n += t.hosts[i].liveIn(t, start, end)
+	}
+	return n
+}
+
+func (th *tableHost) liveIn(t *windowTable, start, end int64) int {
+	n := th.untimed
+	n += sort.Search(len(th.from), func(i int) bool { return th.from[i] >= end })
+	n -= sort.Search(len(th.to), func(i int) bool { return th.to[i] >= start })
+	for _, j := range th.odd {
+		if t.alive[j].covers(start, end) {
+			n++
+		}
+	}
+	return n
 }
 
 // windowCells are one window's workers that served in it.
@@ -24,6 +74,7 @@ type windowCells struct {
 	index      int   // of the window, from the first
 	start, end int64 // µs
 	served     []servedCell
+	host       int // the host of HostWindows, -1 for every host
 }
 
 // servedCell is what one worker (an index in the table) served.
@@ -46,7 +97,9 @@ func (w Window) Counts() (requests map[string]int64, seconds, cpu map[string]flo
 	requests, seconds, cpu = map[string]int64{}, map[string]float64{}, map[string]float64{}
 	t := c.t
 	s := 0
-	for j, key := range t.keys {
+	lo, hi := t.span(c.host)
+	for j := lo; j < hi; j++ {
+		key := t.keys[j]
 		var cell servedCell
 		if s < len(c.served) && c.served[s].worker == j {
 			cell = c.served[s]
@@ -74,7 +127,7 @@ func (w Window) RequestsOf(key string) (int64, bool) {
 		return n, ok
 	}
 	j, ok := c.t.index[key]
-	if !ok {
+	if !ok || !c.has(j) {
 		return 0, false
 	}
 	i := sort.Search(len(c.served), func(i int) bool { return c.served[i].worker >= j })
@@ -115,7 +168,17 @@ func newWindowTable(pop *Populations, pr *Procs, lo, n, width int64) *windowTabl
 		}
 	}
 	for _, hp := range pop.hosts {
+		th := tableHost{name: hp.host, lo: len(t.keys)}
 		for _, pw := range hp.workers {
+			switch {
+			case !pw.timed:
+				th.untimed++
+			case pw.alive.From > pw.alive.To:
+				th.odd = append(th.odd, len(t.keys))
+			default:
+				th.from = append(th.from, pw.alive.From)
+				th.to = append(th.to, pw.alive.To)
+			}
 			t.index[pw.key.String()] = len(t.keys)
 			t.keys = append(t.keys, pw.key.String())
 			t.alive = append(t.alive, pw.alive)
@@ -124,8 +187,15 @@ func newWindowTable(pop *Populations, pr *Procs, lo, n, width int64) *windowTabl
 			if pw.key.Host == "" {
 				per = cpu[pw.key.Key]
 			}
+			if per != nil {
+				t.cpuWorkers = append(t.cpuWorkers, len(t.keys)-1)
+			}
 			t.cpu = append(t.cpu, per)
 		}
+		th.hi = len(t.keys)
+		slices.Sort(th.from)
+		slices.Sort(th.to)
+		t.hosts = append(t.hosts, th)
 	}
 	return t
 }

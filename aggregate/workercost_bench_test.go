@@ -57,3 +57,50 @@ func BenchmarkWorkerCost(b *testing.B) {
 	b.ReportMetric(float64(read)/n, "read-B/worker")
 	b.ReportMetric(float64(live)/n, "live-B/worker")
 }
+
+// BenchmarkManyKeysWindows finishes costWorkers one-line PIDs spread over
+// two hours, so that every worker is live in each of the ~60 windows, then
+// reads every window as explain's why: block does: as a sparse Load, and
+// (for contrast) as Counts' maps of every live worker. What a window costs
+// must follow what was served in it, not the workers alive.
+// bench/keys.sh measures the same case end to end against a base commit.
+func BenchmarkManyKeysWindows(b *testing.B) {
+	recs := make([]parse.Record, costWorkers)
+	const start = int64(1795626000) * 1e6
+	for i := range recs {
+		recs[i] = parse.Record{Line: int64(i + 1), Time: start + int64(i)*7200e6/costWorkers, HasTime: true,
+			Worker: []byte(strconv.Itoa(100000 + i)), Duration: int64(1000 + i%900_000), Status: 200}
+	}
+	p := NewPartial(nil)
+	p.SetWindows(0)
+	for i := range recs {
+		p.Add(&recs[i])
+	}
+	var rep *Report
+	b.Run("finish", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			rep = Finish(p, nil, Options{})
+		}
+	})
+	b.Run("load", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			quiet := 0
+			for i := range rep.Windows {
+				quiet += LoadOf(rep.Windows[i : i+1]).Quiet
+			}
+			if quiet == 0 {
+				b.Fatal("no quiet worker: every worker should be live in every window")
+			}
+		}
+	})
+	b.Run("counts", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, w := range rep.Windows {
+				w.Counts()
+			}
+		}
+	})
+}

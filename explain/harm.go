@@ -3,7 +3,6 @@ package explain
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -23,7 +22,10 @@ const (
 	cpuWindowsPerResolution = 30
 )
 
-// load is one window's figures per live worker (idle slots as zeros).
+// load is one window's figures per worker: the live workers that served
+// in it or whose CPU is known (keys), and how many other live workers it
+// had (quiet: no requests, no CPU). A window of a run of very many keys
+// has most of them quiet; they are counted, never listed.
 type load struct {
 	host     string // with several hosts, whose part of the window
 	start    time.Time
@@ -32,7 +34,9 @@ type load struct {
 	requests map[string]int64
 	busy     map[string]float64 // request seconds
 	cpu      map[string]float64 // CPU seconds, workers whose CPU is known
+	quiet    int
 	idle     int
+	of       aggregate.Load // for the quiet worker a finding names
 }
 
 func (l load) total() int64 {
@@ -43,7 +47,10 @@ func (l load) total() int64 {
 	return n
 }
 
-func (l load) counted() bool { return l.total() >= minPerWorker*int64(len(l.keys)+l.idle) }
+// live is how many workers and idle slots the load counts.
+func (l load) live() int { return len(l.keys) + l.quiet + l.idle }
+
+func (l load) counted() bool { return l.total() >= minPerWorker*int64(l.live()) }
 
 // loads are the report's windows, merged k at a time. With several hosts
 // each host's part of a window is a load of its own: a host's kernel
@@ -52,7 +59,7 @@ func (l load) counted() bool { return l.total() >= minPerWorker*int64(len(l.keys
 func loads(rep *aggregate.Report, k int) []load {
 	var out []load
 	for i := 0; i < len(rep.Windows); i += k {
-		byHost := map[string]*load{}
+		byHost := map[string][]aggregate.Window{}
 		var hosts []string
 		for _, w := range rep.Windows[i:min(i+k, len(rep.Windows))] {
 			parts := []aggregate.HostWindow{{Window: w}}
@@ -60,57 +67,56 @@ func loads(rep *aggregate.Report, k int) []load {
 				parts = hw
 			}
 			for _, p := range parts {
-				l := byHost[p.Host]
-				if l == nil {
-					l = &load{host: p.Host, requests: map[string]int64{}, busy: map[string]float64{}, cpu: map[string]float64{}}
-					byHost[p.Host] = l
+				if _, ok := byHost[p.Host]; !ok {
 					hosts = append(hosts, p.Host)
 				}
-				l.add(p.Window)
+				byHost[p.Host] = append(byHost[p.Host], p.Window)
 			}
 		}
 		for _, h := range hosts {
-			l := byHost[h]
-			l.sortKeys()
-			out = append(out, *l)
+			out = append(out, newLoad(h, byHost[h]))
 		}
 	}
 	return out
 }
 
-// add merges window w into l.
-func (l *load) add(w aggregate.Window) {
-	if l.start.IsZero() {
-		l.start = w.Start.Time()
+// newLoad is the load of consecutive windows ws of one host.
+func newLoad(host string, ws []aggregate.Window) load {
+	l := load{host: host, start: ws[0].Start.Time()}
+	for _, w := range ws {
+		l.seconds += windowSeconds(w)
+		l.idle = max(l.idle, w.IdleSlots)
 	}
-	l.seconds += windowSeconds(w)
-	l.idle = max(l.idle, w.IdleSlots)
-	requests, busy, cpu := w.Counts()
-	for key, n := range requests {
-		l.requests[key] += n
+	l.of = aggregate.LoadOf(ws)
+	l.keys, l.quiet = l.of.Keys, l.of.Quiet
+	l.requests = make(map[string]int64, len(l.keys))
+	l.busy = make(map[string]float64, len(l.keys))
+	l.cpu = map[string]float64{}
+	for i, k := range l.keys {
+		l.requests[k] = l.of.Requests[i]
+		l.busy[k] = l.of.Seconds[i]
+		if l.of.CPUKnown[i] {
+			l.cpu[k] = l.of.CPU[i]
+		}
 	}
-	for key, v := range busy {
-		l.busy[key] += v
-	}
-	for key, v := range cpu {
-		l.cpu[key] += v
-	}
+	return l
 }
 
-// sortKeys lists the load's workers in key order.
-func (l *load) sortKeys() {
-	for key := range l.requests {
-		l.keys = append(l.keys, key)
+// quietest is the idle worker of the load with the least request
+// seconds, the first in key order among equals: of idl (listed workers),
+// or a quiet one, whose 0 s no listed worker undercuts.
+func (l load) quietest(idl []string) string {
+	if l.quiet == 0 {
+		return quietest(idl, l.busy)
 	}
-	slices.SortFunc(l.keys, func(a, b string) int {
-		if aggregate.KeyLess(a, b) {
-			return -1
-		}
-		if aggregate.KeyLess(b, a) {
-			return 1
-		}
-		return 0
-	})
+	q := l.of.FirstQuiet()
+	if len(idl) == 0 {
+		return q
+	}
+	if p := quietest(idl, l.busy); l.busy[p] <= 0 && aggregate.KeyLess(p, q) {
+		return p
+	}
+	return q
 }
 
 // finding is what one window shows.
@@ -194,8 +200,8 @@ func syncWindow(l load) finding {
 			idl = append(idl, k)
 		}
 	}
-	live := len(l.keys) + l.idle
-	idleN := len(idl) + l.idle
+	live := l.live()
+	idleN := len(idl) + l.quiet + l.idle
 	at := stamp(l.start)
 	ev := func(k string) HarmEvidence {
 		return HarmEvidence{Signal: "busy_fraction", Worker: k, Value: round3(l.busy[k] / l.seconds), WindowStart: at}
@@ -206,8 +212,8 @@ func syncWindow(l load) finding {
 		top := busiest(sat, l.busy)
 		f.evidence = append(f.evidence, ev(top))
 		quiet := "an idle slot"
-		if len(idl) > 0 {
-			q := quietest(idl, l.busy)
+		if len(idl)+l.quiet > 0 {
+			q := l.quietest(idl)
 			f.evidence = append(f.evidence, ev(q))
 			quiet = fmt.Sprintf("%s %.2f", q, l.busy[q]/l.seconds)
 		}
@@ -308,7 +314,7 @@ func judgeCPU(s *subject, ls []load, res float64) (Verdict, []HarmEvidence) {
 		ev := func(k string) HarmEvidence {
 			return HarmEvidence{Signal: "cpu_cores", Worker: k, Value: round3(l.cpu[k] / l.seconds), WindowStart: at}
 		}
-		live := len(l.keys) + l.idle
+		live := l.live()
 		switch {
 		case len(sat) > 0 && len(idl)+l.idle > 0 && 2*len(sat) <= live:
 			top := busiest(sat, l.cpu)

@@ -45,8 +45,7 @@ func newSubject(rep *aggregate.Report, ctx Context) *subject {
 		// than one request in flight on average over a window.
 		for _, w := range rep.Windows {
 			width := windowSeconds(w)
-			_, busy, _ := w.Counts()
-			for _, v := range busy {
+			for _, v := range aggregate.LoadOf([]aggregate.Window{w}).Seconds {
 				if v > 1.05*width {
 					s.async = true
 				}
