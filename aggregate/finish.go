@@ -304,7 +304,8 @@ func sortWorkers(ws []Worker) {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(i, j int32) int {
+	// The index breaks ties: the order is total, and stable.
+	slices.SortFunc(order, func(i, j int32) int {
 		a, b := &ws[i], &ws[j]
 		switch {
 		case a.Requests != b.Requests:
@@ -312,7 +313,10 @@ func sortWorkers(ws []Worker) {
 		case cpu(a) != cpu(b):
 			return cmp.Compare(cpu(b), cpu(a))
 		}
-		return compareKeys(a.Key, b.Key)
+		if c := compareKeys(a.Key, b.Key); c != 0 {
+			return c
+		}
+		return cmp.Compare(i, j)
 	})
 	// Row i goes to where order puts it: follow each cycle of the
 	// permutation, marking placed rows with -1.

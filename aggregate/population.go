@@ -28,6 +28,7 @@ type hostPopulation struct {
 	host    string
 	workers []popWorker // sorted by key
 	slots   int         // the most alive at once (generation chains as one)
+	lives   *lifeIndex  // of workers
 }
 
 // popWorker is one worker's alive interval and windows.
@@ -94,12 +95,11 @@ func (ps *Populations) WindowPopulations(width time.Duration) ([]WindowPopulatio
 	err := ps.eachWindow(int64(width/time.Microsecond), func(v *windowVisit) {
 		hp := ps.hosts[v.host]
 		wp := WindowPopulation{Start: time.UnixMicro(v.start).UTC(), End: time.UnixMicro(v.end).UTC(), Host: hp.host, IdleSlots: v.idle}
-		for i, j := range v.live {
-			c := v.cells[i]
+		v.eachLive(func(j int, c winCell) {
 			wp.Keys = append(wp.Keys, hp.workers[j].key)
 			wp.Requests = append(wp.Requests, c.requests)
 			wp.RequestMicros = append(wp.RequestMicros, c.durSum)
-		}
+		})
 		out = append(out, wp)
 	})
 	return out, err
@@ -111,14 +111,14 @@ type windowVisit struct {
 	index      int64 // of the window, from the first
 	start, end int64 // µs
 	host       int   // index in ps.hosts
-	// live are the indexes (in the host's workers) of the workers alive for
-	// any part of the window or serving in it, ascending; cells[i] is what
-	// live[i] served (zero when it served nothing).
-	live  []int
-	cells []winCell
+	hp         *hostPopulation
 	// served are the workers that served in the window, by index in the
 	// host's workers, ascending, with their cells.
 	served []servedAt
+	// live is how many workers were alive for any part of the window or
+	// served in it: the served ones and, implied by their alive
+	// intervals, the others.
+	live int
 	// idle is how many idle slots pad the host to --workers.
 	idle int
 }
@@ -130,25 +130,39 @@ type servedAt struct {
 	cell   winCell
 }
 
-// values are the window's requests per live worker, in key order, then a
-// zero per idle slot: the population its skew is computed over. buf is
-// reused.
-func (v *windowVisit) values(buf []float64) []float64 {
+// eachLive calls fn with every live worker of the window, in key order,
+// and what it served (zero when it served nothing). It visits every worker
+// of the host.
+func (v *windowVisit) eachLive(fn func(j int, c winCell)) {
+	s := 0
+	for j := range v.hp.workers {
+		pw := &v.hp.workers[j]
+		if s < len(v.served) && v.served[s].worker == j {
+			fn(j, v.served[s].cell)
+			s++
+		} else if !pw.timed || pw.alive.covers(v.start, v.end) {
+			fn(j, winCell{})
+		}
+	}
+}
+
+// values are the requests of the window's workers that served, in key
+// order, buf reused; zeros is how many more the population its skew is
+// computed over has: the live workers that served nothing, and the idle
+// slots.
+func (v *windowVisit) values(buf []float64) (xs []float64, zeros int) {
 	buf = buf[:0]
-	for _, c := range v.cells {
-		buf = append(buf, float64(c.requests))
+	for _, s := range v.served {
+		buf = append(buf, float64(s.cell.requests))
 	}
-	for range v.idle {
-		buf = append(buf, 0)
-	}
-	return buf
+	return buf, v.live - len(v.served) + v.idle
 }
 
 // eachWindow visits the population of every host in every window of width
 // µs, as WindowPopulations orders them, holding one window at a time: the
-// cells a window's workers served, and its live workers. Only the cells
-// are kept for the whole span; a live worker that served nothing is
-// implied by its alive interval.
+// cells a window's workers served, and how many workers were live. Only
+// the cells are kept for the whole span; a live worker that served nothing
+// is implied by its alive interval, and counted from the host's lifeIndex.
 func (ps *Populations) eachWindow(w int64, fn func(v *windowVisit)) error {
 	if w <= 0 || ps.width <= 0 || w%ps.width != 0 {
 		return fmt.Errorf("window width %s is not a multiple of the accounted width %s", time.Duration(w)*time.Microsecond, ps.Width())
@@ -177,22 +191,18 @@ func (ps *Populations) eachWindow(w int64, fn func(v *windowVisit)) error {
 	var v windowVisit
 	for idx := lo; idx <= hi; idx++ {
 		v.index, v.start, v.end = idx-lo, idx*w, (idx+1)*w
-		for h, hp := range ps.hosts {
-			v.host = h
+		for h := range ps.hosts {
+			hp := &ps.hosts[h]
+			v.host, v.hp = h, hp
 			v.served = byWindow[h][idx-lo]
 			byWindow[h][idx-lo] = nil // visited: let it go
-			v.live, v.cells = v.live[:0], v.cells[:0]
-			s := 0
-			for j := range hp.workers {
-				pw := &hp.workers[j]
-				if s < len(v.served) && v.served[s].worker == j {
-					v.live, v.cells = append(v.live, j), append(v.cells, v.served[s].cell)
-					s++
-				} else if !pw.timed || pw.alive.covers(v.start, v.end) {
-					v.live, v.cells = append(v.live, j), append(v.cells, winCell{})
+			v.live = hp.lives.liveIn(v.start, v.end)
+			for _, s := range v.served {
+				if pw := &hp.workers[s.worker]; pw.timed && !pw.alive.covers(v.start, v.end) {
+					v.live++ // served outside its alive interval: live all the same
 				}
 			}
-			v.idle = max(0, ps.Configured-len(v.live))
+			v.idle = max(0, ps.Configured-v.live)
 			fn(&v)
 		}
 	}
@@ -307,6 +317,7 @@ func buildPopulations(p *Partial, pr *Procs, keys []WorkerKey, opt Options) *Pop
 			ps.byKey[f.key] = &hp.workers[len(hp.workers)-1]
 		}
 		hp.slots += untimed
+		hp.lives = newLifeIndex(hp.workers)
 		ps.hosts = append(ps.hosts, hp)
 	}
 	ps.span(p, pr)

@@ -29,23 +29,35 @@ var topShareKs = []int{1, 3, 5}
 // can ever come out, a negative or NaN value is read as 0 and +Inf as the largest finite float64. The
 // same holds for every metric function of this package, and none of them modifies the caller's slice.
 func ComputeSkew(xs []float64) Skew {
+	return skewOf(prepared{ys: prepare(xs)}, activeWorkers(xs))
+}
+
+// sparseSkew is ComputeSkew of xs and zeros more zeros, without making
+// them: a window of 100,000 live workers of which a few hundred served is
+// summarised at the cost of those few hundred (and a pass of additions
+// for the coefficient of variation). The figures are those of ComputeSkew
+// to the bit: the zeros sort first, where they add nothing to a sum.
+func sparseSkew(xs []float64, zeros int) Skew {
+	return skewOf(prepared{ys: prepare(xs), zeros: max(zeros, 0)}, activeWorkers(xs))
+}
+
+func skewOf(p prepared, active int) Skew {
 	s := Skew{
-		Workers:       len(xs),
-		ActiveWorkers: activeWorkers(xs),
+		Workers:       p.n(),
+		ActiveWorkers: active,
 		TopShare:      make(map[string]float64, len(topShareKs)),
 	}
-	ys := prepare(xs)
 	for _, k := range topShareKs {
-		s.TopShare[strconv.Itoa(k)] = topShare(ys, k)
+		s.TopShare[strconv.Itoa(k)] = topShare(p, k)
 	}
-	if !positive(ys) {
+	if !positive(p) {
 		return s
 	}
-	s.Gini = gini(ys)
-	s.MaxMean = ptr(maxMean(ys))
-	s.CV = ptr(cv(ys))
-	s.Jain = ptr(jain(ys))
-	s.EffectiveWorkers = ptr(effectiveWorkers(ys))
+	s.Gini = gini(p)
+	s.MaxMean = ptr(maxMean(p))
+	s.CV = ptr(cv(p))
+	s.Jain = ptr(jain(p))
+	s.EffectiveWorkers = ptr(effectiveWorkers(p))
 	return s
 }
 
@@ -60,11 +72,11 @@ func ComputeSkew(xs []float64) Skew {
 // G is 0 when every worker does the same and (n−1)/n when one worker does everything; it is 0 when
 // n == 0 or the mean is 0.
 func Gini(xs []float64) float64 {
-	ys := prepare(xs)
-	if !positive(ys) {
+	p := prepared{ys: prepare(xs)}
+	if !positive(p) {
 		return 0
 	}
-	return gini(ys)
+	return gini(p)
 }
 
 // TopShare returns the share of the total done by the k busiest workers,
@@ -73,7 +85,7 @@ func Gini(xs []float64) float64 {
 //
 // where k > n means all workers and k ≤ 0 none. It is 0 when the total is 0.
 func TopShare(xs []float64, k int) float64 {
-	return topShare(prepare(xs), k)
+	return topShare(prepared{ys: prepare(xs)}, k)
 }
 
 // MaxMean returns the busiest worker's value over the mean,
@@ -82,11 +94,11 @@ func TopShare(xs []float64, k int) float64 {
 //
 // which lies in [1, n]. ok is false when n == 0 or the total is 0.
 func MaxMean(xs []float64) (v float64, ok bool) {
-	ys := prepare(xs)
-	if !positive(ys) {
+	p := prepared{ys: prepare(xs)}
+	if !positive(p) {
 		return 0, false
 	}
-	return maxMean(ys), true
+	return maxMean(p), true
 }
 
 // CV returns the coefficient of variation, the population standard deviation over the mean,
@@ -95,11 +107,11 @@ func MaxMean(xs []float64) (v float64, ok bool) {
 //
 // which lies in [0, √(n−1)]. ok is false when n == 0 or the total is 0.
 func CV(xs []float64) (v float64, ok bool) {
-	ys := prepare(xs)
-	if !positive(ys) {
+	p := prepared{ys: prepare(xs)}
+	if !positive(p) {
 		return 0, false
 	}
-	return cv(ys), true
+	return cv(p), true
 }
 
 // Jain returns Jain's fairness index,
@@ -109,11 +121,11 @@ func CV(xs []float64) (v float64, ok bool) {
 // which is 1 when every worker does the same and 1/n when one worker does everything. ok is false
 // when n == 0 or the total is 0.
 func Jain(xs []float64) (v float64, ok bool) {
-	ys := prepare(xs)
-	if !positive(ys) {
+	p := prepared{ys: prepare(xs)}
+	if !positive(p) {
 		return 0, false
 	}
-	return jain(ys), true
+	return jain(p), true
 }
 
 // EffectiveWorkers returns how many equally busy workers would give the same Jain index,
@@ -122,61 +134,77 @@ func Jain(xs []float64) (v float64, ok bool) {
 //
 // which lies in [1, n]. ok is false when n == 0 or the total is 0.
 func EffectiveWorkers(xs []float64) (v float64, ok bool) {
-	ys := prepare(xs)
-	if !positive(ys) {
+	p := prepared{ys: prepare(xs)}
+	if !positive(p) {
 		return 0, false
 	}
-	return effectiveWorkers(ys), true
+	return effectiveWorkers(p), true
 }
 
-// The functions below take the output of prepare: sorted ascending, valid, scaled. The positive ones
-// also need a total > 0. Each result is clamped to its mathematical range so that rounding can never
-// report, say, a Jain index of 1.0000000000000002 to a check that compares it with 1.
+// The functions below take the output of prepare: sorted ascending, valid, scaled, after zeros
+// zeros that are not in the slice. The positive ones also need a total > 0. Each result is clamped to
+// its mathematical range so that rounding can never report, say, a Jain index of 1.0000000000000002 to
+// a check that compares it with 1.
 
-func gini(ys []float64) float64 {
-	n := float64(len(ys))
+// prepared is prepare's output, after zeros zeros left out: they would come first in ascending order,
+// and a zero added first to a sum leaves it 0.
+type prepared struct {
+	ys    []float64
+	zeros int
+}
+
+// n is how many values there are, zeros included.
+func (p prepared) n() int { return len(p.ys) + p.zeros }
+
+func gini(p prepared) float64 {
+	n := float64(p.n())
 	var num accumulator
-	for i, y := range ys {
-		num.add((2*float64(i+1) - n - 1) * y)
+	for i, y := range p.ys {
+		num.add((2*float64(p.zeros+i+1) - n - 1) * y)
 	}
-	return clamp(num.value()/(n*sum(ys)), 0, (n-1)/n)
+	return clamp(num.value()/(n*sum(p.ys)), 0, (n-1)/n)
 }
 
-func topShare(ys []float64, k int) float64 {
-	if k <= 0 || !positive(ys) {
+func topShare(p prepared, k int) float64 {
+	if k <= 0 || !positive(p) {
 		return 0
 	}
+	// k over len(ys) takes zeros too, which add nothing.
+	ys := p.ys
 	k = min(k, len(ys))
 	return clamp(sum(ys[len(ys)-k:])/sum(ys), 0, 1)
 }
 
-func maxMean(ys []float64) float64 {
-	n := float64(len(ys))
-	return clamp(n*ys[len(ys)-1]/sum(ys), 1, n)
+func maxMean(p prepared) float64 {
+	n := float64(p.n())
+	return clamp(n*p.ys[len(p.ys)-1]/sum(p.ys), 1, n)
 }
 
-func cv(ys []float64) float64 {
-	n := float64(len(ys))
-	mean := sum(ys) / n
+func cv(p prepared) float64 {
+	n := float64(p.n())
+	mean := sum(p.ys) / n
 	// Two passes rather than Σx²/n − mean², which cancels catastrophically when the values are close.
 	var ss accumulator
-	for _, y := range ys {
+	for range p.zeros {
+		ss.add(mean * mean) // (0 − mean)², to the bit
+	}
+	for _, y := range p.ys {
 		d := y - mean
 		ss.add(d * d)
 	}
 	return clamp(math.Sqrt(ss.value()/n)/mean, 0, math.Sqrt(n-1))
 }
 
-func jain(ys []float64) float64 {
-	n := float64(len(ys))
-	t := sum(ys)
-	return clamp(t*t/(n*sumSquares(ys)), 1/n, 1)
+func jain(p prepared) float64 {
+	n := float64(p.n())
+	t := sum(p.ys)
+	return clamp(t*t/(n*sumSquares(p.ys)), 1/n, 1)
 }
 
-func effectiveWorkers(ys []float64) float64 {
-	n := float64(len(ys))
-	t := sum(ys)
-	return clamp(t*t/sumSquares(ys), 1, n)
+func effectiveWorkers(p prepared) float64 {
+	n := float64(p.n())
+	t := sum(p.ys)
+	return clamp(t*t/sumSquares(p.ys), 1, n)
 }
 
 // prepare returns a sorted copy of xs with invalid values replaced (see above) and every value
@@ -207,8 +235,8 @@ func prepare(xs []float64) []float64 {
 }
 
 // positive reports whether the total of prepared values is > 0.
-func positive(ys []float64) bool {
-	return len(ys) > 0 && ys[len(ys)-1] > 0
+func positive(p prepared) bool {
+	return len(p.ys) > 0 && p.ys[len(p.ys)-1] > 0
 }
 
 func activeWorkers(xs []float64) int {

@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -396,4 +397,42 @@ func TestSkewJSON(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sparseSkew leaves the zeros out and gives ComputeSkew's figures to the
+// bit, whatever the values (counts, fractions, huge, invalid) and zeros.
+func TestSparseSkewIsComputeSkew(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	draw := []func() float64{
+		func() float64 { return float64(1 + r.IntN(20)) },
+		func() float64 { return r.Float64() * 3.7 },
+		func() float64 { return r.ExpFloat64() * 1e300 },
+		func() float64 { return []float64{0, -1, math.NaN(), math.Inf(1)}[r.IntN(4)] },
+	}
+	for i := range 2000 {
+		xs := make([]float64, r.IntN(12))
+		for j := range xs {
+			xs[j] = draw[r.IntN(len(draw))]()
+		}
+		zeros := r.IntN(3) * r.IntN(50)
+		dense := slices.Concat(make([]float64, zeros), xs)
+		r.Shuffle(len(dense), func(a, b int) { dense[a], dense[b] = dense[b], dense[a] })
+		got, want := sparseSkew(xs, zeros), ComputeSkew(dense)
+		if g, w := skewBits(got), skewBits(want); g != w {
+			t.Fatalf("case %d, %v and %d zeros:\ngot  %s\nwant %s", i, xs, zeros, g, w)
+		}
+	}
+}
+
+// skewBits writes every figure of s, floats as their bits.
+func skewBits(s Skew) string {
+	bits := func(p *float64) any {
+		if p == nil {
+			return nil
+		}
+		return math.Float64bits(*p)
+	}
+	return fmt.Sprint(s.Workers, s.ActiveWorkers, math.Float64bits(s.Gini), math.Float64bits(s.TopShare["1"]),
+		math.Float64bits(s.TopShare["3"]), math.Float64bits(s.TopShare["5"]), len(s.TopShare),
+		bits(s.MaxMean), bits(s.CV), bits(s.Jain), bits(s.EffectiveWorkers))
 }

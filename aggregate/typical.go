@@ -15,8 +15,9 @@ func (ps *Populations) windowSkew(auto bool) *WindowSkew {
 	var buf []float64
 	ws := PickWindowSkew(ps.AutoWidth(), auto, func(d time.Duration, add func(WindowLoad)) {
 		err := ps.eachWindow(int64(d/time.Microsecond), func(v *windowVisit) {
-			buf = v.values(buf)
-			add(WindowLoad{Start: time.UnixMicro(v.start).UTC(), End: time.UnixMicro(v.end).UTC(), Requests: buf})
+			var zeros int
+			buf, zeros = v.values(buf)
+			add(WindowLoad{Start: time.UnixMicro(v.start).UTC(), End: time.UnixMicro(v.end).UTC(), Requests: buf, Zeros: zeros})
 		})
 		failed = failed || err != nil
 	})
@@ -84,8 +85,9 @@ func (ps *Populations) hostWindowSkews(width time.Duration) []WindowSkew {
 	}
 	var buf []float64
 	err := ps.eachWindow(int64(width/time.Microsecond), func(v *windowVisit) {
-		buf = v.values(buf)
-		sums[v.host].add(WindowLoad{Start: time.UnixMicro(v.start).UTC(), End: time.UnixMicro(v.end).UTC(), Requests: buf})
+		var zeros int
+		buf, zeros = v.values(buf)
+		sums[v.host].add(WindowLoad{Start: time.UnixMicro(v.start).UTC(), End: time.UnixMicro(v.end).UTC(), Requests: buf, Zeros: zeros})
 	})
 	if err != nil {
 		return nil

@@ -372,6 +372,7 @@ func buildWindows(pop *Populations, pr *Procs, width int64) []Window {
 	hosts := len(pop.hosts)
 	out := make([]Window, 0, n)
 	var xs, vs []float64
+	var zeros, vz int
 	var win *Window
 	err := pop.eachWindow(width, func(v *windowVisit) {
 		if v.host == 0 {
@@ -381,19 +382,19 @@ func buildWindows(pop *Populations, pr *Procs, width int64) []Window {
 				cells: &windowCells{t: t, index: int(v.index), start: v.start, end: v.end, host: -1},
 			})
 			win = &out[len(out)-1]
-			xs = xs[:0]
+			xs, zeros = xs[:0], 0
 		}
 		for _, s := range v.served {
 			win.cells.served = append(win.cells.served, servedCell{worker: first[v.host] + s.worker, requests: s.cell.requests, micros: s.cell.durSum})
 		}
-		vs = v.values(vs)
-		xs = append(xs, vs...)
+		vs, vz = v.values(vs)
+		xs, zeros = append(xs, vs...), zeros+vz
 		win.IdleSlots += v.idle
 		if hosts > 1 {
-			win.HostSkew = append(win.HostSkew, HostSkew{Host: pop.hosts[v.host].host, IdleSlots: v.idle, Skew: ComputeSkew(vs)})
+			win.HostSkew = append(win.HostSkew, HostSkew{Host: pop.hosts[v.host].host, IdleSlots: v.idle, Skew: sparseSkew(vs, vz)})
 		}
 		if v.host == hosts-1 {
-			win.Skew = ComputeSkew(xs)
+			win.Skew = sparseSkew(xs, zeros)
 		}
 	})
 	if err != nil {

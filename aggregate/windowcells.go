@@ -23,15 +23,11 @@ type windowTable struct {
 	hosts      []tableHost
 }
 
-// tableHost is one host's workers in a windowTable, [lo, hi), with their
-// alive intervals sorted by start and by end, so that the workers live
-// in a stretch of time are counted without visiting them.
+// tableHost is one host's workers in a windowTable, [lo, hi).
 type tableHost struct {
-	name     string
-	lo, hi   int
-	untimed  int     // live in every window
-	from, to []int64 // of the timed workers whose From <= To, sorted
-	odd      []int   // timed workers whose From > To
+	name   string
+	lo, hi int
+	lives  *lifeIndex // of the host's workers, indexed from lo
 }
 
 // span is the workers of host h in the table, or all of them for h < 0.
@@ -43,25 +39,53 @@ func (t *windowTable) span(h int) (lo, hi int) {
 }
 
 // liveIn is how many workers of host h (all for h < 0) are untimed or
-// alive for some part of [start, end): those whose From < end, less those
-// whose To < start (their From is before end too).
+// alive for some part of [start, end).
 func (t *windowTable) liveIn(h int, start, end int64) int {
 	if h >= 0 {
-		return t.hosts[h].liveIn(t, start, end)
+		return t.hosts[h].lives.liveIn(start, end)
 	}
 	n := 0
 	for i := range t.hosts {
-		n += t.hosts[i].liveIn(t, start, end)
+		n += t.hosts[i].lives.liveIn(start, end)
 	}
 	return n
 }
 
-func (th *tableHost) liveIn(t *windowTable, start, end int64) int {
-	n := th.untimed
-	n += sort.Search(len(th.from), func(i int) bool { return th.from[i] >= end })
-	n -= sort.Search(len(th.to), func(i int) bool { return th.to[i] >= start })
-	for _, j := range th.odd {
-		if t.alive[j].covers(start, end) {
+// lifeIndex counts the workers of a host live in a stretch of time
+// without visiting them: their alive intervals sorted by start and by end.
+type lifeIndex struct {
+	untimed  int     // live in every window
+	from, to []int64 // of the timed workers whose From <= To, sorted
+	odd      []Alive // of timed workers whose From > To
+}
+
+func newLifeIndex(workers []popWorker) *lifeIndex {
+	x := &lifeIndex{}
+	for _, pw := range workers {
+		switch {
+		case !pw.timed:
+			x.untimed++
+		case pw.alive.From > pw.alive.To:
+			x.odd = append(x.odd, pw.alive)
+		default:
+			x.from = append(x.from, pw.alive.From)
+			x.to = append(x.to, pw.alive.To)
+		}
+	}
+	slices.Sort(x.from)
+	slices.Sort(x.to)
+	return x
+}
+
+// liveIn is how many of the workers are untimed or alive for some part of
+// [start, end): those whose From < end, less those whose To < start
+// (their From is before end too).
+func (x *lifeIndex) liveIn(start, end int64) int {
+	n := x.untimed
+	n += sort.Search(len(x.from), func(i int) bool { return x.from[i] >= end })
+	n -= sort.Search(len(x.to), func(i int) bool { return x.to[i] >= start })
+	for _, a := range x.odd {
+		if a.covers(start, end) {
 			n++
 		}
 	}
@@ -168,17 +192,8 @@ func newWindowTable(pop *Populations, pr *Procs, lo, n, width int64) *windowTabl
 		}
 	}
 	for _, hp := range pop.hosts {
-		th := tableHost{name: hp.host, lo: len(t.keys)}
+		th := tableHost{name: hp.host, lo: len(t.keys), lives: hp.lives}
 		for _, pw := range hp.workers {
-			switch {
-			case !pw.timed:
-				th.untimed++
-			case pw.alive.From > pw.alive.To:
-				th.odd = append(th.odd, len(t.keys))
-			default:
-				th.from = append(th.from, pw.alive.From)
-				th.to = append(th.to, pw.alive.To)
-			}
 			t.index[pw.key.String()] = len(t.keys)
 			t.keys = append(t.keys, pw.key.String())
 			t.alive = append(t.alive, pw.alive)
@@ -193,8 +208,6 @@ func newWindowTable(pop *Populations, pr *Procs, lo, n, width int64) *windowTabl
 			t.cpu = append(t.cpu, per)
 		}
 		th.hi = len(t.keys)
-		slices.Sort(th.from)
-		slices.Sort(th.to)
 		t.hosts = append(t.hosts, th)
 	}
 	return t

@@ -58,10 +58,13 @@ type SkewedWindow struct {
 }
 
 // WindowLoad is one window's requests per live worker (idle workers and
-// idle slots as zeros), the input of SummariseWindows.
+// idle slots as zeros), the input of SummariseWindows. Zeros are more
+// zeros than Requests holds: a window may list only the workers that
+// served.
 type WindowLoad struct {
 	Start, End time.Time
 	Requests   []float64
+	Zeros      int
 }
 
 // windowStat is a WindowLoad's figures.
@@ -102,7 +105,8 @@ func newSummary(width time.Duration) *summary {
 
 // add adds one window (of one host); l.Requests is not kept.
 func (s *summary) add(l WindowLoad) {
-	if len(l.Requests) == 0 {
+	live := len(l.Requests) + max(l.Zeros, 0)
+	if live == 0 {
 		return
 	}
 	if s.spans == 0 || !l.Start.Equal(s.last) {
@@ -114,11 +118,12 @@ func (s *summary) add(l WindowLoad) {
 	for _, x := range l.Requests {
 		total += max(x, 0)
 	}
-	if total < minPerWorker*float64(len(l.Requests)) {
+	if total < minPerWorker*float64(live) {
 		return
 	}
-	s.counted = append(s.counted, windowStat{start: l.Start, end: l.End, requests: int64(total), live: len(l.Requests),
-		gini: Gini(l.Requests), top1: TopShare(l.Requests, 1)})
+	sk := sparseSkew(l.Requests, l.Zeros)
+	s.counted = append(s.counted, windowStat{start: l.Start, end: l.End, requests: int64(total), live: live,
+		gini: sk.Gini, top1: sk.TopShare["1"]})
 }
 
 func (s *summary) result() WindowSkew {

@@ -11,37 +11,72 @@ import (
 	"github.com/skewer-dev/skewer/internal/textclean"
 )
 
-// JSON writes the skewer.report/v1 document. The windows are written one
-// at a time, each marshalled on its own, so that a day of 1 s windows is
-// never one document in memory: the bytes are those of encoding the whole
-// report at once.
+// JSON writes the skewer.report/v1 document. The workers and the windows
+// are written one at a time, each marshalled on its own, so that neither
+// 100,000 rows nor a day of 1 s windows is ever one document in memory:
+// the bytes are those of encoding the whole report at once.
 func JSON(w io.Writer, rep *aggregate.Report, _ Options) error {
 	w = jsonSafe{w}
-	if len(rep.Windows) == 0 {
+	if len(rep.Windows) == 0 && len(rep.Workers) == 0 {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
 	rest := *rep
-	rest.Windows = []aggregate.Window{}
+	rest.Workers, rest.Windows = []aggregate.Worker{}, []aggregate.Window{}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(&rest); err != nil {
 		return err
 	}
-	const empty = "\n  \"windows\": []"
 	doc := buf.Bytes()
-	at := bytes.Index(doc, []byte(empty))
-	if at < 0 || bytes.Contains(doc[at+len(empty):], []byte(empty)) {
-		return fmt.Errorf("json: no single top-level windows field") // the schema changed
-	}
-	at += len(empty) - 1 // before "]"
-	if _, err := w.Write(doc[:at]); err != nil {
+	workers, err := emptyField(doc, "workers")
+	if err != nil {
 		return err
 	}
-	for i, win := range rep.Windows {
-		b, err := json.MarshalIndent(win, "    ", "  ")
+	windows, err := emptyField(doc, "windows")
+	if err != nil {
+		return err
+	}
+	if workers > windows {
+		return fmt.Errorf("json: workers after windows") // the schema changed
+	}
+	if _, err := w.Write(doc[:workers]); err != nil {
+		return err
+	}
+	if err := writeItems(w, rep.Workers); err != nil {
+		return err
+	}
+	if _, err := w.Write(doc[workers:windows]); err != nil {
+		return err
+	}
+	if err := writeItems(w, rep.Windows); err != nil {
+		return err
+	}
+	_, err = w.Write(doc[windows:])
+	return err
+}
+
+// emptyField is where the items of the top-level array field name, written
+// empty in doc, go: before its "]".
+func emptyField(doc []byte, name string) (int, error) {
+	empty := "\n  \"" + name + "\": []"
+	at := bytes.Index(doc, []byte(empty))
+	if at < 0 || bytes.Contains(doc[at+len(empty):], []byte(empty)) {
+		return 0, fmt.Errorf("json: no single top-level %s field", name) // the schema changed
+	}
+	return at + len(empty) - 1, nil
+}
+
+// writeItems writes the items of an array at the document's second level,
+// each marshalled on its own; nothing for none.
+func writeItems[T any](w io.Writer, items []T) error {
+	if len(items) == 0 {
+		return nil
+	}
+	for i := range items {
+		b, err := json.MarshalIndent(&items[i], "    ", "  ")
 		if err != nil {
 			return err
 		}
@@ -56,10 +91,7 @@ func JSON(w io.Writer, rep *aggregate.Report, _ Options) error {
 			return err
 		}
 	}
-	if _, err := io.WriteString(w, "\n  "); err != nil {
-		return err
-	}
-	_, err := w.Write(doc[at:])
+	_, err := io.WriteString(w, "\n  ")
 	return err
 }
 
