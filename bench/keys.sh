@@ -3,8 +3,8 @@
 # commit, in one run: a gunicorn log with one line per PID, spread over two
 # hours (so about 60 windows, each with every worker alive in it). Both
 # skewers run `report` (table) and `report -o json` on it, interleaved, and
-# the medians of wall time and peak RSS are printed with their ratio to the
-# base.
+# the medians of wall time, CPU time (user + system: steadier on a busy
+# machine) and peak RSS are printed with their ratio to the base.
 #
 # Environment:
 #   SKEWER_KEYS_BASE    the commit to compare with (default eb9db17, before
@@ -55,18 +55,18 @@ for ((r = 0; r < rounds; r++)); do
 		for who in base head; do
 			bin=$out/skewer
 			[[ $who == base ]] && bin=$out/skewer-$base
-			read -r wall kib _ < <("$out/measure" -- "$bin" "${args[@]}")
-			printf '%s\t%s\t%s\t%s\n' "$mode" "$who" "$wall" "$kib" >>"$results"
+			read -r wall kib cpu < <("$out/measure" -- "$bin" "${args[@]}")
+			printf '%s\t%s\t%s\t%s\t%s\n' "$mode" "$who" "$wall" "$kib" "$cpu" >>"$results"
 		done
 	done
 done
 
 printf '%s: %d PIDs over %d s; medians of %d interleaved rounds\n\n' "$log" "$keys" "$span" "$rounds"
-printf '%-6s %10s %10s %10s %10s %8s %8s\n' output "base s" "head s" "base MiB" "head MiB" "time ×" "RSS ×"
+printf '%-6s %8s %8s %8s %8s %9s %9s %7s %7s %7s\n' output "base s" "head s" "base CPU" "head CPU" "base MiB" "head MiB" "time ×" "CPU ×" "RSS ×"
 for mode in table json; do
 	med() { awk -F '\t' -v m="$mode" -v w="$1" -v c="$2" '$1 == m && $2 == w { print $c }' "$results" | sort -g |
 		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-	bt=$(med base 3) ht=$(med head 3) bm=$(med base 4) hm=$(med head 4)
-	awk -v m="$mode" -v bt="$bt" -v ht="$ht" -v bm="$bm" -v hm="$hm" 'BEGIN {
-		printf "%-6s %10.2f %10.2f %10.0f %10.0f %8.2f %8.2f\n", m, bt, ht, bm / 1024, hm / 1024, ht / bt, hm / bm }'
+	bt=$(med base 3) ht=$(med head 3) bm=$(med base 4) hm=$(med head 4) bc=$(med base 5) hc=$(med head 5)
+	awk -v m="$mode" -v bt="$bt" -v ht="$ht" -v bm="$bm" -v hm="$hm" -v bc="$bc" -v hc="$hc" 'BEGIN {
+		printf "%-6s %8.2f %8.2f %8.2f %8.2f %9.0f %9.0f %7.2f %7.2f %7.2f\n", m, bt, ht, bc, hc, bm / 1024, hm / 1024, ht / bt, hc / bc, hm / bm }'
 done
