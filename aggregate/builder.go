@@ -504,6 +504,16 @@ func (w *workerAcc) merge(q *workerAcc) {
 	w.win.merge(&q.win)
 }
 
+// Release drops what the partial holds per worker and connection, once
+// its report is made: the report has what it needs, and a run of 2 M keys
+// would hold both until it ends. The counts of lines stay. A released
+// partial finishes as one without workers.
+func (p *Partial) Release() {
+	p.workers = map[WorkerKey]*workerAcc{}
+	p.recent = [len(p.recent)]recentWorker{}
+	p.spill, p.conns = nil, nil
+}
+
 // Workers returns the worker keys seen so far, in no order.
 func (p *Partial) Workers() []WorkerKey {
 	out := make([]WorkerKey, 0, len(p.workers))

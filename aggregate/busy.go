@@ -1,13 +1,12 @@
 package aggregate
 
-// peakWindowBusy is the most request seconds worker key served in one
+// peakWindowBusy is the most request seconds worker pw served in one
 // window of the automatic (or --window) width, over that width: 1 for a
 // sync worker busy for a whole window. Requests count in the window they
 // ended in, so one long request can take a window past 1. False when the
 // worker served no timed request or the run has no windows.
-func (ps *Populations) peakWindowBusy(key WorkerKey) (float64, bool) {
-	pw, ok := ps.byKey[key]
-	if !ok || pw.cells.len() == 0 || ps.width <= 0 || ps.auto <= 0 || ps.auto%ps.width != 0 {
+func (ps *Populations) peakWindowBusy(pw *popWorker) (float64, bool) {
+	if pw.cells.len() == 0 || ps.width <= 0 || ps.auto <= 0 || ps.auto%ps.width != 0 {
 		return 0, false
 	}
 	var most int64

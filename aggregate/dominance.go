@@ -109,7 +109,7 @@ func WindowRequests(w Window) map[string]float64 {
 	if c := w.cells; c != nil {
 		m := make(map[string]float64, len(c.served))
 		for _, s := range c.served {
-			m[c.t.keys[s.worker]] = float64(s.requests)
+			m[c.t.key(s.worker)] = float64(s.requests)
 		}
 		return m
 	}

@@ -157,7 +157,10 @@ func (rep *Report) addRows(p *Partial, keys []WorkerKey, pr *Procs, pop *Populat
 	// copy them over and over and hold up to twice as many.
 	rep.Workers = make([]Worker, 0, len(keys))
 	var scratch *ddsketch.DDSketch
-	for _, k := range keys {
+	// In population order: every key is a worker of one host there, and
+	// its alive interval and windows are at hand without a lookup.
+	pop.eachWorker(func(pw *popWorker) {
+		k := pw.key
 		w := acc(k)
 		row := w.row(k, rep.Attributed, p.Durations, subSecond, &scratch)
 		if pw := pr.worker(k); pw != nil {
@@ -171,7 +174,7 @@ func (rep *Report) addRows(p *Partial, keys []WorkerKey, pr *Procs, pop *Populat
 				}
 			}
 		}
-		if a, ok := pop.alive(k); ok {
+		if a, ok := pw.alive, pw.timed; ok {
 			row.AliveFrom, row.AliveTo = StampMicros(a.From, subSecond), StampMicros(a.To, subSecond)
 			src := string(a.Source)
 			row.AliveSource = &src
@@ -184,14 +187,14 @@ func (rep *Report) addRows(p *Partial, keys []WorkerKey, pr *Procs, pop *Populat
 			}
 		}
 		if row.RequestSeconds != nil {
-			if busy, ok := pop.peakWindowBusy(k); ok {
+			if busy, ok := pop.peakWindowBusy(pw); ok {
 				row.PeakWindowBusy = &busy
 			}
 		}
 		rep.Workers = append(rep.Workers, row)
 		l.requests = append(l.requests, float64(w.requests))
 		l.seconds = append(l.seconds, float64(w.durSum)/1e6)
-	}
+	})
 	for i := range rep.Workers {
 		if c := rep.Workers[i].CPUSeconds; c != nil && cpuTotal > 0 {
 			share := *c * 1e3 / float64(cpuTotal)

@@ -20,7 +20,6 @@ type Populations struct {
 	seen       bool
 	durations  bool
 	notes      []string
-	byKey      map[WorkerKey]*popWorker // into hosts[].workers
 }
 
 // hostPopulation is the workers of one host.
@@ -251,19 +250,19 @@ func (ps *Populations) hostIdle(h hostPopulation) int {
 	return max(0, ps.Configured-h.slots)
 }
 
-// alive returns the alive interval of worker key, if known.
-func (ps *Populations) alive(key WorkerKey) (Alive, bool) {
-	pw := ps.byKey[key]
-	if pw == nil || !pw.timed {
-		return Alive{}, false
+// eachWorker calls fn with every worker, by host, then key.
+func (ps *Populations) eachWorker(fn func(pw *popWorker)) {
+	for h := range ps.hosts {
+		for i := range ps.hosts[h].workers {
+			fn(&ps.hosts[h].workers[i])
+		}
 	}
-	return pw.alive, true
 }
 
 // buildPopulations works out every worker's alive interval, per host, and
 // keeps the windows each served in.
 func buildPopulations(p *Partial, pr *Procs, keys []WorkerKey, opt Options) *Populations {
-	ps := &Populations{Configured: opt.Workers, width: p.win.width, durations: p.Durations, byKey: map[WorkerKey]*popWorker{}}
+	ps := &Populations{Configured: opt.Workers, width: p.win.width, durations: p.Durations}
 	ps.auto = p.finalWidth()
 	run, timed := runOf(p, pr)
 	byHost := map[string][]lifeFacts{}
@@ -301,7 +300,7 @@ func buildPopulations(p *Partial, pr *Procs, keys []WorkerKey, opt Options) *Pop
 			}
 		}
 		untimed := 0
-		// Made at its final size: byKey points into it.
+		// Made at its final size: the window table points into it.
 		hp.workers = make([]popWorker, 0, len(facts))
 		for _, f := range facts {
 			pw := popWorker{key: f.key}
@@ -314,7 +313,6 @@ func buildPopulations(p *Partial, pr *Procs, keys []WorkerKey, opt Options) *Pop
 				pw.cells = w.win.view()
 			}
 			hp.workers = append(hp.workers, pw)
-			ps.byKey[f.key] = &hp.workers[len(hp.workers)-1]
 		}
 		hp.slots += untimed
 		hp.lives = newLifeIndex(hp.workers)

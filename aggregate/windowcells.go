@@ -4,23 +4,46 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"sync"
 )
 
-// windowTable is what the windows of a report share: every worker, its
-// alive interval and its CPU seconds per window. A window's live workers
-// that served nothing are implied by it, so a day of 1 s windows over 200
-// workers keeps the requests served, not 17 million zeros.
+// windowTable is what the windows of a report share: every worker (in the
+// populations, which own them) and its CPU seconds per window. A window's
+// live workers that served nothing are implied by their alive intervals,
+// so a day of 1 s windows over 200 workers keeps the requests served, not
+// 17 million zeros; and the table holds a pointer per worker, so that 2 M
+// keys cost 16 MB here, not a copy of every key and interval.
 type windowTable struct {
-	keys      []string // WorkerKey.String(), in population order
-	index     map[string]int
-	alive     []Alive
-	timed     []bool
-	cpu       [][]float64 // per worker, per window; nil without CPU
+	workers   []*popWorker      // in population order: by host, then key
+	cpu       map[int][]float64 // per worker with CPU, per window
 	durations bool
-	// cpuWorkers are the workers with CPU per window, hosts their ranges
-	// in the table.
+	// cpuWorkers are the workers with CPU per window, in order; hosts
+	// their ranges in the table.
 	cpuWorkers []int
 	hosts      []tableHost
+
+	indexOnce sync.Once
+	index     map[string]int // by WorkerKey.String(), for RequestsOf
+}
+
+// key is worker j's WorkerKey.String().
+func (t *windowTable) key(j int) string { return t.workers[j].key.String() }
+
+// timed and alive are worker j's alive interval, and whether it is known.
+func (t *windowTable) timed(j int) bool  { return t.workers[j].timed }
+func (t *windowTable) alive(j int) Alive { return t.workers[j].alive }
+
+// indexOf is the worker whose WorkerKey.String() is key; the index is made
+// on the first call.
+func (t *windowTable) indexOf(key string) (int, bool) {
+	t.indexOnce.Do(func() {
+		t.index = make(map[string]int, len(t.workers))
+		for j := range t.workers {
+			t.index[t.key(j)] = j
+		}
+	})
+	j, ok := t.index[key]
+	return j, ok
 }
 
 // tableHost is one host's workers in a windowTable, [lo, hi).
@@ -33,7 +56,7 @@ type tableHost struct {
 // span is the workers of host h in the table, or all of them for h < 0.
 func (t *windowTable) span(h int) (lo, hi int) {
 	if h < 0 {
-		return 0, len(t.keys)
+		return 0, len(t.workers)
 	}
 	return t.hosts[h].lo, t.hosts[h].hi
 }
@@ -123,12 +146,12 @@ func (w Window) Counts() (requests map[string]int64, seconds, cpu map[string]flo
 	s := 0
 	lo, hi := t.span(c.host)
 	for j := lo; j < hi; j++ {
-		key := t.keys[j]
+		key := t.key(j)
 		var cell servedCell
 		if s < len(c.served) && c.served[s].worker == j {
 			cell = c.served[s]
 			s++
-		} else if t.timed[j] && !t.alive[j].covers(c.start, c.end) {
+		} else if t.timed(j) && !t.alive(j).covers(c.start, c.end) {
 			continue
 		}
 		requests[key] = cell.requests
@@ -150,7 +173,7 @@ func (w Window) RequestsOf(key string) (int64, bool) {
 		n, ok := w.Requests[key]
 		return n, ok
 	}
-	j, ok := c.t.index[key]
+	j, ok := c.t.indexOf(key)
 	if !ok || !c.has(j) {
 		return 0, false
 	}
@@ -158,7 +181,7 @@ func (w Window) RequestsOf(key string) (int64, bool) {
 	if i < len(c.served) && c.served[i].worker == j {
 		return c.served[i].requests, true
 	}
-	return 0, !c.t.timed[j] || c.t.alive[j].covers(c.start, c.end)
+	return 0, !c.t.timed(j) || c.t.alive(j).covers(c.start, c.end)
 }
 
 // MarshalJSON writes the window with every live worker in its maps, as the
@@ -174,7 +197,7 @@ func (w Window) MarshalJSON() ([]byte, error) {
 // newWindowTable lays out the workers of the populations in host, then key
 // order, with their CPU per window of width from window lo (n windows).
 func newWindowTable(pop *Populations, pr *Procs, lo, n, width int64) *windowTable {
-	t := &windowTable{durations: pop.durations, index: map[string]int{}}
+	t := &windowTable{durations: pop.durations, cpu: map[int][]float64{}}
 	var cpu map[string][]float64
 	if pr != nil {
 		cpu = map[string][]float64{}
@@ -191,23 +214,23 @@ func newWindowTable(pop *Populations, pr *Procs, lo, n, width int64) *windowTabl
 			cpu[k] = per
 		}
 	}
+	size := 0
 	for _, hp := range pop.hosts {
-		th := tableHost{name: hp.host, lo: len(t.keys), lives: hp.lives}
-		for _, pw := range hp.workers {
-			t.index[pw.key.String()] = len(t.keys)
-			t.keys = append(t.keys, pw.key.String())
-			t.alive = append(t.alive, pw.alive)
-			t.timed = append(t.timed, pw.timed)
-			var per []float64
-			if pw.key.Host == "" {
-				per = cpu[pw.key.Key]
+		size += len(hp.workers)
+	}
+	t.workers = make([]*popWorker, 0, size)
+	for h := range pop.hosts {
+		hp := &pop.hosts[h]
+		th := tableHost{name: hp.host, lo: len(t.workers), lives: hp.lives}
+		for i := range hp.workers {
+			pw := &hp.workers[i]
+			if per := cpu[pw.key.Key]; per != nil && pw.key.Host == "" {
+				t.cpu[len(t.workers)] = per
+				t.cpuWorkers = append(t.cpuWorkers, len(t.workers))
 			}
-			if per != nil {
-				t.cpuWorkers = append(t.cpuWorkers, len(t.keys)-1)
-			}
-			t.cpu = append(t.cpu, per)
+			t.workers = append(t.workers, pw)
 		}
-		th.hi = len(t.keys)
+		th.hi = len(t.workers)
 		t.hosts = append(t.hosts, th)
 	}
 	return t

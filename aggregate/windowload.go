@@ -97,14 +97,23 @@ func cellsLoad(cs []*windowCells) Load {
 	first, last := cs[0], cs[len(cs)-1]
 	live := t.liveIn(first.host, first.start, last.end)
 	for _, e := range entries {
-		if t.timed[e.worker] && !t.alive[e.worker].covers(first.start, last.end) {
+		if t.timed(e.worker) && !t.alive(e.worker).covers(first.start, last.end) {
 			live++ // served outside its alive interval: live all the same
 		}
 	}
 	l := Load{Quiet: live - len(entries), cells: cs}
-	slices.SortFunc(entries, func(a, b loadEntry) int { return compareKeys(t.keys[a.worker], t.keys[b.worker]) })
-	for _, e := range entries {
-		l.Keys = append(l.Keys, t.keys[e.worker])
+	keys := make([]string, len(entries))
+	for i, e := range entries {
+		keys[i] = t.key(e.worker)
+	}
+	order := make([]int, len(entries))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return compareKeys(keys[a], keys[b]) })
+	for _, i := range order {
+		e := entries[i]
+		l.Keys = append(l.Keys, keys[i])
 		l.Requests = append(l.Requests, e.requests)
 		l.Seconds = append(l.Seconds, e.seconds)
 		l.CPU = append(l.CPU, e.cpu)
@@ -163,8 +172,11 @@ func (l Load) FirstQuiet() string {
 	lo, hi := t.span(first.host)
 	q := ""
 	for j := lo; j < hi; j++ {
-		k := t.keys[j]
-		if t.timed[j] && !t.alive[j].covers(first.start, last.end) || listed[k] {
+		if t.timed(j) && !t.alive(j).covers(first.start, last.end) {
+			continue
+		}
+		k := t.key(j)
+		if listed[k] {
 			continue
 		}
 		if q == "" || keyLess(k, q) {
@@ -194,7 +206,7 @@ func (c *windowCells) has(j int) bool {
 // live says whether worker j served in the window or was alive in it.
 func (c *windowCells) live(j int) bool {
 	t := c.t
-	if !t.timed[j] || t.alive[j].covers(c.start, c.end) {
+	if !t.timed(j) || t.alive(j).covers(c.start, c.end) {
 		return true
 	}
 	i := sort.Search(len(c.served), func(i int) bool { return c.served[i].worker >= j })

@@ -263,6 +263,14 @@ func TestReadCorpus(t *testing.T) {
 	if run.Procs == nil || len(run.Procs.Workers) < truth.ErrorLog.Booting {
 		t.Errorf("workers known from the error log and snapshots: got %v, want at least the %d booted", run.Procs, truth.ErrorLog.Booting)
 	}
+	// The partial's workers were released with the report: a second
+	// report would have none, so there is none.
+	if again, err := run.Report(0); err == nil || again != nil {
+		t.Errorf("second report: got %v, %v; want an error", again, err)
+	}
+	if n := len(run.Partial.Workers()); n != 0 {
+		t.Errorf("workers held by the partial after the report: got %d, want 0", n)
+	}
 }
 
 // TestReadSample reads snapshots written as skewer sample writes them.

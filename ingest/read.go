@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -27,8 +28,9 @@ type Run struct {
 	// (gunicorn ≤ 22 with gevent_pywsgi).
 	StatusBytes bool
 
-	opt   Options
-	skips []Skip // why each input was skipped, if it was
+	opt      Options
+	skips    []Skip // why each input was skipped, if it was
+	reported bool   // Report was called: the partial is released
 }
 
 // candidate is an input to read: an access log, snapshots or an error log.
@@ -123,8 +125,13 @@ func Read(ctx context.Context, paths []string, stdin io.Reader, opt Options) (*R
 
 // Report finishes the run into its report; workers is the configured
 // number of worker slots (0: unknown). A window size that would make too
-// many windows is an *aggregate.TooManyWindowsError.
+// many windows is an *aggregate.TooManyWindowsError. The partial's
+// per-worker state is released once the report is made, so a run has one
+// report.
 func (run *Run) Report(workers int) (*aggregate.Report, error) {
+	if run.reported {
+		return nil, errors.New("ingest: the run's report was already made")
+	}
 	if err := run.Partial.CheckWindows(); err != nil {
 		return nil, err
 	}
@@ -132,6 +139,8 @@ func (run *Run) Report(workers int) (*aggregate.Report, error) {
 		Workers: workers, Family: string(run.Family), Procs: run.Procs,
 		KeyName: run.opt.By, Hosts: run.opt.HostField != "" || run.opt.HostFromDir,
 	})
+	run.Partial.Release()
+	run.reported = true
 	rep.Warnings = append(rep.Warnings, run.Warnings...)
 	return rep, nil
 }
