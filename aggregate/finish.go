@@ -21,6 +21,10 @@ type Options struct {
 	KeyName string
 	// Hosts says keys are host/worker (several hosts).
 	Hosts bool
+	// Release lets Finish drop the partial's per-worker state as the rows
+	// are made (see Partial.Release): a run of very many keys then holds
+	// each worker once, not as an accumulator and a row.
+	Release bool
 }
 
 // Finish turns the merged partial of a run into a Report. Output does not
@@ -30,7 +34,7 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 	keys := rep.workerKeys(p, opt.Procs)
 	pop := buildPopulations(p, opt.Procs, keys, opt)
 	rep.Populations = pop
-	loads := rep.addRows(p, keys, opt.Procs, pop)
+	loads := rep.addRows(p, keys, opt, pop)
 	rep.orderRows(opt)
 	rep.Warnings = append(rep.Warnings, pop.notes...)
 	if opt.Workers > 0 {
@@ -55,6 +59,9 @@ func Finish(p *Partial, inputs []Input, opt Options) *Report {
 	if p.win.publish {
 		rep.setWindows(pop, opt.Procs)
 		rep.nextSame = p.nextSameOf(pop.auto)
+	}
+	if opt.Release {
+		p.Release()
 	}
 	return rep
 }
@@ -138,8 +145,10 @@ func (l *loads) padIdle(n int) {
 
 // addRows makes one row per key, from the access logs, what snapshots know
 // and the alive interval, with CPU shares of the known CPU time, and
-// returns the loads.
-func (rep *Report) addRows(p *Partial, keys []WorkerKey, pr *Procs, pop *Populations) loads {
+// returns the loads. With opt.Release, each worker's accumulator goes as
+// its row is made.
+func (rep *Report) addRows(p *Partial, keys []WorkerKey, opt Options, pop *Populations) loads {
+	pr := opt.Procs
 	for _, w := range p.workers {
 		rep.Attributed += w.requests
 	}
@@ -176,8 +185,7 @@ func (rep *Report) addRows(p *Partial, keys []WorkerKey, pr *Procs, pop *Populat
 		}
 		if a, ok := pw.alive, pw.timed; ok {
 			row.AliveFrom, row.AliveTo = StampMicros(a.From, subSecond), StampMicros(a.To, subSecond)
-			src := string(a.Source)
-			row.AliveSource = &src
+			row.AliveSource = aliveSourceText(a.Source)
 			if row.RequestSeconds != nil {
 				// Over the time alive, not first to last request: a
 				// worker alive but idle is idle, not absent.
@@ -194,6 +202,9 @@ func (rep *Report) addRows(p *Partial, keys []WorkerKey, pr *Procs, pop *Populat
 		rep.Workers = append(rep.Workers, row)
 		l.requests = append(l.requests, float64(w.requests))
 		l.seconds = append(l.seconds, float64(w.durSum)/1e6)
+		if opt.Release {
+			delete(p.workers, k) // the row has it now
+		}
 	})
 	for i := range rep.Workers {
 		if c := rep.Workers[i].CPUSeconds; c != nil && cpuTotal > 0 {
@@ -370,4 +381,19 @@ func identify(w *Worker, hosts bool) {
 	if pid, err := strconv.ParseInt(w.ID.Key, 10, 64); err == nil {
 		w.PID = &pid
 	}
+}
+
+// aliveSourceTexts are the texts rows point to for their alive_source:
+// one string per source, not one per row.
+var aliveSourceTexts = [...]string{string(AliveSnapshots), string(AliveErrorLog), string(AliveInferred), string(AliveAccess)}
+
+// aliveSourceText is the text of src for a row; rows share it.
+func aliveSourceText(src AliveSource) *string {
+	for i := range aliveSourceTexts {
+		if aliveSourceTexts[i] == string(src) {
+			return &aliveSourceTexts[i]
+		}
+	}
+	text := string(src)
+	return &text
 }

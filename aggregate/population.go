@@ -32,10 +32,11 @@ type hostPopulation struct {
 
 // popWorker is one worker's alive interval and windows.
 type popWorker struct {
-	key   WorkerKey
-	alive Alive
-	timed bool // alive is known; else the worker counts in every window
-	cells winCells
+	key      WorkerKey
+	alive    Alive
+	timed    bool // alive is known; else the worker counts in every window
+	requests int64
+	cells    winCells
 }
 
 // WindowPopulation is one host's population in one window: every worker
@@ -311,6 +312,7 @@ func buildPopulations(p *Partial, pr *Procs, keys []WorkerKey, opt Options) *Pop
 			}
 			if w := p.workers[f.key]; w != nil {
 				pw.cells = w.win.view()
+				pw.requests = w.requests
 			}
 			hp.workers = append(hp.workers, pw)
 		}
@@ -413,11 +415,7 @@ func (ps *Populations) hostSkews(p *Partial, ws *WindowSkew) []HostSkew {
 		idle := ps.hostIdle(h)
 		xs := make([]float64, 0, len(h.workers)+idle)
 		for _, pw := range h.workers {
-			var n int64
-			if w := p.workers[pw.key]; w != nil {
-				n = w.requests
-			}
-			xs = append(xs, float64(n))
+			xs = append(xs, float64(pw.requests))
 		}
 		for range idle {
 			xs = append(xs, 0)

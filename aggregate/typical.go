@@ -51,11 +51,7 @@ func (ps *Populations) hostRates(h hostPopulation, p *Partial) (requests, alive 
 		if !pw.timed {
 			continue
 		}
-		var n int64
-		if w := p.workers[pw.key]; w != nil {
-			n = w.requests
-		}
-		requests = append(requests, float64(n))
+		requests = append(requests, float64(pw.requests))
 		alive = append(alive, float64(pw.alive.To-pw.alive.From)/1e6)
 		if !seen || pw.alive.From < from {
 			from = pw.alive.From

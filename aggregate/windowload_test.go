@@ -105,3 +105,25 @@ func TestLoadOf(t *testing.T) {
 		t.Error("no window had a quiet worker: the test checks nothing")
 	}
 }
+
+// Finish with Release makes the same report, and leaves the partial
+// without workers.
+func TestFinishRelease(t *testing.T) {
+	var recs []parse.Record
+	for i := range 300 {
+		r := hostRec(fmt.Sprint("h", i%2), fmt.Sprint(100+i%13), winAt("17:00:00").Add(time.Duration(i*7)*time.Second))
+		r.Duration = int64(i%5) * 90_000
+		recs = append(recs, r)
+	}
+	opt := Options{Workers: 8, Hosts: true}
+	want := Finish(winPartial(0, recs), nil, opt)
+	p := winPartial(0, recs)
+	opt.Release = true
+	got := Finish(p, nil, opt)
+	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
+		t.Errorf("released:\ngot  %s\nwant %s", g, w)
+	}
+	if n := len(p.Workers()); n != 0 {
+		t.Errorf("workers left in the partial: got %d, want 0", n)
+	}
+}

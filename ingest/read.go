@@ -138,8 +138,8 @@ func (run *Run) Report(workers int) (*aggregate.Report, error) {
 	rep := aggregate.Finish(run.Partial, run.Inputs, aggregate.Options{
 		Workers: workers, Family: string(run.Family), Procs: run.Procs,
 		KeyName: run.opt.By, Hosts: run.opt.HostField != "" || run.opt.HostFromDir,
+		Release: true,
 	})
-	run.Partial.Release()
 	run.reported = true
 	rep.Warnings = append(rep.Warnings, run.Warnings...)
 	return rep, nil
