@@ -25,7 +25,7 @@ const sketchAccuracy = 0.01
 type Partial struct {
 	win          windowing
 	workers      map[WorkerKey]*workerAcc
-	recent       [64]recentWorker
+	recent       *[64]recentWorker // made on the first line: a partial per small file stays small
 	excludes     []string
 	Parsed       int64
 	Rejected     int64
@@ -104,6 +104,9 @@ func (p *Partial) lookup(host, k []byte) *workerAcc {
 	h := uint(len(key))
 	for _, c := range key[max(0, len(key)-3):] {
 		h = h*37 + uint(c)
+	}
+	if p.recent == nil {
+		p.recent = new([64]recentWorker)
 	}
 	slot := &p.recent[h&63]
 	if int(slot.n) == len(key) && int(slot.host) == len(host) && string(slot.key[:slot.n]) == string(key) {
@@ -460,7 +463,7 @@ func (p *Partial) merge(q *Partial, next bool) {
 		}
 		pw.merge(qw)
 	}
-	p.recent = [64]recentWorker{}
+	p.recent = nil
 }
 
 func (w *workerAcc) merge(q *workerAcc) {
@@ -504,14 +507,15 @@ func (w *workerAcc) merge(q *workerAcc) {
 	w.win.merge(&q.win)
 }
 
-// Release drops what the partial holds per worker and connection, once
-// its report is made: the report has what it needs, and a run of 2 M keys
-// would hold both until it ends. The counts of lines stay. A released
-// partial finishes as one without workers.
+// Release drops what the partial holds per worker, connection and pair of
+// requests, once it is merged or its report made: a run of 2 M keys, or
+// of 20,000 files, would otherwise hold it all twice. The counts of lines
+// and the time span stay. A released partial finishes as one without
+// workers, and merges as one that adds only those counts.
 func (p *Partial) Release() {
 	p.workers = map[WorkerKey]*workerAcc{}
-	p.recent = [len(p.recent)]recentWorker{}
-	p.spill, p.conns = nil, nil
+	p.recent = nil
+	p.spill, p.conns, p.seq = nil, nil, nil
 }
 
 // Workers returns the worker keys seen so far, in no order.

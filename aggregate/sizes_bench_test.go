@@ -164,7 +164,7 @@ func BenchmarkFinishSizes(b *testing.B) {
 // same partial again.
 func (p *Partial) clone() *Partial {
 	c := *p
-	c.recent = [64]recentWorker{}
+	c.recent = nil
 	c.RejectedBy = maps.Clone(p.RejectedBy)
 	c.workers = make(map[WorkerKey]*workerAcc, len(p.workers))
 	for k, w := range p.workers {

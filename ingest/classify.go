@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -101,8 +102,10 @@ func classify(src parse.Source, stdin io.Reader, opt *Options, forcePS bool) (*c
 		}
 		return nil, in, nil, err
 	}
-	br := parse.NewBufferedReader(rc)
-	sample, perr := br.Peek(64 << 10)
+	// Sized for the sample only: a regular file is opened again to be
+	// read, and a stream kept is read through a full-size reader.
+	br := sampleBuffers.get(rc, sampleSize)
+	sample, perr := br.Peek(sampleSize)
 	if perr != nil && perr != io.EOF && !errors.Is(perr, io.ErrUnexpectedEOF) && len(sample) == 0 {
 		rc.Close()
 		return nil, in, nil, fmt.Errorf("%s: %w", src.Path, perr)
@@ -114,6 +117,7 @@ func classify(src parse.Source, stdin io.Reader, opt *Options, forcePS bool) (*c
 	in.Kind = p.d.Kind
 	skip := func(s Skip) (*candidate, aggregate.Input, *Skip, error) {
 		rc.Close()
+		sampleBuffers.put(br)
 		s.Kind = in.Kind
 		if s.Code != aggregate.SkipEmpty && (!src.Walked || src.Path == "-") {
 			return nil, in, nil, &SkipError{Path: src.Path, Skip: s}
@@ -183,10 +187,11 @@ func classify(src parse.Source, stdin io.Reader, opt *Options, forcePS bool) (*c
 // be opened again from its start: standard input, a pipe, a device. A
 // regular file is closed after classification and opened again to be read,
 // so that a folder of thousands of logs never holds more than a few open.
-func keep(c *candidate, br io.Reader, rc io.Closer) *candidate {
+func keep(c *candidate, br *bufio.Reader, rc io.Closer) *candidate {
 	if c.src.Path != "-" {
 		if info, err := os.Stat(c.src.Path); err == nil && info.Mode().IsRegular() {
 			rc.Close()
+			sampleBuffers.put(br) // nothing detection made refers to the sample
 			return c
 		}
 	}
@@ -205,17 +210,63 @@ func (c *candidate) reader() (io.Reader, error) {
 		return nil, err
 	}
 	c.closer = rc
-	return parse.NewBufferedReader(rc), nil
+	c.lent = readBuffers.get(rc, 0)
+	return c.lent, nil
 }
 
-// close closes what the candidate holds open, if anything.
+// close closes what the candidate holds open, if anything, and gives back
+// the buffer it was read with.
 func (c *candidate) close() {
 	if c.closer != nil {
 		c.closer.Close()
 		c.closer = nil
 	}
+	if c.lent != nil {
+		readBuffers.put(c.lent)
+		c.lent = nil
+	}
 	c.br = nil
 }
+
+// sampleSize is how much of an input detection reads.
+const sampleSize = 64 << 10
+
+// bufferList keeps buffers of one size for the next file: a folder of
+// 20,000 small logs would otherwise allocate a 64 KiB sample buffer and a
+// 1 MiB read buffer for each. It keeps at most its capacity (a sync.Pool
+// would drop them at every collection, which so many files cause).
+type bufferList chan *bufio.Reader
+
+// get returns a buffer of size bytes (parse.NewBufferedReader's when 0)
+// reading from r.
+func (l bufferList) get(r io.Reader, size int) *bufio.Reader {
+	select {
+	case br := <-l:
+		br.Reset(r)
+		return br
+	default:
+	}
+	if size == 0 {
+		return parse.NewBufferedReader(r)
+	}
+	return bufio.NewReaderSize(r, size)
+}
+
+// put gives br back once nothing reads from it or refers to its bytes.
+func (l bufferList) put(br *bufio.Reader) {
+	br.Reset(nil)
+	select {
+	case l <- br:
+	default:
+	}
+}
+
+// sampleBuffers and readBuffers are the buffers files are detected and
+// read with, lent to one file at a time.
+var (
+	sampleBuffers = make(bufferList, 4)
+	readBuffers   = make(bufferList, 4)
+)
 
 // unreadableWhy is why a file cannot be read, without its name, which the
 // listing gives.

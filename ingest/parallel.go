@@ -35,12 +35,16 @@ type job struct {
 	err    error
 }
 
-// readAll reads the candidates into one partial each. Inputs are read in
-// parallel, and large plain files in chunks, on every core. The first
-// rejected lines go to shown, numbered within their file.
+// readAll reads the candidates into one partial, all, and tells what each
+// gave: parts[i] has candidate i's counts and time span, its workers
+// released. An input is merged into all as soon as it is read (its chunks
+// joined in order first), so that a folder of 20,000 small logs never
+// holds 20,000 partials; inputs merge in any order to the same result.
+// Inputs are read in parallel, and large plain files in chunks, on every
+// core. The first rejected lines go to shown, numbered within their file.
 //
 // damaged says, for each damaged compressed input, where its damage is.
-func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggregate.Partial, shown func(string)) (parts []*aggregate.Partial, damaged []string, err error) {
+func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggregate.Partial, shown func(string)) (all *aggregate.Partial, parts []*aggregate.Partial, damaged []string, err error) {
 	procs := runtime.GOMAXPROCS(0)
 	var jobs []*job
 	for i, c := range cands {
@@ -49,7 +53,7 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 			// Peak concurrency (sub-second stamps) needs one stream.
 			var err error
 			if chunks, err = parse.Split(c.src, procs); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 		}
 		if len(chunks) < 2 {
@@ -61,6 +65,39 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 			jobs = append(jobs, &job{cand: i, chunk: &chunks[k]})
 		}
 	}
+	all = newPartial()
+	parts = make([]*aggregate.Partial, len(cands))
+	byCand := make([][]*job, len(cands)) // each input's jobs, its chunks in order
+	for _, j := range jobs {
+		byCand[j.cand] = append(byCand[j.cand], j)
+	}
+	done := make([]int, len(cands))
+	var mu sync.Mutex // guards all, parts, done and keysErr
+	var keysErr error
+	// finish merges input i into all once its last job is done.
+	finish := func(i int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if done[i]++; done[i] < len(byCand[i]) {
+			return
+		}
+		p := byCand[i][0].part
+		for _, j := range byCand[i] {
+			if j.err != nil {
+				return // the run ends with the error
+			}
+			if j != byCand[i][0] {
+				p.MergeNext(j.part) // the chunks come in order
+				j.part = nil
+			}
+		}
+		all.Merge(p)
+		p.Release()
+		parts[i] = p
+		if keysErr == nil {
+			keysErr = all.KeysError()
+		}
+	}
 	sem := make(chan struct{}, procs)
 	var wg sync.WaitGroup
 	for _, j := range jobs {
@@ -70,18 +107,18 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 			defer wg.Done()
 			defer func() { <-sem }()
 			j.err = j.run(ctx, cands[j.cand], newPartial)
+			finish(j.cand)
 		}()
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	parts = make([]*aggregate.Partial, len(cands))
 	before := make([]int64, len(cands)) // lines in earlier chunks of the same input
 	var told []string
 	for _, j := range jobs {
 		if j.err != nil {
-			return nil, nil, j.err
+			return nil, nil, nil, j.err
 		}
 		if j.damage != "" {
 			damaged = append(damaged, fmt.Sprintf("%s: damaged after line %d (%s): the lines before it were read", cands[j.cand].src.Path, before[j.cand]+j.lines-1, j.damage))
@@ -93,21 +130,16 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 			}
 		}
 		before[j.cand] += j.lines
-		if parts[j.cand] == nil {
-			parts[j.cand] = j.part
-		} else {
-			parts[j.cand].MergeNext(j.part) // the chunks come in order
-			if err := parts[j.cand].KeysError(); err != nil {
-				return nil, nil, err
-			}
-		}
+	}
+	if keysErr != nil {
+		return nil, nil, nil, keysErr
 	}
 	if shown != nil {
 		for _, r := range told {
 			shown(r)
 		}
 	}
-	return parts, damaged, nil
+	return all, parts, damaged, nil
 }
 
 // run parses the job's lines into its own partial.

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -44,6 +45,7 @@ type candidate struct {
 	statusBytes bool
 	br          io.Reader
 	closer      io.Closer
+	lent        *bufio.Reader // from readBuffers, while the file is read
 }
 
 // Read reads every input of a run into one merged partial. paths are
@@ -159,7 +161,7 @@ func (run *Run) newPartial() *aggregate.Partial {
 // readAccess reads the access logs into the run's partial.
 func (run *Run) readAccess(ctx context.Context, cands []*candidate) error {
 	opt := run.opt
-	parts, damaged, err := readAll(ctx, cands, run.newPartial, opt.Rejected)
+	all, parts, damaged, err := readAll(ctx, cands, run.newPartial, opt.Rejected)
 	if err != nil {
 		return err
 	}
@@ -179,13 +181,10 @@ func (run *Run) readAccess(ctx context.Context, cands []*candidate) error {
 		if p.Parsed+p.Excluded == 0 && p.Rejected > 0 && !c.src.Walked {
 			return &NothingParsedError{Path: c.src.Path, Lines: p.Rejected, Format: c.format.Name, Reason: topReason(p)}
 		}
-		run.Partial.Merge(p)
 		run.Family = c.format.Family
-		if err := run.Partial.KeysError(); err != nil {
-			return err
-		}
 	}
-	all := run.Partial
+	run.Partial.Merge(all)
+	all = run.Partial
 	total := all.Parsed + all.Excluded + all.Rejected
 	if all.Parsed+all.Excluded == 0 && all.OutOfRange > 0 {
 		return run.outOfRange(all, total)
