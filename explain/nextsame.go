@@ -50,7 +50,7 @@ func nextSame(s *subject) seqStat {
 		}
 		pairs, same := s.rep.NextSame(l.host, l.start)
 		n := l.total()
-		live := len(l.keys) + l.idle
+		live := l.live()
 		if pairs == 0 || n == 0 || live == 0 {
 			continue
 		}
