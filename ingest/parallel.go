@@ -61,6 +61,7 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 			jobs = append(jobs, &job{cand: i, chunk: &chunks[k]})
 		}
 	}
+	pool := newBlockPool(min(2*procs+2, 48))
 	sem := make(chan struct{}, procs)
 	var wg sync.WaitGroup
 	for _, j := range jobs {
@@ -69,7 +70,7 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			j.err = j.run(ctx, cands[j.cand], newPartial)
+			j.err = j.run(ctx, cands[j.cand], newPartial, pool)
 		}()
 	}
 	wg.Wait()
@@ -110,8 +111,9 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 	return parts, damaged, nil
 }
 
-// run parses the job's lines into its own partial.
-func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregate.Partial) error {
+// run parses the job's lines into its own partial. A whole input is read
+// in blocks parsed on several cores when there are several.
+func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregate.Partial, pool blockPool) error {
 	var in io.Reader
 	if j.chunk == nil {
 		r, err := c.reader()
@@ -119,6 +121,9 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 			return err
 		}
 		defer c.close()
+		if workers := runtime.GOMAXPROCS(0); workers > 1 {
+			return j.readStream(ctx, c, r, newPartial, workers, pool)
+		}
 		in = r
 	} else {
 		f, err := os.Open(c.src.Path)
@@ -152,18 +157,23 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 		}
 	}
 	j.lines = r.Line()
+	return j.end(r.Err(), c.src.Path)
+}
+
+// end accounts how the input ended: err, from its reader, is nil at its
+// end. The lines before damage in a compressed input are read; the damage
+// is one rejected line, so that --strict and --max-reject-ratio apply.
+func (j *job) end(err error, path string) error {
 	var damage *parse.StreamError
-	if err := r.Err(); errors.As(err, &damage) {
-		// The lines before the damage are read; the damage is one
-		// rejected line, so that --strict and --max-reject-ratio apply.
+	if errors.As(err, &damage) {
 		j.lines++
 		j.damage = err.Error()
 		j.part.Reject(parse.ReasonTruncated)
 		if len(j.shown) < maxShownRejections {
-			j.shown = append(j.shown, rejection{path: c.src.Path, line: j.lines, reason: string(parse.ReasonTruncated) + " (" + err.Error() + ")"})
+			j.shown = append(j.shown, rejection{path: path, line: j.lines, reason: string(parse.ReasonTruncated) + " (" + err.Error() + ")"})
 		}
 	} else if err != nil {
-		return fmt.Errorf("%s: line %d: %w", c.src.Path, r.Line()+1, err)
+		return fmt.Errorf("%s: line %d: %w", path, j.lines+1, err)
 	}
 	return nil
 }
