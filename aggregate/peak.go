@@ -15,8 +15,10 @@ const peakRetain = 4096
 // stays bounded. A request longer than every earlier one, or lines far out of
 // order, can make the result an undercount. Merged partials take the larger
 // peak, which is exact only when they do not overlap in time: so files with
-// sub-second stamps are never cut into chunks by the reader of the inputs,
-// and the requests in flight across a log rotation are not counted together.
+// sub-second stamps are never cut into chunks by the reader of the inputs
+// (they are read in blocks whose intervals one tracker replays in order,
+// see PeakLog), and the requests in flight across a log rotation are not
+// counted together.
 type peakTracker struct {
 	inflight []peakEntry
 	latest   int64

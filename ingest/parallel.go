@@ -46,7 +46,8 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 	for i, c := range cands {
 		var chunks []parse.Chunk
 		if !c.format.SubSecond() {
-			// Peak concurrency (sub-second stamps) needs one stream.
+			// Peak concurrency (sub-second stamps) needs the lines in
+			// order: such a file is read in blocks (readStream).
 			var err error
 			if chunks, err = parse.Split(c.src, procs); err != nil {
 				return nil, nil, err
