@@ -133,6 +133,9 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 		}
 		defer f.Close()
 		in = io.NewSectionReader(f, j.chunk.Offset, j.chunk.Length)
+		if c.count != nil {
+			in = parse.Counting(in, c.count)
+		}
 	}
 	j.part = newPartial()
 	if c.host != "" {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/skewer-dev/skewer/aggregate"
@@ -42,6 +43,7 @@ type candidate struct {
 	statusBytes bool
 	br          io.Reader
 	closer      io.Closer
+	count       *atomic.Int64 // where the bytes read are counted, or nil
 }
 
 // Read reads every input of a run into one merged partial. paths are
@@ -150,6 +152,7 @@ func (run *Run) newPartial() *aggregate.Partial {
 // readAccess reads the access logs into the run's partial.
 func (run *Run) readAccess(ctx context.Context, cands []*candidate) error {
 	opt := run.opt
+	opt.Progress.setTotal(cands)
 	parts, damaged, err := readAll(ctx, cands, run.newPartial, opt.Rejected)
 	if err != nil {
 		return err
