@@ -162,6 +162,9 @@ func OpenCounting(src Source, stdin io.Reader, n *atomic.Int64) (io.ReadCloser, 
 	var rc io.ReadCloser
 	var f *os.File
 	if src.Path == "-" {
+		if f, ok := stdin.(*os.File); ok {
+			growPipe(f)
+		}
 		rc = io.NopCloser(stdin)
 	} else {
 		var err error
