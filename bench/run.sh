@@ -78,6 +78,7 @@ if command -v gawk >/dev/null; then
 else
 	echo "gawk not installed: skipped" >&2
 fi
+row "cat FILE | wc -l" bash -c 'cat "$1" | wc -l' _ "$log"
 row "cat FILE | skewer" bash -c 'cat "$1" | "$2" report' _ "$log" "$skewer"
 row "skewer FILE.gz" "$skewer" report "$gz"
 row "pigz -dc FILE.gz" pigz -dc "$gz"
@@ -139,4 +140,5 @@ printf '%s\n' "${names[@]}" | awk -F '\t' -v lines="$lines" -v bytes="$bytes" -v
 		printf "  %-36s %6d MiB  target < 50 MiB   %s\n", "peak RSS of skewer", peak / 1024 + 0.5, peak < 50 * 1024 ? "met" : "NOT MET"
 		printf "  %-36s %6d MiB  target < 64 MiB   %s\n", "peak RSS of skewer --window 1m", wpeak / 1024 + 0.5, wpeak < 64 * 1024 ? "met" : "NOT MET"
 		printf "  %-36s %6.2fx   (the ceiling of one core)\n", "skewer 1 core / ceiling scanner", m["skewer FILE, 1 core"] / m["ceiling scanner, 1 core"]
+		printf "  %-36s %6.2fx   (what the pipe itself costs)\n", "cat FILE | wc -l / wc -l", m["cat FILE | wc -l"] / m["wc -l"]
 	}' - "$results"
