@@ -85,6 +85,8 @@ row "pigz -dc FILE.gz" pigz -dc "$gz"
 row "zcat FILE.gz | mawk" bash -c 'zcat "$1" | mawk "$2"' _ "$gz" "$prog"
 row "skewer --window 1m" "$skewer" report --window 1m "$log"
 
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # Each round runs every command once and appends
 # "ROW<TAB>wall s<TAB>peak RSS KiB<TAB>CPU s" to $results.
 for ((round = 0; round < runs; round++)); do
@@ -101,7 +103,8 @@ done
 
 printf '\n%s: %d lines, %.1f MB (%.1f MB gzipped); median of %d interleaved rounds\n' "$log" "$lines" \
 	"$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$(awk -v b="$(wc -c <"$gz")" 'BEGIN { print b / 1e6 }')" "$runs"
-printf '%s, %d cores, %s\n\n' "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" "$(nproc)" "$(date -u '+%Y-%m-%d %H:%M UTC')"
+printf '%s, %d cores, %s, load average before the run %s\n\n' "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
+	"$(nproc)" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$load"
 printf '%s\n' "${names[@]}" | awk -F '\t' -v lines="$lines" -v bytes="$bytes" -v runs="$runs" '
 	NR == FNR { name[NR - 1] = $0; rows = NR; next }
 	{ n = k[$1]++; wall[$1, n] = $2; cpu[$1, n] = $4; if ($3 > rss[$1]) rss[$1] = $3 }

@@ -162,12 +162,11 @@ func TestStreamCorpus(t *testing.T) {
 
 // request is one generated request: its worker, end and duration (ms).
 type request struct {
-	pid      int
-	endMS    int64
-	durMS    int64
-	bad      bool // a line that does not parse
-	tooLong  bool // a line longer than parse.MaxLine
-	wholeSec bool
+	pid     int
+	endMS   int64
+	durMS   int64
+	bad     bool // a line that does not parse
+	tooLong bool // a line longer than parse.MaxLine
 }
 
 // genRequests makes n requests of 7 workers that overlap in time, in order
