@@ -62,7 +62,12 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 			jobs = append(jobs, &job{cand: i, chunk: &chunks[k]})
 		}
 	}
+	// Streams read side by side share the cores: each has a reader and
+	// parsers for its share of them (two at least, so that a large input
+	// read beside small ones is not left with one), each with its own
+	// partial; the blocks in flight are bounded for all of them together.
 	pool := newBlockPool(min(2*procs+2, 48))
+	streams := &streamCores{workers: min(procs, max(2, procs/min(procs, len(jobs)))), on: procs > 1}
 	sem := make(chan struct{}, procs)
 	var wg sync.WaitGroup
 	for _, j := range jobs {
@@ -71,7 +76,7 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			j.err = j.run(ctx, cands[j.cand], newPartial, pool)
+			j.err = j.run(ctx, cands[j.cand], newPartial, streams, pool)
 		}()
 	}
 	wg.Wait()
@@ -112,9 +117,16 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 	return parts, damaged, nil
 }
 
+// streamCores says how whole inputs are read: in blocks (on) with workers
+// parsers each, or in one pass on one core.
+type streamCores struct {
+	workers int
+	on      bool
+}
+
 // run parses the job's lines into its own partial. A whole input is read
 // in blocks parsed on several cores when there are several.
-func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregate.Partial, pool blockPool) error {
+func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregate.Partial, streams *streamCores, pool blockPool) error {
 	var in io.Reader
 	if j.chunk == nil {
 		r, err := c.reader()
@@ -122,8 +134,8 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 			return err
 		}
 		defer c.close()
-		if workers := runtime.GOMAXPROCS(0); workers > 1 {
-			return j.readStream(ctx, c, r, newPartial, workers, pool)
+		if streams.on {
+			return j.readStream(ctx, c, r, newPartial, streams.workers, pool)
 		}
 		in = r
 	} else {
