@@ -320,3 +320,40 @@ func peaksOf(t *testing.T, doc []byte) map[string]int {
 	}
 	return out
 }
+
+// TestStreamSideBySide: a log and a gzipped log read side by side, each in
+// blocks, give the report of one pass over each.
+func TestStreamSideBySide(t *testing.T) {
+	dir := t.TempDir()
+	a := genRequests(1500, 5, 3, 700)
+	b := genRequests(1500, 6, 1200)
+	for i := range b {
+		b[i].endMS += 86_400_000 // the next day: not the same traffic
+	}
+	pa := write(t, filepath.Join(dir, "a.log"), nginxLog(a, true))
+	pb := gzipped(t, write(t, filepath.Join(dir, "b.log"), nginxLog(b, true)))
+	report := func(procs, block int) []byte {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		defer func(b int) { blockSize = b }(blockSize)
+		blockSize = block
+		run, err := Read(context.Background(), []string{pa, pb}, nil, Options{Windows: true, MaxRejectRatio: -1, Loc: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := run.Report(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := render.JSON(&buf, rep, render.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	want := report(1, 2<<20)
+	for _, procs := range []int{2, 3, 8} {
+		if got := report(procs, 2000); !bytes.Equal(got, want) {
+			t.Errorf("%d cores: the report differs from one pass:\n%s", procs, firstDiff(got, want))
+		}
+	}
+}
