@@ -37,118 +37,151 @@ func newBlockPool(n int) blockPool {
 	return p
 }
 
+// stream is one input read in blocks: one goroutine reads (and inflates)
+// it into blocks, parsers take them from todo into a partial each and hand
+// them to done, and the job takes them back in block order.
+type stream struct {
+	ctx        context.Context
+	c          *candidate
+	newPartial func() *aggregate.Partial
+	pool       blockPool
+	todo, done chan *block
+	parts      []*aggregate.Partial // one per parser
+	readErr    error                // what ended the input; read once done is closed
+}
+
 // readStream parses the stream in of candidate c into the job's partial
-// with workers goroutines: one goroutine reads (and inflates) the stream
-// into blocks, the workers parse them into a partial each, and this one
-// takes the results in the order of the blocks. Line numbers and the
-// intervals that give peak concurrency are then those of one pass over
-// the stream: each block's intervals are replayed in block order (see
-// aggregate.PeakLog), the blocks in flight bounded by the pool.
+// with workers parsers. Line numbers and the intervals that give peak
+// concurrency are those of one pass over the stream: the blocks are taken
+// back in order, and each block's intervals are replayed in that order
+// (see aggregate.PeakLog), the blocks in flight bounded by the pool.
 func (j *job) readStream(ctx context.Context, c *candidate, in io.Reader, newPartial func() *aggregate.Partial, workers int, pool blockPool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	todo := make(chan *block)
-	done := make(chan *block, workers)
-	bs := parse.NewBlocks(in, blockSize)
-	var readErr error
-	go func() {
-		defer close(todo)
-		for idx := 0; ; idx++ {
-			var b *block
-			select {
-			case b = <-pool:
-			case <-ctx.Done():
-				return
-			}
-			buf, ok := bs.Next(b.buf)
-			b.buf, b.idx = buf, idx
-			if !ok {
-				pool <- b
-				readErr = bs.Err()
-				return
-			}
-			select {
-			case todo <- b:
-			case <-ctx.Done():
-				pool <- b
-				return
-			}
-		}
-	}()
-	parts := make([]*aggregate.Partial, workers)
+	s := &stream{ctx: ctx, c: c, newPartial: newPartial, pool: pool,
+		todo: make(chan *block), done: make(chan *block, workers), parts: make([]*aggregate.Partial, workers)}
+	go s.read(parse.NewBlocks(in, blockSize))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var rd *parse.Reader
-			for b := range todo {
-				if ctx.Err() != nil {
-					done <- b // to the pool, unread
-					continue
-				}
-				if parts[w] == nil {
-					parts[w] = newPartial()
-					if c.host != "" {
-						parts[w].SetHost(c.host)
-					}
-					rd = parse.NewBlockReader(c.format)
-				}
-				parseBlock(b, rd, parts[w], c.src.Path)
-				done <- b
-			}
+			s.parse(w)
 		}()
 	}
 	go func() {
 		wg.Wait()
-		close(done)
+		close(s.done)
 	}()
-
 	peaks := aggregate.NewPeaks()
-	waiting := map[int]*block{}
-	next := 0
-	var err error
-	for b := range done {
-		waiting[b.idx] = b
-		for b := waiting[next]; b != nil; b = waiting[next] {
-			delete(waiting, next)
-			next++
-			if err == nil && ctx.Err() == nil {
-				err = j.take(b, peaks)
-			}
-			pool <- b
-		}
-		if err != nil {
-			cancel()
-		}
-	}
-	if err != nil {
+	if err := j.takeInOrder(s, peaks, cancel); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for _, p := range parts {
-		switch {
-		case p == nil:
-		case j.part == nil:
-			j.part = p
-		default:
-			j.part.Merge(p)
-		}
-	}
-	if j.part == nil {
-		j.part = newPartial()
-		if c.host != "" {
-			j.part.SetHost(c.host)
-		}
-	}
-	j.part.LogPeaks(nil)
+	j.part = s.merged()
 	j.part.SetPeaks(peaks)
 	if err := j.part.KeysError(); err != nil {
 		return err
 	}
-	return j.end(readErr, c.src.Path)
+	return j.end(s.readErr, c.src.Path)
+}
+
+// read cuts the stream into blocks for the parsers, one from the pool at a
+// time.
+func (s *stream) read(bs *parse.Blocks) {
+	defer close(s.todo)
+	for idx := 0; ; idx++ {
+		var b *block
+		select {
+		case b = <-s.pool:
+		case <-s.ctx.Done():
+			return
+		}
+		buf, ok := bs.Next(b.buf)
+		b.buf, b.idx = buf, idx
+		if !ok {
+			s.pool <- b
+			s.readErr = bs.Err()
+			return
+		}
+		select {
+		case s.todo <- b:
+		case <-s.ctx.Done():
+			s.pool <- b
+			return
+		}
+	}
+}
+
+// parse is parser w: it parses blocks into its partial, made with its
+// first block, until there are no more.
+func (s *stream) parse(w int) {
+	var rd *parse.Reader
+	for b := range s.todo {
+		if s.ctx.Err() != nil {
+			s.done <- b // back to the pool, unread
+			continue
+		}
+		if s.parts[w] == nil {
+			s.parts[w] = s.newPart()
+			rd = parse.NewBlockReader(s.c.format)
+		}
+		parseBlock(b, rd, s.parts[w], s.c.src.Path)
+		s.done <- b
+	}
+}
+
+func (s *stream) newPart() *aggregate.Partial {
+	p := s.newPartial()
+	if s.c.host != "" {
+		p.SetHost(s.c.host)
+	}
+	return p
+}
+
+// merged is the parsers' partials merged into one.
+func (s *stream) merged() *aggregate.Partial {
+	var all *aggregate.Partial
+	for _, p := range s.parts {
+		switch {
+		case p == nil:
+		case all == nil:
+			all = p
+		default:
+			all.Merge(p)
+		}
+	}
+	if all == nil {
+		all = s.newPart()
+	}
+	all.LogPeaks(nil)
+	return all
+}
+
+// takeInOrder takes the parsed blocks back in their order, until the
+// parsers are done; the first error stops reading (cancel) and is
+// returned once they are.
+func (j *job) takeInOrder(s *stream, peaks *aggregate.Peaks, cancel func()) error {
+	waiting := map[int]*block{}
+	next := 0
+	var err error
+	for b := range s.done {
+		waiting[b.idx] = b
+		for b := waiting[next]; b != nil; b = waiting[next] {
+			delete(waiting, next)
+			next++
+			if err == nil && s.ctx.Err() == nil {
+				err = j.take(b, peaks)
+			}
+			s.pool <- b
+		}
+		if err != nil {
+			cancel()
+		}
+	}
+	return err
 }
 
 // take accounts the next block in order: its rejections shown, numbered in
