@@ -80,6 +80,12 @@ func readAs(t *testing.T, path string, mode readMode) (doc []byte, shown []strin
 	for i := range run.Inputs {
 		run.Inputs[i].Path = path
 	}
+	return reportJSON(t, run), shown
+}
+
+// reportJSON is the JSON report of run.
+func reportJSON(t *testing.T, run *Run) []byte {
+	t.Helper()
 	rep, err := run.Report(0)
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +94,7 @@ func readAs(t *testing.T, path string, mode readMode) (doc []byte, shown []strin
 	if err := render.JSON(&buf, rep, render.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes(), shown
+	return buf.Bytes()
 }
 
 // gzipped writes a gzip copy of path beside it (in a temporary folder).
@@ -340,15 +346,7 @@ func TestStreamSideBySide(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := run.Report(0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := render.JSON(&buf, rep, render.Options{}); err != nil {
-			t.Fatal(err)
-		}
-		return buf.Bytes()
+		return reportJSON(t, run)
 	}
 	want := report(1, 2<<20)
 	for _, procs := range []int{2, 3, 8} {
