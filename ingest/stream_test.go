@@ -355,3 +355,24 @@ func TestStreamSideBySide(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReadStream reads a sub-second log (peak concurrency tracked) from
+// standard input in one pass and in blocks on every core.
+func BenchmarkReadStream(b *testing.B) {
+	const lines = 200_000
+	data := []byte(nginxLog(genRequests(lines, 1), true))
+	for _, procs := range slices.Compact([]int{1, runtime.NumCPU()}) {
+		b.Run(fmt.Sprintf("cores=%d", procs), func(b *testing.B) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				opt := Options{Windows: true, MaxRejectRatio: -1, Loc: time.UTC}
+				if _, err := Read(context.Background(), []string{"-"}, bytes.NewReader(data), opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+		})
+	}
+}
