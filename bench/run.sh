@@ -10,6 +10,7 @@
 # Environment:
 #   SKEWER_BENCH_DIR    where the generated log is kept (default /tmp/skewer-bench)
 #   SKEWER_BENCH_LINES  lines in the log (default 10000000); each count has its own file
+#   SKEWER_BENCH_ROUNDS how many interleaved rounds (default 3)
 #   SKEWER_BIN          the skewer to measure, a path or a command on PATH
 #                       (default: built from the module root into bench/out/skewer)
 set -euo pipefail
@@ -18,12 +19,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=bench/out
 dir=${SKEWER_BENCH_DIR:-/tmp/skewer-bench}
 lines=${SKEWER_BENCH_LINES:-10000000}
-runs=3
+runs=${SKEWER_BENCH_ROUNDS:-3}
 prog='NF>1 {c[$(NF-1)]++} END {for (p in c) print p, c[p]}'
 
 die() { echo "bench: $*" >&2; exit 1; }
 
 [[ $lines =~ ^[1-9][0-9]*$ ]] || die "SKEWER_BENCH_LINES: want a positive integer, got \"$lines\""
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "SKEWER_BENCH_ROUNDS: want a positive integer, got \"$runs\""
 command -v mawk >/dev/null || die "mawk not found: it is the baseline (apt-get install mawk)"
 command -v pigz >/dev/null || die "pigz not found: it is the baseline of .gz (apt-get install pigz)"
 
