@@ -21,6 +21,7 @@ type block struct {
 	lines int64
 	shown []rejection // numbered within the block
 	peaks aggregate.PeakLog
+	seq   aggregate.SeqEnds // each host's first and last request
 	err   error
 }
 
@@ -73,8 +74,8 @@ func (j *job) readStream(ctx context.Context, c *candidate, in io.Reader, newPar
 		wg.Wait()
 		close(s.done)
 	}()
-	peaks := aggregate.NewPeaks()
-	if err := j.takeInOrder(s, peaks, cancel); err != nil {
+	peaks, join := aggregate.NewPeaks(), &aggregate.SeqJoin{}
+	if err := j.takeInOrder(s, peaks, join, cancel); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -82,6 +83,7 @@ func (j *job) readStream(ctx context.Context, c *candidate, in io.Reader, newPar
 	}
 	j.part = s.merged()
 	j.part.SetPeaks(peaks)
+	j.part.AddJoins(join)
 	if err := j.part.KeysError(); err != nil {
 		return err
 	}
@@ -163,7 +165,7 @@ func (s *stream) merged() *aggregate.Partial {
 // takeInOrder takes the parsed blocks back in their order, until the
 // parsers are done; the first error stops reading (cancel) and is
 // returned once they are.
-func (j *job) takeInOrder(s *stream, peaks *aggregate.Peaks, cancel func()) error {
+func (j *job) takeInOrder(s *stream, peaks *aggregate.Peaks, join *aggregate.SeqJoin, cancel func()) error {
 	waiting := map[int]*block{}
 	next := 0
 	var err error
@@ -173,7 +175,7 @@ func (j *job) takeInOrder(s *stream, peaks *aggregate.Peaks, cancel func()) erro
 			delete(waiting, next)
 			next++
 			if err == nil && s.ctx.Err() == nil {
-				err = j.take(b, peaks)
+				err = j.take(b, peaks, join)
 			}
 			s.pool <- b
 		}
@@ -185,8 +187,9 @@ func (j *job) takeInOrder(s *stream, peaks *aggregate.Peaks, cancel func()) erro
 }
 
 // take accounts the next block in order: its rejections shown, numbered in
-// the stream, its lines and its request intervals.
-func (j *job) take(b *block, peaks *aggregate.Peaks) error {
+// the stream, its lines, its request intervals and where its pairs of
+// consecutive requests meet the block before.
+func (j *job) take(b *block, peaks *aggregate.Peaks, join *aggregate.SeqJoin) error {
 	if b.err != nil {
 		return b.err
 	}
@@ -198,6 +201,7 @@ func (j *job) take(b *block, peaks *aggregate.Peaks) error {
 	}
 	j.lines += b.lines
 	peaks.Replay(&b.peaks)
+	join.Next(b.seq)
 	return nil
 }
 
@@ -218,5 +222,6 @@ func parseBlock(b *block, rd *parse.Reader, p *aggregate.Partial, path string) {
 		p.Add(rd.Record())
 	}
 	b.lines = rd.Line()
+	b.seq = p.CutSeq()
 	b.err = p.KeysError()
 }
