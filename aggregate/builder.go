@@ -47,6 +47,7 @@ type Partial struct {
 	spill                *workerAcc // where records past maxKeys go, never reported
 	conns                *connTable // connections, when the log identifies them (conns.go)
 	seq                  *seqTable  // pairs of consecutive requests (nextsame.go)
+	peakLog              *PeakLog   // where request intervals go instead of the trackers (LogPeaks), or nil
 	// First and Last are the earliest and latest end times (unix µs) of
 	// parsed lines; valid when Timed.
 	First, Last int64
@@ -212,7 +213,7 @@ func (p *Partial) Add(rec *parse.Record) {
 		host = p.host
 	}
 	w := p.lookup(host, rec.Worker)
-	w.add(rec)
+	w.add(rec, p.peakLog)
 	if len(rec.Conn) > 0 && w != p.spill {
 		p.addConn(host, rec, w.key)
 	}
@@ -327,7 +328,7 @@ func (w *workerAcc) quantiles(scratch **ddsketch.DDSketch) (p50, p95, p99 *float
 	return at(0, 0.50), at(1, 0.95), at(2, 0.99)
 }
 
-func (w *workerAcc) add(rec *parse.Record) {
+func (w *workerAcc) add(rec *parse.Record, log *PeakLog) {
 	w.requests++
 	switch {
 	case rec.Status >= 200 && rec.Status < 600:
@@ -354,7 +355,11 @@ func (w *workerAcc) add(rec *parse.Record) {
 		}
 		w.timed = true
 		if rec.SubSecond && rec.Duration >= 0 {
-			w.peak.add(start, rec.Time)
+			if log != nil {
+				log.ev = append(log.ev, peakEvent{w: w, start: start, end: rec.Time})
+			} else {
+				w.peak.add(start, rec.Time)
+			}
 		}
 	}
 }

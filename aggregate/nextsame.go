@@ -200,3 +200,71 @@ func (rep *Report) NextSame(host string, start time.Time) (pairs, same int64) {
 	}
 	return pairs, same
 }
+
+// SeqEnds is each host's first and last request in a stretch of lines,
+// for a SeqJoin to pair a stretch's first request with the last one before
+// it when the stretches were read apart (blocks parsed on several cores).
+type SeqEnds struct {
+	first, last map[string]seqEnd
+}
+
+// CutSeq ends a stretch of lines: it returns each host's first and last
+// request in it and forgets them, so that the next record added makes no
+// pair with this stretch's last.
+func (p *Partial) CutSeq() SeqEnds {
+	s := p.seq
+	if s == nil {
+		return SeqEnds{}
+	}
+	s.flush()
+	e := SeqEnds{first: s.first, last: s.last}
+	s.first, s.last = map[string]seqEnd{}, map[string]seqEnd{}
+	return e
+}
+
+// SeqJoin pairs the stretches of one input, given in order, where they
+// meet.
+type SeqJoin struct {
+	first, last map[string]seqEnd
+	pairs       []seqPair
+}
+
+// seqPair is a pair of consecutive requests of host whose second ended at t.
+type seqPair struct {
+	host string
+	t    int64
+	same bool
+}
+
+// Next takes the ends of the next stretch.
+func (j *SeqJoin) Next(e SeqEnds) {
+	if j.first == nil {
+		j.first, j.last = map[string]seqEnd{}, map[string]seqEnd{}
+	}
+	for h, f := range e.first {
+		if l, ok := j.last[h]; ok {
+			j.pairs = append(j.pairs, seqPair{host: h, t: f.t, same: l.acc.key == f.acc.key})
+		} else {
+			j.first[h] = f
+		}
+	}
+	for h, l := range e.last {
+		j.last[h] = l
+	}
+}
+
+// AddJoins adds the pairs where the stretches met to p, once the partials
+// they were read into are merged into p; p's first and last requests become
+// those of the whole input.
+func (p *Partial) AddJoins(j *SeqJoin) {
+	if j.first == nil {
+		return
+	}
+	if p.seq == nil {
+		p.seq = newSeqTable()
+	}
+	for _, q := range j.pairs {
+		p.seq.pair(q.host, floorDiv(q.t, p.win.width), q.same)
+	}
+	p.seq.first, p.seq.last, p.seq.curOK = j.first, j.last, false
+}

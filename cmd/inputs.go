@@ -28,6 +28,8 @@ type inputFlags struct {
 	HostField      string
 	HostFromDir    bool
 	MaxKeys        int
+	// Progress is --progress: auto, always or never (-q sets never).
+	Progress string
 	procFlags
 	windowFlags
 }
@@ -62,7 +64,12 @@ func readRun(ctx context.Context, s IO, paths []string, fl inputFlags, workers i
 	if len(paths) == 0 && s.InTerminal {
 		return nil, nil, errors.New("no input: give access log files or directories, or pipe a log into skewer (see 'skewer report --help')")
 	}
+	opt.Progress = &ingest.Progress{}
+	pl := startProgress(s.progressOut, s.ErrTerminal, fl.Progress, opt.Progress)
+	rejected := opt.Rejected
+	opt.Rejected = func(r string) { pl.pause(func() { rejected(r) }) }
 	run, err := ingest.Read(ctx, paths, s.In, opt)
+	pl.stop()
 	if err != nil {
 		return nil, nil, fl.word(err)
 	}

@@ -64,6 +64,7 @@ func addInputFlags(c *cobra.Command, fl *inputFlags) {
 	addProcFlags(c, &fl.procFlags)
 	f.Float64Var(&fl.MaxRejectRatio, "max-reject-ratio", 1, "exit 2 when more than this `ratio` of lines is rejected")
 	f.IntVar(&fl.MaxKeys, "max-keys", aggregate.DefaultMaxKeys, fmt.Sprintf("exit 2 past `N` distinct worker keys (at most %d); also the most --workers", maxKeysCeiling))
+	f.StringVar(&fl.Progress, "progress", "auto", "show a progress line on stderr while the logs are read: auto (when stderr is a terminal and reading takes over a second), always, never")
 }
 
 func (o *reportOptions) validate() error {
@@ -91,6 +92,9 @@ func (fl *inputFlags) validate() error {
 	}
 	if fl.MaxKeys < 1 || fl.MaxKeys > maxKeysCeiling {
 		return fmt.Errorf("--max-keys %d: want 1 to %d", fl.MaxKeys, maxKeysCeiling)
+	}
+	if !slices.Contains(progressModes, fl.Progress) {
+		return fmt.Errorf("--progress %q: want one of %s", fl.Progress, strings.Join(progressModes, ", "))
 	}
 	if !slices.Contains(ingest.FormatNames, fl.Format) {
 		return fmt.Errorf("--format %q: want one of %s", fl.Format, strings.Join(ingest.FormatNames, ", "))

@@ -78,6 +78,10 @@ type IO struct {
 	// (GITHUB_STEP_SUMMARY), "" for none.
 	GitHubActions bool
 	StepSummary   string
+
+	// progressOut is stderr as given, for the progress line, which carries
+	// no log content and must not wait in the guard for a line end.
+	progressOut io.Writer
 }
 
 // Main runs skewer with os.Args and the process's standard streams and
@@ -126,7 +130,7 @@ func Run(ctx context.Context, args []string, s IO) int {
 	}
 	errOut := render.NewGuard(s.ErrOut, token)
 	defer errOut.Close()
-	s.ErrOut = errOut
+	s.progressOut, s.ErrOut = s.ErrOut, errOut
 	return run(ctx, args, s)
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/parse"
@@ -93,7 +94,13 @@ func detected(rule func(p *probe) *Skip) func(p *probe) *Skip {
 // skipped. A named input that cannot be read is a *SkipError.
 func classify(src parse.Source, stdin io.Reader, opt *Options, forcePS bool) (*candidate, aggregate.Input, *Skip, error) {
 	in := aggregate.Input{Path: src.Path, Kind: parse.KindUnknown}
-	rc, err := parse.Open(src, stdin)
+	// A file is opened again to be read (keep); standard input is read on
+	// from here.
+	var count *atomic.Int64
+	if src.Path == "-" {
+		count = opt.Progress.counter()
+	}
+	rc, err := parse.OpenCounting(src, stdin, count)
 	if err != nil {
 		if src.Walked {
 			// One unreadable file does not stop a folder: it is listed
@@ -180,7 +187,7 @@ func classify(src parse.Source, stdin io.Reader, opt *Options, forcePS bool) (*c
 	if p.note != "" {
 		in.Note = p.note
 	}
-	return keep(&candidate{src: src, kind: parse.KindAccess, format: f, host: host, statusBytes: p.d.StatusBytes}, br, rc), in, nil, nil
+	return keep(&candidate{src: src, kind: parse.KindAccess, format: f, host: host, statusBytes: p.d.StatusBytes, count: opt.Progress.counter()}, br, rc), in, nil, nil
 }
 
 // keep holds a candidate's stream open until it is read only when it cannot
@@ -205,7 +212,7 @@ func (c *candidate) reader() (io.Reader, error) {
 	if c.br != nil {
 		return c.br, nil
 	}
-	rc, err := parse.Open(c.src, nil)
+	rc, err := parse.OpenCounting(c.src, nil, c.count)
 	if err != nil {
 		return nil, err
 	}

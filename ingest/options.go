@@ -70,6 +70,8 @@ type Options struct {
 	// Rejected is called with each rejected line shown ("file:line:
 	// reason"), the first few only, as soon as they are known.
 	Rejected func(string)
+	// Progress, when not nil, counts the bytes of the access logs read.
+	Progress *Progress
 	// Explain words why an input was skipped for the report; nil uses
 	// Skip.String.
 	Explain func(Skip) string

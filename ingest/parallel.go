@@ -50,7 +50,8 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 	for i, c := range cands {
 		var chunks []parse.Chunk
 		if !c.format.SubSecond() {
-			// Peak concurrency (sub-second stamps) needs one stream.
+			// Peak concurrency (sub-second stamps) needs the lines in
+			// order: such a file is read in blocks (readStream).
 			var err error
 			if chunks, err = parse.Split(c.src, procs); err != nil {
 				return nil, nil, nil, err
@@ -98,6 +99,12 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 			keysErr = all.KeysError()
 		}
 	}
+	// Streams read side by side share the cores: each has a reader and
+	// parsers for its share of them (two at least, so that a large input
+	// read beside small ones is not left with one), each with its own
+	// partial; the blocks in flight are bounded for all of them together.
+	pool := newBlockPool(min(2*procs+2, 48))
+	streams := &streamCores{workers: min(procs, max(2, procs/min(procs, len(jobs)))), on: procs > 1}
 	sem := make(chan struct{}, procs)
 	var wg sync.WaitGroup
 	for _, j := range jobs {
@@ -106,7 +113,7 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			j.err = j.run(ctx, cands[j.cand], newPartial)
+			j.err = j.run(ctx, cands[j.cand], newPartial, streams, pool)
 			finish(j.cand)
 		}()
 	}
@@ -142,8 +149,16 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 	return all, parts, damaged, nil
 }
 
-// run parses the job's lines into its own partial.
-func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregate.Partial) error {
+// streamCores says how whole inputs are read: in blocks (on) with workers
+// parsers each, or in one pass on one core.
+type streamCores struct {
+	workers int
+	on      bool
+}
+
+// run parses the job's lines into its own partial. A whole input is read
+// in blocks parsed on several cores when there are several.
+func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregate.Partial, streams *streamCores, pool blockPool) error {
 	var in io.Reader
 	if j.chunk == nil {
 		r, err := c.reader()
@@ -151,6 +166,9 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 			return err
 		}
 		defer c.close()
+		if streams.on {
+			return j.readStream(ctx, c, r, newPartial, streams.workers, pool)
+		}
 		in = r
 	} else {
 		f, err := os.Open(c.src.Path)
@@ -159,6 +177,9 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 		}
 		defer f.Close()
 		in = io.NewSectionReader(f, j.chunk.Offset, j.chunk.Length)
+		if c.count != nil {
+			in = parse.Counting(in, c.count)
+		}
 	}
 	j.part = newPartial()
 	if c.host != "" {
@@ -184,18 +205,23 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 		}
 	}
 	j.lines = r.Line()
+	return j.end(r.Err(), c.src.Path)
+}
+
+// end accounts how the input ended: err, from its reader, is nil at its
+// end. The lines before damage in a compressed input are read; the damage
+// is one rejected line, so that --strict and --max-reject-ratio apply.
+func (j *job) end(err error, path string) error {
 	var damage *parse.StreamError
-	if err := r.Err(); errors.As(err, &damage) {
-		// The lines before the damage are read; the damage is one
-		// rejected line, so that --strict and --max-reject-ratio apply.
+	if errors.As(err, &damage) {
 		j.lines++
 		j.damage = err.Error()
 		j.part.Reject(parse.ReasonTruncated)
 		if len(j.shown) < maxShownRejections {
-			j.shown = append(j.shown, rejection{path: c.src.Path, line: j.lines, reason: string(parse.ReasonTruncated) + " (" + err.Error() + ")"})
+			j.shown = append(j.shown, rejection{path: path, line: j.lines, reason: string(parse.ReasonTruncated) + " (" + err.Error() + ")"})
 		}
 	} else if err != nil {
-		return fmt.Errorf("%s: line %d: %w", c.src.Path, r.Line()+1, err)
+		return fmt.Errorf("%s: line %d: %w", path, j.lines+1, err)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/skewer-dev/skewer/aggregate"
@@ -46,6 +47,7 @@ type candidate struct {
 	br          io.Reader
 	closer      io.Closer
 	lent        *bufio.Reader // from readBuffers, while the file is read
+	count       *atomic.Int64 // where the bytes read are counted, or nil
 }
 
 // Read reads every input of a run into one merged partial. paths are
@@ -161,6 +163,7 @@ func (run *Run) newPartial() *aggregate.Partial {
 // readAccess reads the access logs into the run's partial.
 func (run *Run) readAccess(ctx context.Context, cands []*candidate) error {
 	opt := run.opt
+	opt.Progress.setTotal(cands)
 	all, parts, damaged, err := readAll(ctx, cands, run.newPartial, opt.Rejected)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -151,21 +152,59 @@ func unwrapPathError(err error) error {
 // Open opens a source for reading and decompresses gzip and zstd, detected by
 // their magic bytes. stdin is read when the source is Stdin.
 func Open(src Source, stdin io.Reader) (io.ReadCloser, error) {
+	return OpenCounting(src, stdin, nil)
+}
+
+// OpenCounting is Open that adds to *n the bytes it reads from the file or
+// standard input, as they are read: the compressed bytes of a compressed
+// input. n may be nil.
+func OpenCounting(src Source, stdin io.Reader, n *atomic.Int64) (io.ReadCloser, error) {
 	var rc io.ReadCloser
+	var f *os.File
 	if src.Path == "-" {
+		if f, ok := stdin.(*os.File); ok {
+			growPipe(f)
+		}
 		rc = io.NopCloser(stdin)
 	} else {
-		f, err := os.Open(src.Path)
+		var err error
+		f, err = os.Open(src.Path)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", src.Path, unwrapPathError(err))
 		}
 		rc = f
 	}
-	return Decompress(rc, src.Path)
+	if n != nil {
+		rc = &readCloser{Reader: Counting(rc, n), close: rc.Close}
+	}
+	return decompress(rc, f, src.Path)
+}
+
+// Counting returns a reader of r that adds the bytes it reads to *n.
+func Counting(r io.Reader, n *atomic.Int64) io.Reader {
+	return &counting{r: r, n: n}
+}
+
+type counting struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c *counting) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
 }
 
 // Decompress wraps rc so that gzip and zstd streams read as plain text.
 func Decompress(rc io.ReadCloser, name string) (io.ReadCloser, error) {
+	f, _ := rc.(*os.File)
+	return decompress(rc, f, name)
+}
+
+// decompress is Decompress of rc, read from the file f when f is not nil
+// (a damaged gzip file is read again from f).
+func decompress(rc io.ReadCloser, f *os.File, name string) (io.ReadCloser, error) {
 	br := bufio.NewReaderSize(rc, 64<<10)
 	magic, err := br.Peek(4)
 	if err != nil && err != io.EOF {
@@ -181,7 +220,7 @@ func Decompress(rc io.ReadCloser, name string) (io.ReadCloser, error) {
 		}
 		zr.Multistream(false)
 		var r io.Reader = &gzipMembers{zr: zr, br: br}
-		if f, ok := rc.(*os.File); ok {
+		if f != nil {
 			r = &gzipDamage{r: r, f: f}
 		}
 		return &readCloser{Reader: &nameErrors{r: r, what: "gzip"}, close: func() error { zr.Close(); return rc.Close() }}, nil

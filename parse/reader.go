@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 )
@@ -23,6 +24,7 @@ const bufSize = MaxLine + 2
 //	err := r.Err()
 type Reader struct {
 	br     *bufio.Reader
+	block  []byte // the rest of the block read in place (NewBlockReader), when br is nil
 	format *Format
 	rec    Record
 	state  matchState
@@ -65,6 +67,25 @@ func NewReader(r io.Reader, f *Format) *Reader {
 	rd := &Reader{br: br, format: f}
 	rd.state.rec = &rd.rec
 	return rd
+}
+
+// NewBlockReader returns a Reader of the lines of the blocks Reset hands it,
+// read in place without a copy. A block holds whole lines; each block's
+// lines are numbered from 1, and the time check does not look across
+// blocks (as it does not across the chunks of a file).
+func NewBlockReader(f *Format) *Reader {
+	rd := &Reader{format: f}
+	rd.state.rec = &rd.rec
+	return rd
+}
+
+// Reset starts reading the block b, a stretch of whole lines; a line longer
+// than a Reader's buffer reads as ReasonTooLong, as it does from a stream.
+func (r *Reader) Reset(b []byte) {
+	r.block = b
+	r.line, r.read, r.reason, r.text, r.err, r.done = 0, 0, ReasonNone, nil, nil, false
+	r.prev, r.hasPrev = 0, false
+	r.queue = r.queue[:0]
 }
 
 // NewBufferedReader returns a buffered reader suited to NewReader and Peek.
@@ -192,6 +213,9 @@ func (r *Reader) readLine() bool {
 	if r.done {
 		return false
 	}
+	if r.br == nil {
+		return r.blockLine()
+	}
 	line, err := r.br.ReadSlice('\n')
 	tooLong := false
 	for errors.Is(err, bufio.ErrBufferFull) {
@@ -209,6 +233,28 @@ func (r *Reader) readLine() bool {
 			return false
 		}
 	}
+	return r.take(line, tooLong)
+}
+
+// blockLine cuts the next line from the block. A line is over-long where a
+// stream's buffer would have filled before its newline.
+func (r *Reader) blockLine() bool {
+	if len(r.block) == 0 {
+		r.done = true
+		return false
+	}
+	line := r.block
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i+1]
+	}
+	r.block = r.block[len(line):]
+	tooLong := len(line) > bufSize || len(line) == bufSize && line[len(line)-1] != '\n'
+	return r.take(line, tooLong)
+}
+
+// take makes line, read with its line ending, the current line and parses
+// it.
+func (r *Reader) take(line []byte, tooLong bool) bool {
 	r.read++
 	r.line = r.read
 	r.rec.reset(r.line)
