@@ -44,33 +44,44 @@ const noWorkerHelp = `add the worker PID to the log: gunicorn --access-logformat
 // readReport reads the inputs of a run and finishes its report; windowFlag
 // is the flag that sets the window size, to name it in errors.
 func readReport(ctx context.Context, s IO, paths []string, fl inputFlags, workers int, windowFlag string) (*aggregate.Report, error) {
-	_, rep, err := readRun(ctx, s, paths, fl, workers, windowFlag, nil)
+	_, rep, err := readRun(ctx, s, paths, fl, workers, windowFlag)
 	return rep, err
 }
 
 // readRun is readReport that also returns the run (what the inputs said
-// beyond the report); leave are input files to leave out.
-func readRun(ctx context.Context, s IO, paths []string, fl inputFlags, workers int, windowFlag string, leave []string) (*ingest.Run, *aggregate.Report, error) {
-	if workers > fl.MaxKeys {
-		return nil, nil, fmt.Errorf("--workers %d: more than --max-keys (%d); raise --max-keys if the server really has that many worker slots", workers, fl.MaxKeys)
-	}
-	opt, err := fl.options(s)
+// beyond the report).
+func readRun(ctx context.Context, s IO, paths []string, fl inputFlags, workers int, windowFlag string) (*ingest.Run, *aggregate.Report, error) {
+	opt, err := readOptions(s, paths, fl, workers)
 	if err != nil {
 		return nil, nil, err
-	}
-	opt.Leave = leave
-	if len(paths) == 0 && s.InTerminal {
-		return nil, nil, errors.New("no input: give access log files or directories, or pipe a log into skewer (see 'skewer report --help')")
 	}
 	run, err := ingest.Read(ctx, paths, s.In, opt)
 	if err != nil {
 		return nil, nil, fl.word(err)
 	}
+	rep, err := finishRun(run, workers, windowFlag)
+	return run, rep, err
+}
+
+// readOptions checks what a run needs before it reads and gives its options.
+func readOptions(s IO, paths []string, fl inputFlags, workers int) (ingest.Options, error) {
+	if workers > fl.MaxKeys {
+		return ingest.Options{}, fmt.Errorf("--workers %d: more than --max-keys (%d); raise --max-keys if the server really has that many worker slots", workers, fl.MaxKeys)
+	}
+	opt, err := fl.options(s)
+	if err == nil && len(paths) == 0 && s.InTerminal {
+		err = errors.New("no input: give access log files or directories, or pipe a log into skewer (see 'skewer report --help')")
+	}
+	return opt, err
+}
+
+// finishRun finishes the report of a run.
+func finishRun(run *ingest.Run, workers int, windowFlag string) (*aggregate.Report, error) {
 	rep, err := run.Report(workers)
 	if err != nil {
-		return nil, nil, wordWindows(err, windowFlag)
+		return nil, wordWindows(err, windowFlag)
 	}
-	return run, rep, nil
+	return rep, nil
 }
 
 // wordWindows names the flag that set a window size too small for the span.

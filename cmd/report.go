@@ -9,6 +9,7 @@ import (
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/explain"
 	"github.com/skewer-dev/skewer/ingest"
+	"github.com/skewer-dev/skewer/internal/outfile"
 	"github.com/skewer-dev/skewer/parse"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
@@ -27,17 +28,11 @@ type reportOptions struct {
 func newReportCmd(s IO, runF func(context.Context, *reportOptions) error) *cobra.Command {
 	opts := &reportOptions{IO: s}
 	c := &cobra.Command{
-		Use:   "report [PATH...]",
-		Short: "Per-worker table and skew summary",
-		Long: `Account requests per worker from access logs and measure how unevenly the load
-is spread. PATH is a file, a directory (walked; files classified by content) or -
-for standard input; with no PATH, standard input is read when it is not a terminal.
-gzip and zstd files are read transparently.`,
-		Example: `  cat access.log | skewer report
-  skewer report /var/log/gunicorn/
-  skewer report --log-format '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(p)s %(D)s' access.log
-  skewer report --workers 17 -o json access.log.* > report.json`,
-		RunE: runCommand(opts, &opts.Paths, runF, runReport),
+		Use:     "report [PATH...]",
+		Short:   "Per-worker table and skew summary",
+		Long:    helpLong("report"),
+		Example: helpExample("report"),
+		RunE:    runCommand(opts, &opts.Paths, runF, runReport),
 	}
 	addInputFlags(c, &opts.Inputs)
 	addWindowFlags(c, &opts.Inputs.windowFlags, "account per time window of `SIZE` (30s, 10m, 1h, 1d, or auto): windows[] in -o json, a section of the window skew and the most skewed windows in table and markdown output")
@@ -123,7 +118,7 @@ func runReport(ctx context.Context, o *reportOptions) (err error) {
 	// The why block judges per window: read the windows even when the
 	// report does not show them.
 	fl.on = fl.on || why
-	run, rep, err := readRun(ctx, o.IO, o.Paths, fl, o.Workers, "--window", nil)
+	run, rep, err := readRun(ctx, o.IO, o.Paths, fl, o.Workers, "--window")
 	if err != nil {
 		return err
 	}
@@ -136,9 +131,9 @@ func runReport(ctx context.Context, o *reportOptions) (err error) {
 			rep = &shown
 		}
 	}
-	// Render to memory first (up to spillAt): an interrupted or failed run
+	// Render to memory first (up to outfile.SpillAt): an interrupted or failed run
 	// writes nothing.
-	out := newSpillWriter(ctx, o.Out)
+	out := outfile.NewSpill(ctx, o.Out)
 	if err := render.Write(out, o.Output, rep, opt); err != nil {
 		return err
 	}

@@ -163,11 +163,9 @@ func run(ctx context.Context, args []string, s IO) int {
 
 func newRootCmd(s IO) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "skewer",
-		Short: "Which worker did the work, when, and does the imbalance matter?",
-		Long: `skewer reads the access logs of pre-fork web servers (gunicorn, nginx, uWSGI,
-Apache, php-fpm), their error logs and process snapshots, accounts requests, busy
-time and CPU time per worker PID, and measures how unevenly the load is spread.`,
+		Use:           "skewer",
+		Short:         "Which worker did the work, when, and does the imbalance matter?",
+		Long:          helpLong("skewer"),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		// Only the commands of the design: no generated completion command.

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"regexp"
 	"time"
 
+	"github.com/skewer-dev/skewer/internal/outfile"
 	"github.com/skewer-dev/skewer/procfs"
 	"github.com/spf13/cobra"
 )
@@ -43,51 +42,10 @@ func newSampleCmd(s IO, runF func(context.Context, *sampleOptions) error) *cobra
 	}
 	opts := &sampleOptions{IO: s, Proc: procfs.New(procfs.DefaultRoot), Self: os.Getpid(), Now: time.Now}
 	c := &cobra.Command{
-		Use:   "sample --master PID | --match REGEX",
-		Short: "Record timestamped process snapshots from /proc for CPU accounting",
-		Long: `Record snapshots of a server's processes from /proc, for 'skewer report --ps':
-CPU time in milliseconds (ps prints whole seconds, too coarse to tell light
-workers apart), resident memory, start time and command line.
-
-Choose the processes with --master PID (that process and all its descendants)
-or --match REGEX (every process whose command line, as in the args column,
-matches, and all their descendants, so that workers are recorded with their
-master even when their titles do not match). skewer sample itself and its
-parent processes are never recorded, nor do they pull in their children: the
-shell running 'skewer sample --match gunicorn' does not match.
-
-The first snapshot is taken at once, then one every --interval. --count N stops
-after N snapshots (the first included); --duration D stops once D has passed
-(D/interval + 1 snapshots); with neither, sampling runs until interrupted.
-Ctrl-C or SIGTERM is its normal end (a service manager stops it that way): it
-finishes the snapshot in progress and exits 0. When the --master process
-exits, sampling stops with exit status 2. Either way every snapshot written
-is complete: each is written with a single write.
-
-Output layout, skewer-sample v1 (appended to --out FILE, or written to
-standard output): a header line per snapshot, then one row per process,
-sorted by pid, fields separated by one space, no column header:
-
-  # skewer-sample v1 2026-11-25T17:40:05.000Z
-  26468 1 4263321 15230 52164 gunicorn: master [app]
-  26471 26468 4263390 981270 140332 gunicorn: worker [app]
-
-  header       "# skewer-sample v1 " and the snapshot's time, RFC 3339 UTC, milliseconds
-  pid          process ID
-  ppid         parent process ID
-  start_ticks  start time in clock ticks since boot (/proc/PID/stat field 22);
-               with pid it tells a reused PID apart
-  cpu_ms       user + system CPU time in milliseconds, cumulative
-  rss_kib      resident set size in KiB
-  args         the command line, arguments joined by spaces, control characters
-               shown as ?; [comm] for a process without one (kernel thread, zombie)
-
-Clock ticks are USER_HZ, which Linux fixes at 100 per second for user space
-(sysconf(_SC_CLK_TCK)), so cpu_ms has a resolution of 10 ms. A process that
-exits while it is being read is left out of that snapshot.`,
-		Example: `  skewer sample --match '^gunicorn' --interval 5s --duration 1h --out ps.log
-  skewer sample --master 26468 --count 720 >> ps.log
-  skewer report --ps ps.log access.log`,
+		Use:     "sample --master PID | --match REGEX",
+		Short:   "Record timestamped process snapshots from /proc for CPU accounting",
+		Long:    helpLong("sample"),
+		Example: helpExample("sample"),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return &exitError{code: ExitError, err: usageErr(c, fmt.Errorf("unexpected argument %q: skewer sample takes only flags", args[0]))}
@@ -141,12 +99,12 @@ func (o *sampleOptions) validate() error {
 // --duration is reached or ctx is done.
 func runSample(ctx context.Context, o *sampleOptions) error {
 	var (
-		out *sampleOut
+		out *outfile.Stream
 		sw  procfs.SampleWriter
 	)
 	defer func() {
 		if out != nil {
-			out.close()
+			out.Close()
 		}
 	}()
 	rec := procfs.Recording{
@@ -155,16 +113,16 @@ func runSample(ctx context.Context, o *sampleOptions) error {
 		Interval: o.Interval,
 		Now:      o.Now,
 		Start: func(procs []procfs.Proc, denied int) (err error) {
-			if out, err = o.openOut(); err != nil {
+			if out, err = outfile.OpenAppend(o.OutFile, o.Out, "standard output"); err != nil {
 				return err
 			}
-			sw.W = out.w
+			sw.W = out.W
 			o.noteFirst(procs, denied)
 			return nil
 		},
 		Write: func(at time.Time, procs []procfs.Proc) error {
 			if err := sw.Write(at, procs); err != nil {
-				return fmt.Errorf("writing %s: %w", out.name, pathCause(err))
+				return fmt.Errorf("writing %s: %w", out.Name, outfile.Cause(err))
 			}
 			return nil
 		},
@@ -181,11 +139,11 @@ func runSample(ctx context.Context, o *sampleOptions) error {
 			if out == nil {
 				return nil
 			}
-			return out.close()
+			return out.Close()
 		}
 		return wordMaster(err)
 	}
-	return out.close()
+	return out.Close()
 }
 
 // wordMaster says a problem with the --master process.
@@ -213,44 +171,4 @@ func (o *sampleOptions) noteFirst(procs []procfs.Proc, denied int) {
 	if o.match != nil && len(procfs.Selector{Match: o.match, Self: o.Self}.Select(procs)) == 0 {
 		fmt.Fprintf(o.ErrOut, "skewer: note: --match %q matches no process yet\n", o.Match)
 	}
-}
-
-// sampleOut is where snapshots go: --out opened for appending, or stdout.
-type sampleOut struct {
-	w    io.Writer
-	name string
-	file *os.File // nil for stdout
-}
-
-func (o *sampleOptions) openOut() (*sampleOut, error) {
-	if o.OutFile == "" {
-		return &sampleOut{w: o.Out, name: "standard output"}, nil
-	}
-	f, err := os.OpenFile(o.OutFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", o.OutFile, pathCause(err))
-	}
-	return &sampleOut{w: f, name: o.OutFile, file: f}, nil
-}
-
-func (s *sampleOut) close() error {
-	if s.file == nil {
-		return nil
-	}
-	f := s.file
-	s.file = nil
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", s.name, pathCause(err))
-	}
-	return nil
-}
-
-// pathCause drops the "open NAME" of an *fs.PathError, whose name the
-// message already gives.
-func pathCause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

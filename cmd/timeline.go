@@ -9,6 +9,7 @@ import (
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/check"
 	"github.com/skewer-dev/skewer/explain"
+	"github.com/skewer-dev/skewer/internal/outfile"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
 )
@@ -34,19 +35,11 @@ var timelineOutputs = []string{"table", "json", "csv", "markdown", "html"}
 func newTimelineCmd(s IO, runF func(context.Context, *timelineOptions) error) *cobra.Command {
 	opts := &timelineOptions{IO: s}
 	c := &cobra.Command{
-		Use:   "timeline [PATH...]",
-		Short: "Load per worker over time: charts, skew per window, who dominated when",
-		Long: `Account requests (and CPU, with process snapshots) per worker and time window, and
-draw them in the terminal: the load of the busiest workers per window, the skew per
-window (Gini and the busiest worker's share), and the windows where the busiest
-worker changed. Windows are aligned to UTC; the automatic size gives about 60
-windows over the span. Inputs are read as by 'skewer report'.`,
-		Example: `  skewer timeline access.log*
-  skewer timeline --window 1h --top 5 /var/log/gunicorn/
-  skewer timeline --ps ps.log --metric cpu access.log
-  skewer timeline -o csv access.log > windows.csv
-  skewer timeline -o html -t 'gini<0.35' access.log > timeline.html`,
-		RunE: runCommand(opts, &opts.Paths, runF, runTimeline),
+		Use:     "timeline [PATH...]",
+		Short:   "Load per worker over time: charts, skew per window, who dominated when",
+		Long:    helpLong("timeline"),
+		Example: helpExample("timeline"),
+		RunE:    runCommand(opts, &opts.Paths, runF, runTimeline),
 	}
 	addInputFlags(c, &opts.Inputs)
 	addWindowFlags(c, &opts.Inputs.windowFlags, "window `SIZE` (30s, 10m, 1h, 1d; default: automatic, about 60 windows)")
@@ -97,7 +90,7 @@ func (o *timelineOptions) validate() error {
 func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
 	defer closeGuard(g, &err)
-	run, rep, err := readRun(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window", nil)
+	run, rep, err := readRun(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window")
 	if err != nil {
 		return err
 	}
@@ -122,7 +115,7 @@ func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 		d := rep.DominanceOf(aggregate.WindowComparableCPU)
 		rep.Dominance = &d
 	}
-	buf := newSpillWriter(ctx, o.Out)
+	buf := outfile.NewSpill(ctx, o.Out)
 	color := colorAllowed(o.IO)
 	switch o.Output {
 	case "json":
