@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/skewer-dev/skewer/internal/version"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
 )
@@ -166,11 +167,15 @@ func newRootCmd(s IO) *cobra.Command {
 		Use:           "skewer",
 		Short:         "Which worker did the work, when, and does the imbalance matter?",
 		Long:          helpLong("skewer"),
+		Version:       version.Get().String(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		// Only the commands of the design: no generated completion command.
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
+	// --version without a shorthand: -v is --verbose.
+	root.Flags().Bool("version", false, "print skewer's version, commit and build date")
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.ErrOut)
