@@ -53,6 +53,7 @@ func newCheckCmd(s IO, runF func(context.Context, *checkOptions) error) *cobra.C
 	f.BoolVar(&opts.GitHub, "github", false, "write GitHub Actions annotations and step summary (automatic when GITHUB_ACTIONS=true)")
 	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to `FILE` (one test case per threshold)")
 	f.StringVarP(&opts.Output, "output", "o", "text", "output `format`: text or json (schema skewer.check/v1)")
+	completeValues(c, "output", "text", "json")
 	return c
 }
 

@@ -36,6 +36,7 @@ func newExplainCmd(s IO, runF func(context.Context, *explainOptions) error) *cob
 	f := c.Flags()
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N`: slots that never appear in the log count as idle workers")
 	f.StringVarP(&opts.Output, "output", "o", "table", "output `format`: "+strings.Join(render.ExplainFormats, ", "))
+	completeValues(c, "output", render.ExplainFormats...)
 	return c
 }
 

@@ -40,6 +40,7 @@ func newReportCmd(s IO, runF func(context.Context, *reportOptions) error) *cobra
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N`: slots that never appear in the log count as idle workers")
 	f.IntVar(&opts.Top, "top", 20, "show the `K` busiest workers in table and markdown output; the rest fold into one 'others' row (0: all; json and csv list every worker)")
 	f.StringVarP(&opts.Output, "output", "o", "table", "output `format`: "+strings.Join(render.Formats, ", "))
+	completeValues(c, "output", render.Formats...)
 	return c
 }
 
@@ -50,7 +51,9 @@ func addInputFlags(c *cobra.Command, fl *inputFlags) {
 	f.StringVar(&fl.NginxConf, "nginx-conf", "", "read the log_format from this nginx configuration `FILE` (the one its access_log names for each log)")
 	f.StringVar(&fl.LogFormatName, "log-format-name", "", "with --nginx-conf, the log_format `NAME` to use for every log")
 	f.StringArrayVar(&fl.Fields, "field", nil, "JSON logs: map a `ROLE=NAME` (worker, time, duration, status, path, host, connection, connection_requests, client, client_port); repeatable")
+	completeValues(c, "format", ingest.FormatNames...)
 	f.StringVar(&fl.Family, "family", "", "server `family` to account when the inputs hold several: gunicorn, nginx, uwsgi, apache, phpfpm")
+	completeValues(c, "family", parse.FamilyNames()...)
 	f.StringArrayVar(&fl.Excludes, "exclude-path", nil, "drop requests whose path matches `GLOB` (e.g. /healthz); repeatable")
 	f.BoolVar(&fl.Strict, "strict", false, "exit 2 when any line is rejected")
 	f.StringVar(&fl.By, "by", "", "key workers by this `FIELD` of the format instead of the PID (e.g. upstream_addr, upstream_http_x_worker_pid)")

@@ -170,8 +170,9 @@ func newRootCmd(s IO) *cobra.Command {
 		Version:       version.Get().String(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		// Only the commands of the design: no generated completion command.
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		// skewer completion bash|zsh|fish|powershell works but is not
+		// listed among the commands.
+		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
 	}
 	// --version without a shorthand: -v is --verbose.
 	root.Flags().Bool("version", false, "print skewer's version, commit and build date")
@@ -183,6 +184,7 @@ func newRootCmd(s IO) *cobra.Command {
 		return usageErr(c, err)
 	})
 	root.AddCommand(newReportCmd(s, nil), newTimelineCmd(s, nil), newCheckCmd(s, nil), newSampleCmd(s, nil), newExplainCmd(s, nil), newFormatsCmd(s), newVersionCmd(s))
+	completeFiles(root)
 	return root
 }
 

@@ -50,6 +50,8 @@ func newTimelineCmd(s IO, runF func(context.Context, *timelineOptions) error) *c
 	f.IntVar(&opts.Width, "width", 0, "chart width in `columns` (default: the terminal's, 80 elsewhere)")
 	f.StringVarP(&opts.Output, "output", "o", "table", "output `format`: "+strings.Join(timelineOutputs, ", "))
 	f.StringArrayVarP(&opts.Thresholds, "threshold", "t", nil, "with -o html, draw this check condition on the skew chart, `METRIC OP VALUE` on gini or top1_share (cpu_ too), e.g. 'gini<0.35'; repeatable")
+	completeValues(c, "output", timelineOutputs...)
+	completeValues(c, "metric", "requests", "busy", "cpu")
 	return c
 }
 
