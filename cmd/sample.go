@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"runtime"
 	"time"
 
 	"github.com/skewer-dev/skewer/internal/outfile"
@@ -26,11 +27,12 @@ type sampleOptions struct {
 	countSet, durationSet bool
 	match                 *regexp.Regexp
 
-	// Proc, Self and Now are the machine; tests replace them with a fake
-	// tree, a PID in it and a fixed clock.
+	// Proc, Self, Now and OS are the machine; tests replace them with a
+	// fake tree, a PID in it, a fixed clock and another system.
 	Proc procfs.FS
 	Self int
 	Now  func() time.Time
+	OS   string // runtime.GOOS
 }
 
 // newSampleCmd runs runF once the flags are valid, when a test gives one,
@@ -40,7 +42,7 @@ func newSampleCmd(s IO, runF func(context.Context, *sampleOptions) error) *cobra
 	if runF != nil {
 		run = runF
 	}
-	opts := &sampleOptions{IO: s, Proc: procfs.New(procfs.DefaultRoot), Self: os.Getpid(), Now: time.Now}
+	opts := &sampleOptions{IO: s, Proc: procfs.New(procfs.DefaultRoot), Self: os.Getpid(), Now: time.Now, OS: runtime.GOOS}
 	c := &cobra.Command{
 		Use:     "sample --master PID | --match REGEX",
 		Short:   "Record timestamped process snapshots from /proc for CPU accounting",
@@ -98,6 +100,9 @@ func (o *sampleOptions) validate() error {
 // runSample records snapshots into --out or stdout until --count or
 // --duration is reached or ctx is done.
 func runSample(ctx context.Context, o *sampleOptions) error {
+	if o.OS != "linux" {
+		return fmt.Errorf("skewer sample needs Linux /proc, and this is %s: run it on the Linux host of the server", o.OS)
+	}
 	var (
 		out *outfile.Stream
 		sw  procfs.SampleWriter
