@@ -23,6 +23,12 @@ DEMO_PROXY := testdata/logs/demo/nginx-proxy/
 build:
 	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o skewer .
 
+# Man pages for every command in man/ (man -l man/skewer-report.1); the
+# generator is a program of its own, so skewer does not link it.
+man:
+	rm -rf man
+	$(GO) run ./internal/mangen man
+
 # Release archives for linux/amd64, linux/arm64, darwin/arm64 and
 # darwin/amd64 in dist/, with SHA256SUMS and the dependencies' licenses.
 dist:
@@ -86,5 +92,5 @@ fuzz:
 
 clean:
 	rm -f skewer
-	rm -rf dist
+	rm -rf dist man
 	rm -rf bench/out

@@ -192,3 +192,7 @@ func newRootCmd(s IO) *cobra.Command {
 func usageErr(c *cobra.Command, err error) error {
 	return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 }
+
+// Root is skewer's command tree on the streams of s, for programs that
+// document it (internal/mangen).
+func Root(s IO) *cobra.Command { return newRootCmd(s) }
