@@ -155,7 +155,8 @@ func run(ctx context.Context, args []string, s IO) int {
 		return ee.code
 	}
 	msg := err.Error()
-	if strings.HasPrefix(msg, "unknown command") {
+	var unknown *unknownError
+	if errors.As(err, &unknown) && unknown.what == "command" {
 		msg += " (see 'skewer --help')"
 	}
 	fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(msg))
@@ -181,8 +182,13 @@ func newRootCmd(s IO) *cobra.Command {
 	root.SetOut(s.Out)
 	root.SetErr(s.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageErr(c, err)
+		return usageErr(c, wordFlagError(c, err))
 	})
+	// An argument of skewer itself is a mistyped command; with no argument
+	// skewer prints its help.
+	root.Args = unknownArgs
+	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+	root.SetHelpCommand(newHelpCmd())
 	root.AddCommand(newReportCmd(s, nil), newTimelineCmd(s, nil), newCheckCmd(s, nil), newSampleCmd(s, nil), newExplainCmd(s, nil), newFormatsCmd(s), newVersionCmd(s))
 	completeFiles(root)
 	return root
