@@ -74,7 +74,7 @@ func runExplain(ctx context.Context, o *explainOptions) error {
 
 // explainAll explains each server family of the inputs in turn.
 func explainAll(ctx context.Context, o *explainOptions) ([]*explain.Explanation, error) {
-	opt, err := readOptions(o.IO, o.Paths, o.Inputs, o.Workers)
+	opt, err := readOptions(o.IO, o.Paths, &o.Inputs, o.Workers)
 	if err != nil {
 		return nil, err
 	}

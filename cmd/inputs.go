@@ -28,6 +28,7 @@ type inputFlags struct {
 	HostField      string
 	HostFromDir    bool
 	MaxKeys        int
+	quiet          bool // -q: no rejected lines shown
 	procFlags
 	windowFlags
 }
@@ -51,7 +52,7 @@ func readReport(ctx context.Context, s IO, paths []string, fl inputFlags, worker
 // readRun is readReport that also returns the run (what the inputs said
 // beyond the report).
 func readRun(ctx context.Context, s IO, paths []string, fl inputFlags, workers int, windowFlag string) (*ingest.Run, *aggregate.Report, error) {
-	opt, err := readOptions(s, paths, fl, workers)
+	opt, err := readOptions(s, paths, &fl, workers)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -64,7 +65,8 @@ func readRun(ctx context.Context, s IO, paths []string, fl inputFlags, workers i
 }
 
 // readOptions checks what a run needs before it reads and gives its options.
-func readOptions(s IO, paths []string, fl inputFlags, workers int) (ingest.Options, error) {
+func readOptions(s IO, paths []string, fl *inputFlags, workers int) (ingest.Options, error) {
+	fl.quiet = s.Quiet
 	if workers > fl.MaxKeys {
 		return ingest.Options{}, fmt.Errorf("--workers %d: more than --max-keys (%d); raise --max-keys if the server really has that many worker slots", workers, fl.MaxKeys)
 	}
@@ -112,7 +114,13 @@ func (fl *inputFlags) options(s IO) (ingest.Options, error) {
 		PS: fl.PS, PSTime: fl.psTime, Loc: fl.loc, ZoneDefault: fl.TZ == "UTC", Master: fl.Master, Match: fl.match,
 		Windows: fl.on, Width: fl.width, Since: fl.since, Until: fl.until,
 		Rejected: func(r string) { fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(r)) },
+		ShowAll:  s.Verbose,
 		Explain:  fl.explain,
+	}
+	if s.Quiet {
+		// -q: no samples of rejected lines (--strict still names the
+		// count). It also means --progress never, once that flag exists.
+		opt.Rejected = nil
 	}
 	if fl.PSColumns != "" {
 		opt.PSColumns = strings.Split(fl.PSColumns, ",")
@@ -194,6 +202,8 @@ func (fl *inputFlags) word(err error) error {
 		msg = fmt.Sprintf("no access lines: %d lines read, none parsed (%s)%s", unread.Lines, unread.Reason, fl.formatHint())
 	case errors.As(err, &outside):
 		msg = wordOutOfRange(outside, time.Now())
+	case errors.As(err, &rejected) && rejected.Strict && fl.quiet:
+		msg = fmt.Sprintf("%d of %d lines rejected (--strict)", rejected.Rejected, rejected.Total)
 	case errors.As(err, &rejected) && rejected.Strict:
 		msg = fmt.Sprintf("%d of %d lines rejected (--strict); the first are listed above", rejected.Rejected, rejected.Total)
 	case errors.As(err, &rejected):

@@ -125,7 +125,7 @@ func runReport(ctx context.Context, o *reportOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	opt := render.Options{Top: o.Top, Color: colorAllowed(o.IO)}
+	opt := render.Options{Top: o.Top, Color: colorAllowed(o.IO), Quiet: o.Quiet, Verbose: o.Verbose}
 	if why {
 		opt.Why = explain.Explain(rep, explainContext(run, false))
 		if !o.Inputs.on && o.Output != "html" { // the page charts the windows
@@ -143,7 +143,7 @@ func runReport(ctx context.Context, o *reportOptions) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if o.Output == "csv" {
+	if o.Output == "csv" && !o.Quiet {
 		// CSV holds rows only: its notes go to stderr.
 		for _, n := range render.Footnotes(rep) {
 			fmt.Fprintf(o.ErrOut, "skewer: note: %s\n", n)

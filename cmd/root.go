@@ -79,6 +79,24 @@ type IO struct {
 	// (GITHUB_STEP_SUMMARY), "" for none.
 	GitHubActions bool
 	StepSummary   string
+
+	// Verbose (-v) lists long lists whole and shows every rejected line;
+	// Quiet (-q) drops notes and the rejected-line samples. Errors always
+	// print. The command sets them from its flags.
+	Verbose, Quiet bool
+}
+
+// streams is the IO of a command's options, for runCommand.
+func (s *IO) streams() *IO { return s }
+
+// setVerbosity reads -v and -q, persistent flags of the root.
+func (s *IO) setVerbosity(c *cobra.Command) error {
+	s.Verbose, _ = c.Flags().GetBool("verbose")
+	s.Quiet, _ = c.Flags().GetBool("quiet")
+	if s.Verbose && s.Quiet {
+		return errors.New("--verbose and --quiet: pass one of them")
+	}
+	return nil
 }
 
 // Main runs skewer with os.Args and the process's standard streams and
@@ -176,6 +194,9 @@ func newRootCmd(s IO) *cobra.Command {
 		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
 	}
 	// --version without a shorthand: -v is --verbose.
+	pf := root.PersistentFlags()
+	pf.BoolP("verbose", "v", false, "list long lists whole and show every rejected line")
+	pf.BoolP("quiet", "q", false, "no notes in text output, no rejected-line samples on stderr, no progress line; errors still print")
 	root.Flags().Bool("version", false, "print skewer's version, commit and build date")
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetIn(s.In)

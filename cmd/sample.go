@@ -54,7 +54,11 @@ func newSampleCmd(s IO, runF func(context.Context, *sampleOptions) error) *cobra
 			}
 			opts.countSet = c.Flags().Changed("count")
 			opts.durationSet = c.Flags().Changed("duration")
-			if err := opts.validate(); err != nil {
+			err := opts.setVerbosity(c)
+			if err == nil {
+				err = opts.validate()
+			}
+			if err != nil {
 				return &exitError{code: ExitError, err: usageErr(c, err)}
 			}
 			return run(c.Context(), opts)
@@ -170,6 +174,9 @@ func wordMaster(err error) error {
 
 // noteFirst says on stderr, once, what would otherwise go unnoticed.
 func (o *sampleOptions) noteFirst(procs []procfs.Proc, denied int) {
+	if o.Quiet {
+		return
+	}
 	if denied > 0 {
 		fmt.Fprintf(o.ErrOut, "skewer: note: %d processes could not be read (permission denied; is %s mounted with hidepid?) and are left out\n", denied, o.Proc.Root)
 	}

@@ -129,7 +129,7 @@ func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 	case "html":
 		err = render.HTML(buf, []render.HTMLPart{{Report: rep, Why: why}}, render.HTMLOptions{Title: "skewer timeline", Top: 20, Series: o.Top, Metric: o.Metric, Thresholds: o.thresholds})
 	default:
-		err = render.Timeline(buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: o.chartWidth(), Color: color})
+		err = render.Timeline(buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: o.chartWidth(), Color: color, Quiet: o.Quiet})
 	}
 	if err != nil {
 		return err

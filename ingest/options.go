@@ -7,6 +7,7 @@
 package ingest
 
 import (
+	"math"
 	"regexp"
 	"time"
 
@@ -70,6 +71,8 @@ type Options struct {
 	// Rejected is called with each rejected line shown ("file:line:
 	// reason"), the first few only, as soon as they are known.
 	Rejected func(string)
+	// ShowAll calls Rejected with every rejected line, not the first few.
+	ShowAll bool
 	// Explain words why an input was skipped for the report; nil uses
 	// Skip.String.
 	Explain func(Skip) string
@@ -96,3 +99,11 @@ func (b Bound) micros() int64 {
 
 // maxShownRejections is how many rejected lines are shown.
 const maxShownRejections = 5
+
+// shownLimit is how many rejected lines Rejected is called with.
+func (opt *Options) shownLimit() int {
+	if opt.ShowAll {
+		return math.MaxInt
+	}
+	return maxShownRejections
+}

@@ -150,7 +150,7 @@ func (run *Run) newPartial() *aggregate.Partial {
 // readAccess reads the access logs into the run's partial.
 func (run *Run) readAccess(ctx context.Context, cands []*candidate) error {
 	opt := run.opt
-	parts, damaged, err := readAll(ctx, cands, run.newPartial, opt.Rejected)
+	parts, damaged, err := readAll(ctx, cands, run.newPartial, opt.Rejected, opt.shownLimit())
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,10 @@ type Options struct {
 	// Why is the run's explanation: table and markdown output end with its
 	// three-line "why" block. JSON and CSV ignore it.
 	Why *explain.Explanation
+	// Quiet leaves the notes out of table and markdown output (JSON keeps
+	// its warnings). Verbose lists long lists whole: without it a list of
+	// more than listShown items shows the first few and a count.
+	Quiet, Verbose bool
 }
 
 // Formats lists the output formats, for flag help and validation.

@@ -17,7 +17,7 @@ import (
 // summary, one row per worker, the skew metrics and footnotes.
 func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 	ew := &errWriter{w: w}
-	writeInputs(ew, rep)
+	writeInputs(ew, rep, opt.Verbose)
 	ew.printf("\n%s\n\n", wrap(Summary(rep), headlineWidth, ""))
 	if lines := hostLines(rep); len(lines) > 0 {
 		for _, l := range lines {
@@ -50,7 +50,7 @@ func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 			ew.printf("%s\n", l)
 		}
 	}
-	if notes := Footnotes(rep); len(notes) > 0 {
+	if notes := Footnotes(rep); len(notes) > 0 && !opt.Quiet {
 		ew.printf("\n")
 		for _, n := range notes {
 			ew.printf("note: %s\n", n)
@@ -65,7 +65,7 @@ func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 	return ew.err
 }
 
-func writeInputs(ew *errWriter, rep *aggregate.Report) {
+func writeInputs(ew *errWriter, rep *aggregate.Report, verbose bool) {
 	l := rep.Lines
 	ew.printf("inputs:")
 	if l.Total > 0 {
@@ -93,7 +93,7 @@ func writeInputs(ew *errWriter, rep *aggregate.Report) {
 		ew.printf("\n")
 	}
 	if len(skipped) > 0 {
-		ew.printf("  skipped %d: %s\n", len(skipped), strings.Join(skipped, ", "))
+		ew.printf("  skipped %d: %s\n", len(skipped), someOf(skipped, verbose))
 	}
 	if !rep.Span.Start.IsZero() {
 		ew.printf("span: %s to %s (%s)\n", rep.Span.Start, rep.Span.End, spanDuration(rep))
@@ -250,6 +250,18 @@ func (e *errWriter) Write(p []byte) (int, error) {
 
 func (e *errWriter) printf(format string, args ...any) {
 	fmt.Fprintf(e, format, args...)
+}
+
+// listShown is how many items of a long list are shown without -v.
+const listShown = 3
+
+// someOf joins the items of a list, or, unless all, the first listShown of
+// a longer one and how many more there are.
+func someOf(items []string, all bool) string {
+	if all || len(items) <= listShown+1 {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more (all with -v)", strings.Join(items[:listShown], ", "), len(items)-listShown)
 }
 
 // shortIgnored names why an input was skipped in a few words; the JSON

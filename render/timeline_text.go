@@ -22,7 +22,7 @@ func Timeline(w io.Writer, rep *aggregate.Report, opt ChartOptions) error {
 	if err := DominanceTable(w, rep, opt.Color); err != nil {
 		return err
 	}
-	if notes := Footnotes(rep); len(notes) > 0 {
+	if notes := Footnotes(rep); len(notes) > 0 && !opt.Quiet {
 		if _, err := io.WriteString(w, "\n"); err != nil {
 			return err
 		}
