@@ -52,7 +52,7 @@ func newCheckCmd(s IO, runF func(context.Context, *checkOptions) error) *cobra.C
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N` (see skewer report)")
 	f.BoolVar(&opts.GitHub, "github", false, "write GitHub Actions annotations and step summary (automatic when GITHUB_ACTIONS=true)")
 	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to `FILE` (one test case per threshold)")
-	f.StringVarP(&opts.Output, "output", "o", "text", "output `format`: text or json (schema skewer.check/v1)")
+	f.StringVarP(&opts.Output, "output", "o", "text", "output `FORMAT`: text or json (schema skewer.check/v1)")
 	completeValues(c, "output", "text", "json")
 	return c
 }

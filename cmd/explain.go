@@ -35,7 +35,7 @@ func newExplainCmd(s IO, runF func(context.Context, *explainOptions) error) *cob
 	addWindowFlags(c, &opts.Inputs.windowFlags, "judge per window of `SIZE` (30s, 10m, 1h, 1d; default: automatic, about 60 windows)")
 	f := c.Flags()
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N`: slots that never appear in the log count as idle workers")
-	f.StringVarP(&opts.Output, "output", "o", "table", "output `format`: "+strings.Join(render.ExplainFormats, ", "))
+	f.StringVarP(&opts.Output, "output", "o", "table", "output `FORMAT`: "+strings.Join(render.ExplainFormats, ", "))
 	completeValues(c, "output", render.ExplainFormats...)
 	return c
 }

@@ -25,9 +25,9 @@ type procFlags struct {
 func addProcFlags(c *cobra.Command, fl *procFlags) {
 	f := c.Flags()
 	f.StringArrayVar(&fl.PS, "ps", nil, "process snapshots `FILE` (ps -aefF, ps -ef, ps aux, ps -eo ..., skewer sample output); repeatable")
-	f.StringVar(&fl.PSColumns, "ps-columns", "", "the columns of header-less ps output (ps -eo pid=,ppid=,...), e.g. `pid,ppid,rss,times,args`")
-	f.StringVar(&fl.PSTime, "ps-time", "", "when a single snapshot without a timestamp line was taken (RFC 3339): ages from STIME and CPU rates")
-	f.StringVar(&fl.TZ, "tz", "UTC", "`zone` of times printed without one (ps STIME, date output)")
+	f.StringVar(&fl.PSColumns, "ps-columns", "", "the `COLUMNS` of header-less ps output (ps -eo pid=,ppid=,...), e.g. pid,ppid,rss,times,args")
+	f.StringVar(&fl.PSTime, "ps-time", "", "`TIME` a single snapshot without a timestamp line was taken (RFC 3339): ages from STIME and CPU rates")
+	f.StringVar(&fl.TZ, "tz", "UTC", "`ZONE` of times printed without one (ps STIME, date output)")
 	f.Int64Var(&fl.Master, "master", 0, "the master's `PID` in the snapshots: its children are the workers")
 	f.StringVar(&fl.Match, "match", "", "find workers in the snapshots by command line `REGEX` instead of by server titles")
 }

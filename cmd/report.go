@@ -39,20 +39,20 @@ func newReportCmd(s IO, runF func(context.Context, *reportOptions) error) *cobra
 	f := c.Flags()
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N`: slots that never appear in the log count as idle workers")
 	f.IntVar(&opts.Top, "top", 20, "show the `K` busiest workers in table and markdown output; the rest fold into one 'others' row (0: all; json and csv list every worker)")
-	f.StringVarP(&opts.Output, "output", "o", "table", "output `format`: "+strings.Join(render.Formats, ", "))
+	f.StringVarP(&opts.Output, "output", "o", "table", "output `FORMAT`: "+strings.Join(render.Formats, ", "))
 	completeValues(c, "output", render.Formats...)
 	return c
 }
 
 func addInputFlags(c *cobra.Command, fl *inputFlags) {
 	f := c.Flags()
-	f.StringVar(&fl.LogFormat, "log-format", "", "the server's access log format `string`, gunicorn style (%(h)s ... %(p)s %(D)s) or nginx style ($remote_addr ... $pid $request_time)")
-	f.StringVar(&fl.Format, "format", "auto", "input `format`: auto (detected per file), gunicorn, nginx, combined, common, json, uwsgi, apache, phpfpm; with --log-format, the string's syntax")
+	f.StringVar(&fl.LogFormat, "log-format", "", "the server's access log format `FORMAT`, gunicorn style (%(h)s ... %(p)s %(D)s) or nginx style ($remote_addr ... $pid $request_time)")
+	f.StringVar(&fl.Format, "format", "auto", "input format `NAME`: auto (detected per file), gunicorn, nginx, combined, common, json, uwsgi, apache, phpfpm; with --log-format, the string's syntax")
 	f.StringVar(&fl.NginxConf, "nginx-conf", "", "read the log_format from this nginx configuration `FILE` (the one its access_log names for each log)")
 	f.StringVar(&fl.LogFormatName, "log-format-name", "", "with --nginx-conf, the log_format `NAME` to use for every log")
 	f.StringArrayVar(&fl.Fields, "field", nil, "JSON logs: map a `ROLE=NAME` (worker, time, duration, status, path, host, connection, connection_requests, client, client_port); repeatable")
 	completeValues(c, "format", ingest.FormatNames...)
-	f.StringVar(&fl.Family, "family", "", "server `family` to account when the inputs hold several: gunicorn, nginx, uwsgi, apache, phpfpm")
+	f.StringVar(&fl.Family, "family", "", "server family `NAME` to account when the inputs hold several: gunicorn, nginx, uwsgi, apache, phpfpm")
 	completeValues(c, "family", parse.FamilyNames()...)
 	f.StringArrayVar(&fl.Excludes, "exclude-path", nil, "drop requests whose path matches `GLOB` (e.g. /healthz); repeatable")
 	f.BoolVar(&fl.Strict, "strict", false, "exit 2 when any line is rejected")
@@ -60,7 +60,7 @@ func addInputFlags(c *cobra.Command, fl *inputFlags) {
 	f.StringVar(&fl.HostField, "host-field", "", "read each line's host from this `FIELD`; workers are keyed host/pid")
 	f.BoolVar(&fl.HostFromDir, "host-from-dir", false, "logs are in per-host folders (hosts/web1/access.log): key workers host/pid")
 	addProcFlags(c, &fl.procFlags)
-	f.Float64Var(&fl.MaxRejectRatio, "max-reject-ratio", 1, "exit 2 when more than this `ratio` of lines is rejected")
+	f.Float64Var(&fl.MaxRejectRatio, "max-reject-ratio", 1, "exit 2 when more than this `RATIO` of lines is rejected")
 	f.IntVar(&fl.MaxKeys, "max-keys", aggregate.DefaultMaxKeys, fmt.Sprintf("exit 2 past `N` distinct worker keys (at most %d); also the most --workers", maxKeysCeiling))
 }
 

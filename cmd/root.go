@@ -186,6 +186,7 @@ func newRootCmd(s IO) *cobra.Command {
 		Use:           "skewer",
 		Short:         "Which worker did the work, when, and does the imbalance matter?",
 		Long:          helpLong("skewer"),
+		Example:       helpExample("skewer"),
 		Version:       version.Get().String(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -210,6 +211,7 @@ func newRootCmd(s IO) *cobra.Command {
 	root.Args = unknownArgs
 	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	root.SetHelpCommand(newHelpCmd())
+	root.SetUsageFunc(usage)
 	root.AddCommand(newReportCmd(s, nil), newTimelineCmd(s, nil), newCheckCmd(s, nil), newSampleCmd(s, nil), newExplainCmd(s, nil), newFormatsCmd(s), newVersionCmd(s))
 	completeFiles(root)
 	return root

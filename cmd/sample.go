@@ -65,7 +65,7 @@ func newSampleCmd(s IO, runF func(context.Context, *sampleOptions) error) *cobra
 		},
 	}
 	f := c.Flags()
-	f.DurationVar(&opts.Interval, "interval", 5*time.Second, "`time` between snapshots (e.g. 500ms, 5s, 1m)")
+	f.DurationVar(&opts.Interval, "interval", 5*time.Second, "`TIME` between snapshots (e.g. 500ms, 5s, 1m)")
 	f.IntVar(&opts.Count, "count", 0, "stop after `N` snapshots, the first included (default: until interrupted)")
 	f.DurationVar(&opts.Duration, "duration", 0, "stop after `D`: snapshots at 0, interval, ... up to D (default: until interrupted)")
 	f.StringVar(&opts.OutFile, "out", "", "append snapshots to `FILE` (default: standard output)")

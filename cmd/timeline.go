@@ -36,7 +36,7 @@ func newTimelineCmd(s IO, runF func(context.Context, *timelineOptions) error) *c
 	opts := &timelineOptions{IO: s}
 	c := &cobra.Command{
 		Use:     "timeline [PATH...]",
-		Short:   "Load per worker over time: charts, skew per window, who dominated when",
+		Short:   "Load per worker over time: charts, skew and the busiest per window",
 		Long:    helpLong("timeline"),
 		Example: helpExample("timeline"),
 		RunE:    runCommand(opts, &opts.Paths, runF, runTimeline),
@@ -46,9 +46,9 @@ func newTimelineCmd(s IO, runF func(context.Context, *timelineOptions) error) *c
 	f := c.Flags()
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N` (see skewer report)")
 	f.IntVar(&opts.Top, "top", 5, "chart the `K` busiest workers; the rest are one 'others' series")
-	f.StringVar(&opts.Metric, "metric", "requests", "what to chart per window: requests, busy (request seconds per second) or cpu (needs snapshots)")
-	f.IntVar(&opts.Width, "width", 0, "chart width in `columns` (default: the terminal's, 80 elsewhere)")
-	f.StringVarP(&opts.Output, "output", "o", "table", "output `format`: "+strings.Join(timelineOutputs, ", "))
+	f.StringVar(&opts.Metric, "metric", "requests", "the `METRIC` to chart per window: requests, busy (request seconds per second) or cpu (needs snapshots)")
+	f.IntVar(&opts.Width, "width", 0, "chart width in `COLUMNS` (default: the terminal's, 80 elsewhere)")
+	f.StringVarP(&opts.Output, "output", "o", "table", "output `FORMAT`: "+strings.Join(timelineOutputs, ", "))
 	f.StringArrayVarP(&opts.Thresholds, "threshold", "t", nil, "with -o html, draw this check condition on the skew chart, `METRIC OP VALUE` on gini or top1_share (cpu_ too), e.g. 'gini<0.35'; repeatable")
 	completeValues(c, "output", timelineOutputs...)
 	completeValues(c, "metric", "requests", "busy", "cpu")
