@@ -23,6 +23,7 @@ type reportOptions struct {
 	Workers int
 	Top     int
 	Output  string
+	Wide    bool
 }
 
 func newReportCmd(s IO, runF func(context.Context, *reportOptions) error) *cobra.Command {
@@ -40,6 +41,7 @@ func newReportCmd(s IO, runF func(context.Context, *reportOptions) error) *cobra
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N`: slots that never appear in the log count as idle workers")
 	f.IntVar(&opts.Top, "top", 20, "show the `K` busiest workers in table and markdown output; the rest fold into one 'others' row (0: all; json and csv list every worker)")
 	f.StringVarP(&opts.Output, "output", "o", "table", "output `FORMAT`: "+strings.Join(render.Formats, ", "))
+	f.BoolVar(&opts.Wide, "wide", false, "on a terminal, show every column of the worker table and leave long lines whole (piped output is never cut)")
 	completeValues(c, "output", render.Formats...)
 	return c
 }
@@ -125,7 +127,7 @@ func runReport(ctx context.Context, o *reportOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	opt := render.Options{Top: o.Top, Color: colorAllowed(o.IO), Quiet: o.Quiet, Verbose: o.Verbose}
+	opt := render.Options{Top: o.Top, Color: colorAllowed(o.IO), Quiet: o.Quiet, Verbose: o.Verbose, Width: o.fitWidth()}
 	if why {
 		opt.Why = explain.Explain(rep, explainContext(run, false))
 		if !o.Inputs.on && o.Output != "html" { // the page charts the windows
@@ -150,4 +152,13 @@ func runReport(ctx context.Context, o *reportOptions) (err error) {
 		}
 	}
 	return out.Close()
+}
+
+// fitWidth is the width table output fits: the terminal's, unless --wide
+// or stdout is not a terminal (0: nothing is cut).
+func (o *reportOptions) fitWidth() int {
+	if o.Wide || !o.OutTerminal {
+		return 0
+	}
+	return o.IO.Width
 }

@@ -129,7 +129,7 @@ func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 	case "html":
 		err = render.HTML(buf, []render.HTMLPart{{Report: rep, Why: why}}, render.HTMLOptions{Title: "skewer timeline", Top: 20, Series: o.Top, Metric: o.Metric, Thresholds: o.thresholds})
 	default:
-		err = render.Timeline(buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: o.chartWidth(), Color: color, Quiet: o.Quiet})
+		err = render.Timeline(buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: o.chartWidth(), Color: color, Quiet: o.Quiet, Wrap: o.wrapWidth()})
 	}
 	if err != nil {
 		return err
@@ -149,4 +149,12 @@ func (o *timelineOptions) chartWidth() int {
 		return 80
 	}
 	return o.Width
+}
+
+// wrapWidth is the terminal's width, 0 when stdout is not a terminal.
+func (o *timelineOptions) wrapWidth() int {
+	if !o.OutTerminal {
+		return 0
+	}
+	return o.IO.Width
 }

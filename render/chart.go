@@ -22,6 +22,7 @@ type ChartOptions struct {
 	Width  int    // total width in columns (80 when not a terminal; the caller decides)
 	Color  bool   // ANSI colours and asciigraph's coloured legends; false: no escape codes at all
 	Quiet  bool   // no notes under the charts
+	Wrap   int    // wrap the summary and notes at this width (a terminal's); 0: leave them whole
 }
 
 const (

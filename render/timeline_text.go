@@ -10,7 +10,7 @@ import (
 // Timeline writes the text view of skewer timeline: the summary line, the
 // charts of opt, the dominance table and the footnotes.
 func Timeline(w io.Writer, rep *aggregate.Report, opt ChartOptions) error {
-	if _, err := fmt.Fprintf(w, "%s\n\n", Summary(rep)); err != nil {
+	if _, err := fmt.Fprintf(w, "%s\n\n", fitWords(Summary(rep), opt.Wrap, "")); err != nil {
 		return err
 	}
 	if err := Charts(w, rep, opt); err != nil {
@@ -27,7 +27,7 @@ func Timeline(w io.Writer, rep *aggregate.Report, opt ChartOptions) error {
 			return err
 		}
 		for _, n := range notes {
-			if _, err := fmt.Fprintf(w, "note: %s\n", n); err != nil {
+			if _, err := fmt.Fprintf(w, "%s\n", fitWords("note: "+n, opt.Wrap, "      ")); err != nil {
 				return err
 			}
 		}
