@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/skewer-dev/skewer/internal/cliutil"
 	"github.com/skewer-dev/skewer/internal/version"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
@@ -211,7 +212,7 @@ func newRootCmd(s IO) *cobra.Command {
 	root.Args = unknownArgs
 	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 	root.SetHelpCommand(newHelpCmd())
-	root.SetUsageFunc(usage)
+	root.SetUsageFunc(cliutil.Usage(flagGroups, usageWidth))
 	root.AddCommand(newReportCmd(s, nil), newTimelineCmd(s, nil), newCheckCmd(s, nil), newSampleCmd(s, nil), newExplainCmd(s, nil), newFormatsCmd(s), newVersionCmd(s))
 	completeFiles(root)
 	return root

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/skewer-dev/skewer/internal/cliutil"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -33,7 +34,7 @@ func unknownArgs(c *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	return &unknownError{what: "command", name: args[0], meant: quoted(suggest(args[0], commandNames(c)))}
+	return &unknownError{what: "command", name: args[0], meant: quoted(cliutil.Suggest(args[0], commandNames(c)))}
 }
 
 // newHelpCmd is `skewer help [command]`: an unknown topic is an error (exit
@@ -46,7 +47,7 @@ func newHelpCmd() *cobra.Command {
 			target, rest, err := c.Root().Find(args)
 			if err != nil || len(rest) > 0 && target == c.Root() {
 				name := strings.Join(args, " ")
-				return &exitError{code: ExitError, err: usageErr(c.Root(), &unknownError{what: "help topic", name: name, meant: quoted(suggest(args[0], commandNames(c.Root())))})}
+				return &exitError{code: ExitError, err: usageErr(c.Root(), &unknownError{what: "help topic", name: name, meant: quoted(cliutil.Suggest(args[0], commandNames(c.Root())))})}
 			}
 			target.InitDefaultHelpFlag()
 			return target.Help()
@@ -78,23 +79,11 @@ func wordFlagError(c *cobra.Command, err error) error {
 			names = append(names, f.Name)
 		}
 	})
-	meant := suggest(ne.GetSpecifiedName(), names)
+	meant := cliutil.Suggest(ne.GetSpecifiedName(), names)
 	for i, m := range meant {
 		meant[i] = "--" + m
 	}
 	return &unknownError{what: "flag", name: "--" + ne.GetSpecifiedName(), meant: meant}
-}
-
-// suggest returns the names within two edits of typed, or that start with
-// it, in their order.
-func suggest(typed string, names []string) []string {
-	var out []string
-	for _, n := range names {
-		if distance(typed, n) <= 2 || len(typed) >= 3 && strings.HasPrefix(n, typed) {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 func quoted(names []string) []string {
@@ -102,25 +91,4 @@ func quoted(names []string) []string {
 		names[i] = fmt.Sprintf("%q", n)
 	}
 	return names
-}
-
-// distance is the Levenshtein distance of a and b, in bytes.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -16,10 +16,7 @@ func headerOf(t *testing.T, out string) []string {
 	lines := strings.Split(out, "\n")
 	for i, l := range lines {
 		if i > 0 && strings.HasPrefix(l, "-----") {
-			var heads []string
-			for _, h := range regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(lines[i-1]), -1) {
-				heads = append(heads, h)
-			}
+			heads := regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(lines[i-1]), -1)
 			return heads
 		}
 	}
