@@ -8,6 +8,8 @@ import (
 
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/check"
+	"github.com/skewer-dev/skewer/internal/cliutil"
+	"github.com/skewer-dev/skewer/internal/inputflags"
 	"github.com/skewer-dev/skewer/internal/outfile"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
@@ -17,7 +19,7 @@ import (
 type checkOptions struct {
 	IO
 	Paths          []string
-	Inputs         inputFlags
+	Inputs         inputflags.Flags
 	Workers        int
 	Thresholds     []string
 	ThresholdsFile string
@@ -41,8 +43,8 @@ func newCheckCmd(s IO, runF func(context.Context, *checkOptions) error) *cobra.C
 		Example: helpExample("check"),
 		RunE:    runCommand(opts, &opts.Paths, runF, runCheck),
 	}
-	addInputFlags(c, &opts.Inputs)
-	addRangeFlags(c, &opts.Inputs.windowFlags)
+	inputflags.Add(c, &opts.Inputs)
+	inputflags.AddRange(c, &opts.Inputs.Windows)
 	f := c.Flags()
 	f.StringArrayVarP(&opts.Thresholds, "threshold", "t", nil, "a condition that must hold, `METRIC OP VALUE` (e.g. 'gini<0.35'); repeatable")
 	f.StringVar(&opts.ThresholdsFile, "thresholds", "", "read conditions from `FILE`, one per line, # comments")
@@ -53,19 +55,19 @@ func newCheckCmd(s IO, runF func(context.Context, *checkOptions) error) *cobra.C
 	f.BoolVar(&opts.GitHub, "github", false, "write GitHub Actions annotations and step summary (automatic when GITHUB_ACTIONS=true)")
 	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to `FILE` (one test case per threshold)")
 	f.StringVarP(&opts.Output, "output", "o", "text", "output `FORMAT`: text or json (schema skewer.check/v1)")
-	completeValues(c, "output", "text", "json")
+	cliutil.CompleteValues(c, "output", "text", "json")
 	return c
 }
 
 func (o *checkOptions) validate() error {
-	if err := o.Inputs.validate(); err != nil {
+	if err := o.Inputs.Validate(); err != nil {
 		return err
 	}
 	if o.EachWindow != "" {
-		o.Inputs.windowFlags.Window = o.EachWindow
+		o.Inputs.Windows.Window = o.EachWindow
 	}
-	o.Inputs.windowFlags.flag = "--each-window"
-	if err := o.Inputs.windowFlags.validate(false); err != nil {
+	o.Inputs.Windows.Flag = "--each-window"
+	if err := o.Inputs.Windows.Validate(false); err != nil {
 		return err
 	}
 	if o.EachWindow == "auto" {
@@ -122,14 +124,14 @@ func runCheck(ctx context.Context, o *checkOptions) (err error) {
 	github := o.GitHub || o.GitHubActions
 	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
 	defer closeGuard(g, &err)
-	rep, err := readReport(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--each-window")
+	rep, err := inputflags.ReadReport(ctx, o.streamsIn(), o.Paths, o.Inputs, o.Workers, "--each-window")
 	if err != nil {
 		return err
 	}
 	res, err := check.Evaluate(rep, o.base, o.thresholds, check.Options{EachWindow: o.EachWindow != "", MinRequests: o.MinRequests, BaselineName: o.Baseline})
 	var none *check.NothingCheckedError
 	if errors.As(err, &none) {
-		err = &wordedError{fmt.Sprintf("no window of %s has at least %d requests: nothing was checked (lower --min-requests or widen --each-window)", o.EachWindow, none.MinRequests), err}
+		err = inputflags.Worded(fmt.Sprintf("no window of %s has at least %d requests: nothing was checked (lower --min-requests or widen --each-window)", o.EachWindow, none.MinRequests), err)
 	}
 	if err != nil {
 		return &exitError{code: ExitError, err: wordCheck(err)}
@@ -202,5 +204,5 @@ func wordCheck(err error) error {
 	default:
 		msg = fmt.Sprintf("metric %q needs process snapshots (--ps FILE)", need.Metric)
 	}
-	return &wordedError{te.Prefix() + msg, err}
+	return inputflags.Worded(te.Prefix()+msg, err)
 }

@@ -8,14 +8,6 @@ import (
 // PATH arguments.
 var fileFlags = []string{"ps", "nginx-conf", "baseline", "thresholds", "junit", "out"}
 
-// completeValues makes shell completion offer values for a flag.
-func completeValues(c *cobra.Command, flag string, values ...string) {
-	err := c.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
-	if err != nil {
-		panic(err) // a flag the command defines
-	}
-}
-
 // completeFiles marks the file flags of every command for path completion.
 func completeFiles(root *cobra.Command) {
 	for _, c := range root.Commands() {

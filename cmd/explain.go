@@ -9,6 +9,8 @@ import (
 
 	"github.com/skewer-dev/skewer/explain"
 	"github.com/skewer-dev/skewer/ingest"
+	"github.com/skewer-dev/skewer/internal/cliutil"
+	"github.com/skewer-dev/skewer/internal/inputflags"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
 )
@@ -17,7 +19,7 @@ import (
 type explainOptions struct {
 	IO
 	Paths   []string
-	Inputs  inputFlags
+	Inputs  inputflags.Flags
 	Workers int
 	Output  string
 }
@@ -31,20 +33,20 @@ func newExplainCmd(s IO, runF func(context.Context, *explainOptions) error) *cob
 		Example: helpExample("explain"),
 		RunE:    runCommand(opts, &opts.Paths, runF, runExplain),
 	}
-	addInputFlags(c, &opts.Inputs)
-	addWindowFlags(c, &opts.Inputs.windowFlags, "judge per window of `SIZE` (30s, 10m, 1h, 1d; default: automatic, about 60 windows)")
+	inputflags.Add(c, &opts.Inputs)
+	inputflags.AddWindow(c, &opts.Inputs.Windows, "judge per window of `SIZE` (30s, 10m, 1h, 1d; default: automatic, about 60 windows)")
 	f := c.Flags()
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N`: slots that never appear in the log count as idle workers")
 	f.StringVarP(&opts.Output, "output", "o", "table", "output `FORMAT`: "+strings.Join(render.ExplainFormats, ", "))
-	completeValues(c, "output", render.ExplainFormats...)
+	cliutil.CompleteValues(c, "output", render.ExplainFormats...)
 	return c
 }
 
 func (o *explainOptions) validate() error {
-	if err := o.Inputs.validate(); err != nil {
+	if err := o.Inputs.Validate(); err != nil {
 		return err
 	}
-	if err := o.Inputs.windowFlags.validate(true); err != nil {
+	if err := o.Inputs.Windows.Validate(true); err != nil {
 		return err
 	}
 	if o.Workers < 0 {
@@ -74,17 +76,17 @@ func runExplain(ctx context.Context, o *explainOptions) error {
 
 // explainAll explains each server family of the inputs in turn.
 func explainAll(ctx context.Context, o *explainOptions) ([]*explain.Explanation, error) {
-	opt, err := readOptions(o.IO, o.Paths, &o.Inputs, o.Workers)
+	opt, err := inputflags.Options(o.streamsIn(), o.Paths, &o.Inputs, o.Workers)
 	if err != nil {
 		return nil, err
 	}
 	runs, err := ingest.ReadFamilies(ctx, o.Paths, o.In, opt)
 	if err != nil {
-		return nil, o.Inputs.word(err)
+		return nil, o.Inputs.Word(err)
 	}
 	var out []*explain.Explanation
 	for _, r := range runs {
-		rep, err := finishRun(r.Run, o.Workers, "--window")
+		rep, err := inputflags.Finish(r.Run, o.Workers, "--window")
 		if err != nil {
 			return nil, err
 		}

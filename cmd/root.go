@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/skewer-dev/skewer/internal/cliutil"
+	"github.com/skewer-dev/skewer/internal/inputflags"
 	"github.com/skewer-dev/skewer/internal/version"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
@@ -85,6 +86,11 @@ type IO struct {
 	// Quiet (-q) drops notes and the rejected-line samples. Errors always
 	// print. The command sets them from its flags.
 	Verbose, Quiet bool
+}
+
+// streamsIn is what reading the inputs needs of s.
+func (s *IO) streamsIn() inputflags.Streams {
+	return inputflags.Streams{In: s.In, ErrOut: s.ErrOut, InTerminal: s.InTerminal, Verbose: s.Verbose, Quiet: s.Quiet}
 }
 
 // streams is the IO of a command's options, for runCommand.

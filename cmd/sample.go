@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/skewer-dev/skewer/internal/inputflags"
 	"github.com/skewer-dev/skewer/internal/outfile"
 	"github.com/skewer-dev/skewer/procfs"
 	"github.com/spf13/cobra"
@@ -163,11 +164,11 @@ func wordMaster(err error) error {
 	}
 	switch me.Problem {
 	case procfs.MasterMissing:
-		return &wordedError{fmt.Sprintf("--master %d: no such process", me.PID), err}
+		return inputflags.Worded(fmt.Sprintf("--master %d: no such process", me.PID), err)
 	case procfs.MasterIsSelf:
-		return &wordedError{fmt.Sprintf("--master %d: that is skewer itself or one of its parents, which are never recorded", me.PID), err}
+		return inputflags.Worded(fmt.Sprintf("--master %d: that is skewer itself or one of its parents, which are never recorded", me.PID), err)
 	case procfs.MasterExited:
-		return &wordedError{fmt.Sprintf("--master %d exited (or its PID now names another process): sampling stopped", me.PID), err}
+		return inputflags.Worded(fmt.Sprintf("--master %d exited (or its PID now names another process): sampling stopped", me.PID), err)
 	}
 	return fmt.Errorf("--master %d: %w", me.PID, me.Err)
 }

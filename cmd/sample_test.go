@@ -572,6 +572,7 @@ func TestSampleNeedsLinux(t *testing.T) {
 		return runSample(ctx, o)
 	})
 	c.SetArgs([]string{"--match", "gunicorn", "--count", "1", "--out", out})
+	c.SilenceErrors, c.SilenceUsage = true, true
 	err := c.Execute()
 	const want = "skewer sample needs Linux /proc, and this is darwin: run it on the Linux host of the server"
 	if err == nil || err.Error() != want {

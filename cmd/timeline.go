@@ -9,6 +9,8 @@ import (
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/check"
 	"github.com/skewer-dev/skewer/explain"
+	"github.com/skewer-dev/skewer/internal/cliutil"
+	"github.com/skewer-dev/skewer/internal/inputflags"
 	"github.com/skewer-dev/skewer/internal/outfile"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
@@ -18,7 +20,7 @@ import (
 type timelineOptions struct {
 	IO
 	Paths   []string
-	Inputs  inputFlags
+	Inputs  inputflags.Flags
 	Workers int
 	Top     int
 	Metric  string
@@ -41,8 +43,8 @@ func newTimelineCmd(s IO, runF func(context.Context, *timelineOptions) error) *c
 		Example: helpExample("timeline"),
 		RunE:    runCommand(opts, &opts.Paths, runF, runTimeline),
 	}
-	addInputFlags(c, &opts.Inputs)
-	addWindowFlags(c, &opts.Inputs.windowFlags, "window `SIZE` (30s, 10m, 1h, 1d; default: automatic, about 60 windows)")
+	inputflags.Add(c, &opts.Inputs)
+	inputflags.AddWindow(c, &opts.Inputs.Windows, "window `SIZE` (30s, 10m, 1h, 1d; default: automatic, about 60 windows)")
 	f := c.Flags()
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N` (see skewer report)")
 	f.IntVar(&opts.Top, "top", 5, "chart the `K` busiest workers; the rest are one 'others' series")
@@ -50,16 +52,16 @@ func newTimelineCmd(s IO, runF func(context.Context, *timelineOptions) error) *c
 	f.IntVar(&opts.Width, "width", 0, "chart width in `COLUMNS` (default: the terminal's, 80 elsewhere)")
 	f.StringVarP(&opts.Output, "output", "o", "table", "output `FORMAT`: "+strings.Join(timelineOutputs, ", "))
 	f.StringArrayVarP(&opts.Thresholds, "threshold", "t", nil, "with -o html, draw this check condition on the skew chart, `METRIC OP VALUE` on gini or top1_share (cpu_ too), e.g. 'gini<0.35'; repeatable")
-	completeValues(c, "output", timelineOutputs...)
-	completeValues(c, "metric", "requests", "busy", "cpu")
+	cliutil.CompleteValues(c, "output", timelineOutputs...)
+	cliutil.CompleteValues(c, "metric", "requests", "busy", "cpu")
 	return c
 }
 
 func (o *timelineOptions) validate() error {
-	if err := o.Inputs.validate(); err != nil {
+	if err := o.Inputs.Validate(); err != nil {
 		return err
 	}
-	if err := o.Inputs.windowFlags.validate(true); err != nil {
+	if err := o.Inputs.Windows.Validate(true); err != nil {
 		return err
 	}
 	if o.Top < 1 {
@@ -92,7 +94,7 @@ func (o *timelineOptions) validate() error {
 func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
 	defer closeGuard(g, &err)
-	run, rep, err := readRun(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window")
+	run, rep, err := inputflags.ReadRun(ctx, o.streamsIn(), o.Paths, o.Inputs, o.Workers, "--window")
 	if err != nil {
 		return err
 	}

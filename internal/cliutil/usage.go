@@ -81,3 +81,11 @@ func writeFlags(b *strings.Builder, title string, fs *pflag.FlagSet, width int) 
 	}
 	fmt.Fprintf(b, "\n%s:\n%s", title, fs.FlagUsagesWrapped(width))
 }
+
+// CompleteValues makes shell completion offer values for a flag of c.
+func CompleteValues(c *cobra.Command, flag string, values ...string) {
+	err := c.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+	if err != nil {
+		panic(err) // a flag the command defines
+	}
+}

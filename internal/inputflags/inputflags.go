@@ -1,20 +1,41 @@
-package cmd
+// Package inputflags is the command line of reading logs, shared by every
+// skewer command that does (report, timeline, check, explain): the input,
+// filter, worker and window flags, their validation, the ingest.Options
+// they make, and the wording of ingest's, parse's and aggregate's typed
+// errors with those flags' names. Library packages name no flag; this one
+// does.
+package inputflags
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/ingest"
+	"github.com/skewer-dev/skewer/internal/cliutil"
 	"github.com/skewer-dev/skewer/parse"
 	"github.com/skewer-dev/skewer/render"
+	"github.com/spf13/cobra"
 )
 
-// inputFlags are the input options shared by every command that reads logs.
-type inputFlags struct {
+// Streams is what reading needs of a command's standard streams.
+type Streams struct {
+	In         io.Reader
+	ErrOut     io.Writer // rejected lines
+	InTerminal bool      // stdin is a terminal: no input unless paths
+	// Verbose shows every rejected line; Quiet none.
+	Verbose, Quiet bool
+}
+
+// Flags are the input options shared by every command that reads logs.
+type Flags struct {
 	LogFormat      string
 	Format         string
 	Family         string
@@ -29,43 +50,43 @@ type inputFlags struct {
 	HostFromDir    bool
 	MaxKeys        int
 	quiet          bool // -q: no rejected lines shown
-	procFlags
-	windowFlags
+	Proc
+	Windows
 }
 
-// maxKeysCeiling is the largest --max-keys: each key costs memory in
+// MaxKeysCeiling is the largest --max-keys: each key costs memory in
 // every window it serves in.
-const maxKeysCeiling = 10_000_000
+const MaxKeysCeiling = 10_000_000
 
 // noWorkerHelp tells how to add a worker PID to each server's log.
 const noWorkerHelp = `add the worker PID to the log: gunicorn --access-logformat '... %(p)s' (prints <pid>), ` +
 	`nginx log_format '... $pid' (nginx's own worker) or '... $upstream_http_x_worker_pid' ` +
 	`(an X-Worker-PID header set by the app behind nginx)`
 
-// readReport reads the inputs of a run and finishes its report; windowFlag
+// ReadReport reads the inputs of a run and finishes its report; windowFlag
 // is the flag that sets the window size, to name it in errors.
-func readReport(ctx context.Context, s IO, paths []string, fl inputFlags, workers int, windowFlag string) (*aggregate.Report, error) {
-	_, rep, err := readRun(ctx, s, paths, fl, workers, windowFlag)
+func ReadReport(ctx context.Context, s Streams, paths []string, fl Flags, workers int, windowFlag string) (*aggregate.Report, error) {
+	_, rep, err := ReadRun(ctx, s, paths, fl, workers, windowFlag)
 	return rep, err
 }
 
-// readRun is readReport that also returns the run (what the inputs said
+// ReadRun is ReadReport that also returns the run (what the inputs said
 // beyond the report).
-func readRun(ctx context.Context, s IO, paths []string, fl inputFlags, workers int, windowFlag string) (*ingest.Run, *aggregate.Report, error) {
-	opt, err := readOptions(s, paths, &fl, workers)
+func ReadRun(ctx context.Context, s Streams, paths []string, fl Flags, workers int, windowFlag string) (*ingest.Run, *aggregate.Report, error) {
+	opt, err := Options(s, paths, &fl, workers)
 	if err != nil {
 		return nil, nil, err
 	}
 	run, err := ingest.Read(ctx, paths, s.In, opt)
 	if err != nil {
-		return nil, nil, fl.word(err)
+		return nil, nil, fl.Word(err)
 	}
-	rep, err := finishRun(run, workers, windowFlag)
+	rep, err := Finish(run, workers, windowFlag)
 	return run, rep, err
 }
 
-// readOptions checks what a run needs before it reads and gives its options.
-func readOptions(s IO, paths []string, fl *inputFlags, workers int) (ingest.Options, error) {
+// Options checks what a run needs before it reads and gives its options.
+func Options(s Streams, paths []string, fl *Flags, workers int) (ingest.Options, error) {
 	fl.quiet = s.Quiet
 	if workers > fl.MaxKeys {
 		return ingest.Options{}, fmt.Errorf("--workers %d: more than --max-keys (%d); raise --max-keys if the server really has that many worker slots", workers, fl.MaxKeys)
@@ -77,8 +98,8 @@ func readOptions(s IO, paths []string, fl *inputFlags, workers int) (ingest.Opti
 	return opt, err
 }
 
-// finishRun finishes the report of a run.
-func finishRun(run *ingest.Run, workers int, windowFlag string) (*aggregate.Report, error) {
+// Finish finishes the report of a run.
+func Finish(run *ingest.Run, workers int, windowFlag string) (*aggregate.Report, error) {
 	rep, err := run.Report(workers)
 	if err != nil {
 		return nil, wordWindows(err, windowFlag)
@@ -90,18 +111,18 @@ func finishRun(run *ingest.Run, workers int, windowFlag string) (*aggregate.Repo
 func wordWindows(err error, flag string) error {
 	var long *aggregate.SpanTooLongError
 	if errors.As(err, &long) {
-		return &wordedError{long.Error() + ": read a part of them with --since and --until", err}
+		return &WordedError{long.Error() + ": read a part of them with --since and --until", err}
 	}
 	var many *aggregate.TooManyWindowsError
 	if !errors.As(err, &many) {
 		return err
 	}
-	return &wordedError{fmt.Sprintf("%s %s makes more than %d windows over the span of %s: the smallest size allowed is %s",
+	return &WordedError{fmt.Sprintf("%s %s makes more than %d windows over the span of %s: the smallest size allowed is %s",
 		flag, many.Width, aggregate.MaxWindows, many.Span, many.Smallest), err}
 }
 
 // options turns the flags into the options of ingest.Read.
-func (fl *inputFlags) options(s IO) (ingest.Options, error) {
+func (fl *Flags) options(s Streams) (ingest.Options, error) {
 	fixed, conf, err := ingest.ChooseFormat(ingest.FormatSpec{Name: fl.Format, LogFormat: fl.LogFormat,
 		NginxConf: fl.NginxConf, LogFormatName: fl.LogFormatName, Fields: fl.Fields, By: fl.By})
 	if err != nil {
@@ -112,7 +133,7 @@ func (fl *inputFlags) options(s IO) (ingest.Options, error) {
 		Excludes: fl.Excludes, Strict: fl.Strict, MaxRejectRatio: fl.MaxRejectRatio,
 		By: fl.By, MaxKeys: fl.MaxKeys, HostField: fl.HostField, HostFromDir: fl.HostFromDir,
 		PS: fl.PS, PSTime: fl.psTime, Loc: fl.loc, ZoneDefault: fl.TZ == "UTC", Master: fl.Master, Match: fl.match,
-		Windows: fl.on, Width: fl.width, Since: fl.since, Until: fl.until,
+		Windows: fl.On, Width: fl.width, Since: fl.since, Until: fl.until,
 		Rejected: func(r string) { fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(r)) },
 		ShowAll:  s.Verbose,
 		Explain:  fl.explain,
@@ -133,37 +154,40 @@ var formatFlags = [...]string{ingest.OptLogFormat: "--log-format", ingest.OptNgi
 	ingest.OptLogFormatName: "--log-format-name", ingest.OptFields: "--field"}
 
 // wordFormat says an error of ingest.ChooseFormat with its flag.
-func (fl *inputFlags) wordFormat(err error) error {
+func (fl *Flags) wordFormat(err error) error {
 	var (
 		bad      *ingest.FormatError
 		noWorker *ingest.NoWorkerFieldError
 	)
 	switch {
 	case errors.As(err, &bad) && bad.Value != "":
-		return &wordedError{fmt.Sprintf("%s %q: %v", formatFlags[bad.Option], bad.Value, bad.Err), err}
+		return &WordedError{fmt.Sprintf("%s %q: %v", formatFlags[bad.Option], bad.Value, bad.Err), err}
 	case errors.As(err, &bad):
-		return &wordedError{formatFlags[bad.Option] + ": " + wordParse(bad.Err).Error(), err}
+		return &WordedError{formatFlags[bad.Option] + ": " + wordParse(bad.Err).Error(), err}
 	case errors.As(err, &noWorker):
 		what := "--format " + fl.Format
 		if fl.LogFormat != "" {
 			what = fmt.Sprintf("--log-format %q", fl.LogFormat)
 		}
-		return &wordedError{fmt.Sprintf("%s has no worker PID field: %s (or pass --by FIELD)", what, noWorkerHelp), err}
+		return &WordedError{fmt.Sprintf("%s has no worker PID field: %s (or pass --by FIELD)", what, noWorkerHelp), err}
 	}
 	return err
 }
 
-// wordedError says a library error in the words of the command line.
-type wordedError struct {
-	msg string
-	err error
+// WordedError says a library error in the words of the command line.
+type WordedError struct {
+	Msg string
+	Err error
 }
 
-func (e *wordedError) Error() string { return e.msg }
-func (e *wordedError) Unwrap() error { return e.err }
+// Worded says err in the words of the command line.
+func Worded(msg string, err error) error { return &WordedError{Msg: msg, Err: err} }
 
-// word says an error of ingest.Read with the flags that change the outcome.
-func (fl *inputFlags) word(err error) error {
+func (e *WordedError) Error() string { return e.Msg }
+func (e *WordedError) Unwrap() error { return e.Err }
+
+// Word says an error of ingest.Read with the flags that change the outcome.
+func (fl *Flags) Word(err error) error {
 	var (
 		skip     *ingest.SkipError
 		none     *ingest.NoAccessError
@@ -224,7 +248,7 @@ func (fl *inputFlags) word(err error) error {
 	default:
 		return wordParse(err)
 	}
-	return &wordedError{msg, err}
+	return &WordedError{msg, err}
 }
 
 // wordParse says an error of parse or aggregate with the flags that fix it.
@@ -268,11 +292,11 @@ func wordParse(err error) error {
 	default:
 		return err
 	}
-	return &wordedError{msg, err}
+	return &WordedError{msg, err}
 }
 
 // explain says why an input was skipped, naming the flags that would read it.
-func (fl *inputFlags) explain(s ingest.Skip) string {
+func (fl *Flags) explain(s ingest.Skip) string {
 	switch s.Code {
 	case aggregate.SkipNotLog:
 		return "no line looks like a known access log (gunicorn, nginx, uWSGI, JSON); pass --log-format with the server's format string (Apache LogFormat and php-fpm access.format too; see skewer formats)"
@@ -298,7 +322,7 @@ func (fl *inputFlags) explain(s ingest.Skip) string {
 	return s.String()
 }
 
-func (fl *inputFlags) formatHint() string {
+func (fl *Flags) formatHint() string {
 	if fl.LogFormat != "" {
 		return "; check --log-format against a line of the log, or leave it out to detect the format"
 	}
@@ -323,4 +347,170 @@ func wordOutOfRange(e *ingest.OutOfRangeError, now time.Time) string {
 			stamp(e.Until), e.Late, stamp(e.FirstLate))
 	}
 	return fmt.Sprintf("none of the %d lines read falls between --since and --until", e.Lines)
+}
+
+// Windows are --window, --since and --until.
+type Windows struct {
+	Window string
+	Since  string
+	Until  string
+
+	// Flag is the flag that sets Window, for messages: --window unless set.
+	Flag string
+	// On says per-window accounting is wanted (Validate sets it).
+	On           bool
+	width        time.Duration // 0: automatic
+	since, until ingest.Bound
+}
+
+// AddWindow adds --window, with its help text, --since and --until.
+func AddWindow(c *cobra.Command, fl *Windows, windowHelp string) {
+	c.Flags().StringVar(&fl.Window, "window", "", windowHelp)
+	AddRange(c, fl)
+}
+
+// AddRange adds --since and --until.
+func AddRange(c *cobra.Command, fl *Windows) {
+	f := c.Flags()
+	f.StringVar(&fl.Since, "since", "", "account lines from `TIME` on: RFC 3339, or relative to the last line like -2h")
+	f.StringVar(&fl.Until, "until", "", "account lines before `TIME`: RFC 3339, or relative to the last line like -30m")
+}
+
+// Validate checks the window flags and works out what they say; alwaysOn
+// turns per-window accounting on without --window.
+func (fl *Windows) Validate(alwaysOn bool) error {
+	fl.On = alwaysOn || fl.Window != ""
+	if fl.Window != "" && fl.Window != "auto" {
+		flag := fl.Flag
+		if flag == "" {
+			flag = "--window"
+		}
+		d, err := ingest.ParseWidth(fl.Window)
+		if err != nil {
+			return fmt.Errorf("%s %w", flag, err)
+		}
+		fl.width = d
+	}
+	var err error
+	if fl.since, err = ingest.ParseBound(fl.Since); err != nil {
+		return fmt.Errorf("--since %w", err)
+	}
+	if fl.until, err = ingest.ParseBound(fl.Until); err != nil {
+		return fmt.Errorf("--until %w", err)
+	}
+	if ingest.EmptyRange(fl.since, fl.until) {
+		return errors.New("--since is not before --until")
+	}
+	return nil
+}
+
+// Proc are the options for process snapshots and error logs.
+type Proc struct {
+	PS        []string
+	PSColumns string
+	PSTime    string
+	TZ        string
+	Master    int64
+	Match     string
+
+	loc    *time.Location
+	psTime *time.Time
+	match  *regexp.Regexp
+}
+
+// addProc adds the flags of process snapshots.
+func addProc(c *cobra.Command, fl *Proc) {
+	f := c.Flags()
+	f.StringArrayVar(&fl.PS, "ps", nil, "process snapshots `FILE` (ps -aefF, ps -ef, ps aux, ps -eo ..., skewer sample output); repeatable")
+	f.StringVar(&fl.PSColumns, "ps-columns", "", "the `COLUMNS` of header-less ps output (ps -eo pid=,ppid=,...), e.g. pid,ppid,rss,times,args")
+	f.StringVar(&fl.PSTime, "ps-time", "", "`TIME` a single snapshot without a timestamp line was taken (RFC 3339): ages from STIME and CPU rates")
+	f.StringVar(&fl.TZ, "tz", "UTC", "`ZONE` of times printed without one (ps STIME, date output)")
+	f.Int64Var(&fl.Master, "master", 0, "the master's `PID` in the snapshots: its children are the workers")
+	f.StringVar(&fl.Match, "match", "", "find workers in the snapshots by command line `REGEX` instead of by server titles")
+}
+
+func (fl *Proc) validate() error {
+	loc, err := time.LoadLocation(fl.TZ)
+	if err != nil {
+		return fmt.Errorf("--tz %q: %w", fl.TZ, err)
+	}
+	fl.loc = loc
+	if fl.PSTime != "" {
+		t, err := time.Parse(time.RFC3339, fl.PSTime)
+		if err != nil {
+			return fmt.Errorf("--ps-time %q: want an RFC 3339 time such as 2026-11-25T17:40:05Z", fl.PSTime)
+		}
+		fl.psTime = &t
+	}
+	if fl.Master < 0 {
+		return fmt.Errorf("--master %d: want a PID", fl.Master)
+	}
+	if fl.Match != "" {
+		re, err := regexp.Compile(fl.Match)
+		if err != nil {
+			return fmt.Errorf("--match %q: %w", fl.Match, err)
+		}
+		fl.match = re
+	}
+	if fl.Master > 0 && fl.match != nil {
+		return fmt.Errorf("--master and --match: pass one of them")
+	}
+	return nil
+}
+
+// Add adds the input flags to c.
+func Add(c *cobra.Command, fl *Flags) {
+	f := c.Flags()
+	f.StringVar(&fl.LogFormat, "log-format", "", "the server's access log format `FORMAT`, gunicorn style (%(h)s ... %(p)s %(D)s) or nginx style ($remote_addr ... $pid $request_time)")
+	f.StringVar(&fl.Format, "format", "auto", "input format `NAME`: auto (detected per file), gunicorn, nginx, combined, common, json, uwsgi, apache, phpfpm; with --log-format, the string's syntax")
+	f.StringVar(&fl.NginxConf, "nginx-conf", "", "read the log_format from this nginx configuration `FILE` (the one its access_log names for each log)")
+	f.StringVar(&fl.LogFormatName, "log-format-name", "", "with --nginx-conf, the log_format `NAME` to use for every log")
+	f.StringArrayVar(&fl.Fields, "field", nil, "JSON logs: map a `ROLE=NAME` (worker, time, duration, status, path, host, connection, connection_requests, client, client_port); repeatable")
+	cliutil.CompleteValues(c, "format", ingest.FormatNames...)
+	f.StringVar(&fl.Family, "family", "", "server family `NAME` to account when the inputs hold several: gunicorn, nginx, uwsgi, apache, phpfpm")
+	cliutil.CompleteValues(c, "family", parse.FamilyNames()...)
+	f.StringArrayVar(&fl.Excludes, "exclude-path", nil, "drop requests whose path matches `GLOB` (e.g. /healthz); repeatable")
+	f.BoolVar(&fl.Strict, "strict", false, "exit 2 when any line is rejected")
+	f.StringVar(&fl.By, "by", "", "key workers by this `FIELD` of the format instead of the PID (e.g. upstream_addr, upstream_http_x_worker_pid)")
+	f.StringVar(&fl.HostField, "host-field", "", "read each line's host from this `FIELD`; workers are keyed host/pid")
+	f.BoolVar(&fl.HostFromDir, "host-from-dir", false, "logs are in per-host folders (hosts/web1/access.log): key workers host/pid")
+	addProc(c, &fl.Proc)
+	f.Float64Var(&fl.MaxRejectRatio, "max-reject-ratio", 1, "exit 2 when more than this `RATIO` of lines is rejected")
+	f.IntVar(&fl.MaxKeys, "max-keys", aggregate.DefaultMaxKeys, fmt.Sprintf("exit 2 past `N` distinct worker keys (at most %d); also the most --workers", MaxKeysCeiling))
+}
+
+// Validate checks the input flags.
+func (fl *Flags) Validate() error {
+	if err := fl.Proc.validate(); err != nil {
+		return err
+	}
+	if fl.MaxKeys < 1 || fl.MaxKeys > MaxKeysCeiling {
+		return fmt.Errorf("--max-keys %d: want 1 to %d", fl.MaxKeys, MaxKeysCeiling)
+	}
+	if !slices.Contains(ingest.FormatNames, fl.Format) {
+		return fmt.Errorf("--format %q: want one of %s", fl.Format, strings.Join(ingest.FormatNames, ", "))
+	}
+	if fl.Family != "" && !parse.Family(fl.Family).Known() {
+		return fmt.Errorf("--family %q: want one of %s", fl.Family, strings.Join(parse.FamilyNames(), ", "))
+	}
+	if fl.LogFormatName != "" && fl.NginxConf == "" {
+		return fmt.Errorf("--log-format-name needs --nginx-conf")
+	}
+	if fl.NginxConf != "" && fl.LogFormat != "" {
+		return fmt.Errorf("--nginx-conf and --log-format: pass one of them")
+	}
+	if !(fl.MaxRejectRatio >= 0 && fl.MaxRejectRatio <= 1) { // NaN too
+		return fmt.Errorf("--max-reject-ratio %g: want a ratio from 0 to 1", fl.MaxRejectRatio)
+	}
+	for _, g := range fl.Excludes {
+		if _, err := pathMatch(g); err != nil {
+			return fmt.Errorf("--exclude-path %q: %w", g, err)
+		}
+	}
+	return nil
+}
+
+// pathMatch checks a glob's syntax.
+func pathMatch(glob string) (bool, error) {
+	return path.Match(glob, "/")
 }
