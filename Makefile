@@ -5,13 +5,34 @@ GO       ?= go
 GOFMT    ?= gofmt
 FUZZTIME ?= 30s
 
+# The version stamped into the binary: the tag at HEAD (git describe), else
+# "devel" with the commit; the build date is UTC.
+VERSION ?= $(shell git describe --tags --dirty 2>/dev/null || echo devel)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+VPKG    := github.com/skewer-dev/skewer/internal/version
+LDFLAGS := -X $(VPKG).version=$(VERSION) -X $(VPKG).commit=$(COMMIT) -X $(VPKG).date=$(DATE)
+
 DEMO_SYNC  := testdata/logs/demo/gunicorn-sync-17/access.log
 DEMO_PROXY := testdata/logs/demo/nginx-proxy/
 
-.PHONY: build test lint demo bench golden fuzz clean
+.PHONY: build dist man test lint demo bench golden fuzz clean
 
+# A static binary (CGO_ENABLED=0): the default build links the C library
+# through net and will not start on hosts with an older glibc.
 build:
-	$(GO) build -o skewer .
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o skewer .
+
+# Man pages for every command in man/ (man -l man/skewer-report.1); the
+# generator is a program of its own, so skewer does not link it.
+man:
+	rm -rf man
+	$(GO) run ./internal/mangen man
+
+# Release archives for linux/amd64, linux/arm64, darwin/arm64 and
+# darwin/amd64 in dist/, with SHA256SUMS and the dependencies' licenses.
+dist:
+	bash scripts/dist.sh "$(VERSION)" "$(LDFLAGS)"
 
 # -race needs cgo, so a C compiler; without one the tests run without it.
 test:
@@ -71,4 +92,5 @@ fuzz:
 
 clean:
 	rm -f skewer
+	rm -rf dist man
 	rm -rf bench/out

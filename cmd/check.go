@@ -5,14 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"syscall"
 
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/check"
-	"github.com/skewer-dev/skewer/parse"
+	"github.com/skewer-dev/skewer/internal/cliutil"
+	"github.com/skewer-dev/skewer/internal/inputflags"
+	"github.com/skewer-dev/skewer/internal/outfile"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
 )
@@ -21,7 +19,7 @@ import (
 type checkOptions struct {
 	IO
 	Paths          []string
-	Inputs         inputFlags
+	Inputs         inputflags.Flags
 	Workers        int
 	Thresholds     []string
 	ThresholdsFile string
@@ -39,32 +37,14 @@ type checkOptions struct {
 func newCheckCmd(s IO, runF func(context.Context, *checkOptions) error) *cobra.Command {
 	opts := &checkOptions{IO: s}
 	c := &cobra.Command{
-		Use:   "check [PATH...]",
-		Short: "CI gate: fail when load imbalance crosses a threshold or regresses",
-		Long: `Evaluate thresholds on the report of the inputs and exit 1 when any fails.
-Each -t is a condition that must hold, METRIC OP VALUE, with OP one of
-< <= > >= == != and VALUE a number or an expression over the baseline's value
-(--baseline, a 'skewer report -o json' document): baseline+0.05, baseline*0.9.
-
-Metrics: workers, active_workers, gini, top1_share, top3_share, top5_share,
-topK_share for any K, max_mean, cv, jain, effective_workers, the same over CPU
-seconds with a cpu_ prefix (with process snapshots), idle_workers,
-rejected_ratio, requests.
-
---each-window evaluates every window of SIZE; with several hosts
-(--host-field, --host-from-dir) each host's window is judged on its own.
-
-Exit status: 0 all thresholds hold, 1 a threshold failed, 2 usage or input
-error. With GITHUB_ACTIONS=true (or --github) failures are also written as
-::error annotations and a summary is appended to $GITHUB_STEP_SUMMARY.`,
-		Example: `  skewer check -t 'gini<0.35' -t 'top1_share<0.25' -t 'active_workers>=12' access.log
-  skewer report -o json access.log > baseline.json
-  skewer check --baseline baseline.json -t 'gini<=baseline+0.05' -t 'effective_workers>=baseline*0.9' new.log
-  skewer check --each-window 5m --min-requests 200 -t 'top1_share<0.5' access.log`,
-		RunE: runCommand(opts, &opts.Paths, runF, runCheck),
+		Use:     "check [PATH...]",
+		Short:   "CI gate: fail when load imbalance crosses a threshold or regresses",
+		Long:    helpLong("check"),
+		Example: helpExample("check"),
+		RunE:    runCommand(opts, &opts.Paths, runF, runCheck),
 	}
-	addInputFlags(c, &opts.Inputs)
-	addRangeFlags(c, &opts.Inputs.windowFlags)
+	inputflags.Add(c, &opts.Inputs)
+	inputflags.AddRange(c, &opts.Inputs.Windows)
 	f := c.Flags()
 	f.StringArrayVarP(&opts.Thresholds, "threshold", "t", nil, "a condition that must hold, `METRIC OP VALUE` (e.g. 'gini<0.35'); repeatable")
 	f.StringVar(&opts.ThresholdsFile, "thresholds", "", "read conditions from `FILE`, one per line, # comments")
@@ -74,19 +54,20 @@ error. With GITHUB_ACTIONS=true (or --github) failures are also written as
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N` (see skewer report)")
 	f.BoolVar(&opts.GitHub, "github", false, "write GitHub Actions annotations and step summary (automatic when GITHUB_ACTIONS=true)")
 	f.StringVar(&opts.JUnit, "junit", "", "write a JUnit XML report to `FILE` (one test case per threshold)")
-	f.StringVarP(&opts.Output, "output", "o", "text", "output `format`: text or json (schema skewer.check/v1)")
+	f.StringVarP(&opts.Output, "output", "o", "text", "output `FORMAT`: text or json (schema skewer.check/v1)")
+	cliutil.CompleteValues(c, "output", "text", "json")
 	return c
 }
 
 func (o *checkOptions) validate() error {
-	if err := o.Inputs.validate(); err != nil {
+	if err := o.Inputs.Validate(); err != nil {
 		return err
 	}
 	if o.EachWindow != "" {
-		o.Inputs.windowFlags.Window = o.EachWindow
+		o.Inputs.Windows.Window = o.EachWindow
 	}
-	o.Inputs.windowFlags.flag = "--each-window"
-	if err := o.Inputs.windowFlags.validate(false); err != nil {
+	o.Inputs.Windows.Flag = "--each-window"
+	if err := o.Inputs.Windows.Validate(false); err != nil {
 		return err
 	}
 	if o.EachWindow == "auto" {
@@ -112,15 +93,9 @@ func (o *checkOptions) validate() error {
 		o.thresholds = append(o.thresholds, th)
 	}
 	if o.ThresholdsFile != "" {
-		// A thresholds file is a few lines: read it whole, as a regular file
-		// only (a FIFO would block, a device never end).
-		data, err := parse.ReadRegular(o.ThresholdsFile, parse.MaxConfSize)
+		ts, err := check.LoadFile(o.ThresholdsFile)
 		if err != nil {
-			return fmt.Errorf("--thresholds: %w", unwrapPath(err))
-		}
-		ts, err := check.ParseFile(bytes.NewReader(data), o.ThresholdsFile)
-		if err != nil {
-			return err
+			return flagOpen("--thresholds", err)
 		}
 		o.thresholds = append(o.thresholds, ts...)
 	}
@@ -128,23 +103,19 @@ func (o *checkOptions) validate() error {
 		return errors.New("no thresholds: give at least one -t 'METRIC OP VALUE' (e.g. -t 'gini<0.35') or --thresholds FILE")
 	}
 	if o.Baseline != "" {
-		data, err := parse.ReadRegular(o.Baseline, parse.MaxBaselineSize)
+		base, err := check.LoadBaseline(o.Baseline)
 		if err != nil {
-			return fmt.Errorf("--baseline: %w", unwrapPath(err))
-		}
-		base, err := check.ReadBaseline(bytes.NewReader(data), o.Baseline)
-		if err != nil {
-			return err
+			return flagOpen("--baseline", err)
 		}
 		o.base = base
 	}
 	return nil
 }
 
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+// flagOpen names the flag of a file check could not read.
+func flagOpen(flag string, err error) error {
+	if _, ok := err.(*check.OpenError); ok {
+		return fmt.Errorf("%s: %w", flag, err)
 	}
 	return err
 }
@@ -153,14 +124,14 @@ func runCheck(ctx context.Context, o *checkOptions) (err error) {
 	github := o.GitHub || o.GitHubActions
 	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
 	defer closeGuard(g, &err)
-	rep, err := readReport(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--each-window")
+	rep, err := inputflags.ReadReport(ctx, o.streamsIn(), o.Paths, o.Inputs, o.Workers, "--each-window")
 	if err != nil {
 		return err
 	}
 	res, err := check.Evaluate(rep, o.base, o.thresholds, check.Options{EachWindow: o.EachWindow != "", MinRequests: o.MinRequests, BaselineName: o.Baseline})
 	var none *check.NothingCheckedError
 	if errors.As(err, &none) {
-		err = &wordedError{fmt.Sprintf("no window of %s has at least %d requests: nothing was checked (lower --min-requests or widen --each-window)", o.EachWindow, none.MinRequests), err}
+		err = inputflags.Worded(fmt.Sprintf("no window of %s has at least %d requests: nothing was checked (lower --min-requests or widen --each-window)", o.EachWindow, none.MinRequests), err)
 	}
 	if err != nil {
 		return &exitError{code: ExitError, err: wordCheck(err)}
@@ -188,7 +159,7 @@ func runCheck(ctx context.Context, o *checkOptions) (err error) {
 		if err := render.JUnit(&x, res); err != nil {
 			return err
 		}
-		if err := writeOutput(o.JUnit, x.Bytes()); err != nil {
+		if err := outfile.Write(o.JUnit, x.Bytes()); err != nil {
 			return fmt.Errorf("--junit: %w", err)
 		}
 	}
@@ -197,16 +168,8 @@ func runCheck(ctx context.Context, o *checkOptions) (err error) {
 		if err := render.GitHubSummary(&md, res); err != nil {
 			return err
 		}
-		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
-			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", unwrapPath(err))
-		}
-		_, werr := f.Write(md.Bytes())
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", werr)
+		if err := outfile.Append(path, md.Bytes()); err != nil {
+			return fmt.Errorf("GITHUB_STEP_SUMMARY: %w", err)
 		}
 	}
 	if _, err := o.Out.Write(out.Bytes()); err != nil {
@@ -218,97 +181,6 @@ func runCheck(ctx context.Context, o *checkOptions) (err error) {
 	}
 	if !res.Pass {
 		return &exitError{code: ExitCheckFailed, err: errors.New("a threshold failed")}
-	}
-	return nil
-}
-
-// writeOutput writes an output file named on the command line. Symlinks
-// are followed to the file they name. A regular file, or none, is replaced
-// whole or not at all (a temporary file renamed onto it); a FIFO or
-// character device is written directly, never replaced; anything else (a
-// directory, a socket, a block device) is refused.
-func writeOutput(path string, data []byte) error {
-	target, fi, err := resolveOutput(path)
-	if err != nil {
-		return err
-	}
-	switch {
-	case fi == nil || fi.Mode().IsRegular():
-		return writeFileAtomic(target, path, data)
-	case fi.Mode()&(os.ModeNamedPipe|os.ModeCharDevice) != 0:
-		f, err := os.OpenFile(target, os.O_WRONLY, 0)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, pathCause(err))
-		}
-		_, werr := f.Write(data)
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return fmt.Errorf("%s: %w", path, pathCause(werr))
-		}
-		return nil
-	case fi.IsDir():
-		return fmt.Errorf("%s: is a directory", path)
-	}
-	return fmt.Errorf("%s: not a regular file, FIFO or character device (%s)", path, fi.Mode().Type())
-}
-
-// resolveOutput follows the symlinks of path to the file they name, which
-// may not exist yet (fi nil).
-func resolveOutput(path string) (target string, fi os.FileInfo, err error) {
-	target = path
-	for range 40 {
-		fi, err = os.Lstat(target)
-		if errors.Is(err, fs.ErrNotExist) {
-			return target, nil, nil
-		}
-		if err != nil {
-			return "", nil, fmt.Errorf("%s: %w", path, pathCause(err))
-		}
-		if fi.Mode()&os.ModeSymlink == 0 {
-			return target, fi, nil
-		}
-		link, err := os.Readlink(target)
-		if err != nil {
-			return "", nil, fmt.Errorf("%s: %w", path, pathCause(err))
-		}
-		if !filepath.IsAbs(link) {
-			link = filepath.Join(filepath.Dir(target), link)
-		}
-		target = link
-	}
-	return "", nil, fmt.Errorf("%s: %w", path, syscall.ELOOP)
-}
-
-// writeFileAtomic writes the regular file path whole or not at all; name is
-// the path as the user gave it, for messages.
-func writeFileAtomic(path, name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		// Name the file asked for, not the temporary one beside it.
-		return fmt.Errorf("%s: %w", name, pathCause(err))
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("%s: %w", name, pathCause(err))
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("%s: %w", name, pathCause(err))
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		var le *os.LinkError
-		if errors.As(err, &le) {
-			return fmt.Errorf("%s: %w", name, le.Err)
-		}
-		return err
 	}
 	return nil
 }
@@ -332,5 +204,5 @@ func wordCheck(err error) error {
 	default:
 		msg = fmt.Sprintf("metric %q needs process snapshots (--ps FILE)", need.Metric)
 	}
-	return &wordedError{te.Prefix() + msg, err}
+	return inputflags.Worded(te.Prefix()+msg, err)
 }

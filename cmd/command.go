@@ -7,7 +7,10 @@ import (
 )
 
 // validator is a command's options: their flags are checked in one place.
-type validator interface{ validate() error }
+type validator interface {
+	validate() error
+	streams() *IO
+}
 
 // runCommand is the RunE of a command that reads PATH arguments: it stores
 // them, validates the options (a failure is a usage error, exit 2), and
@@ -15,7 +18,11 @@ type validator interface{ validate() error }
 func runCommand[O validator](opts O, paths *[]string, runF, run func(context.Context, O) error) func(*cobra.Command, []string) error {
 	return func(c *cobra.Command, args []string) error {
 		*paths = args
-		if err := opts.validate(); err != nil {
+		err := opts.streams().setVerbosity(c)
+		if err == nil {
+			err = opts.validate()
+		}
+		if err != nil {
 			return &exitError{code: ExitError, err: usageErr(c, err)}
 		}
 		if runF != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/skewer-dev/skewer/ingest"
+	"github.com/skewer-dev/skewer/internal/inputflags"
 	"github.com/skewer-dev/skewer/parse"
 	"github.com/spf13/cobra"
 )
@@ -33,7 +34,7 @@ func TestInputFlags(t *testing.T) {
 	if got == nil {
 		t.Fatal("runF not called")
 	}
-	opt, err := got.Inputs.options(got.IO)
+	opt, err := inputflags.Options(got.streamsIn(), got.Paths, &got.Inputs, got.Workers)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,24 +55,34 @@ func TestInputFlags(t *testing.T) {
 	}
 }
 
+// width is the window width the flags give ingest (0: automatic).
+func width(t *testing.T, fl inputflags.Flags) time.Duration {
+	t.Helper()
+	opt, err := inputflags.Options(inputflags.Streams{}, []string{"a.log"}, &fl, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return opt.Width
+}
+
 // TestWindowFlagOfEachCommand: timeline always accounts per window
 // (automatic size by default); check sets the size with --each-window.
 func TestWindowFlagOfEachCommand(t *testing.T) {
 	var tl *timelineOptions
 	execute(t, newTimelineCmd(IO{}, func(_ context.Context, o *timelineOptions) error { tl = o; return nil }))
-	if !tl.Inputs.on || tl.Inputs.width != 0 || tl.Top != 5 || tl.Metric != "requests" {
-		t.Errorf("timeline: got windows %v width %v top %d metric %q, want automatic windows, top 5, requests", tl.Inputs.on, tl.Inputs.width, tl.Top, tl.Metric)
+	if !tl.Inputs.On || width(t, tl.Inputs) != 0 || tl.Top != 5 || tl.Metric != "requests" {
+		t.Errorf("timeline: got windows %v width %v top %d metric %q, want automatic windows, top 5, requests", tl.Inputs.On, width(t, tl.Inputs), tl.Top, tl.Metric)
 	}
 	var ck *checkOptions
 	execute(t, newCheckCmd(IO{}, func(_ context.Context, o *checkOptions) error { ck = o; return nil }),
 		"--each-window", "5m", "--min-requests", "200", "-t", "top1_share<0.5")
-	if !ck.Inputs.on || ck.Inputs.width != 5*time.Minute || ck.Inputs.flag != "--each-window" || ck.MinRequests != 200 || len(ck.thresholds) != 1 {
+	if !ck.Inputs.On || width(t, ck.Inputs) != 5*time.Minute || ck.Inputs.Flag != "--each-window" || ck.MinRequests != 200 || len(ck.thresholds) != 1 {
 		t.Errorf("check: got windows %v width %v flag %q min requests %d thresholds %d, want 5m windows named --each-window, 200, 1",
-			ck.Inputs.on, ck.Inputs.width, ck.Inputs.flag, ck.MinRequests, len(ck.thresholds))
+			ck.Inputs.On, width(t, ck.Inputs), ck.Inputs.Flag, ck.MinRequests, len(ck.thresholds))
 	}
 	var rp *reportOptions
 	execute(t, newReportCmd(IO{}, func(_ context.Context, o *reportOptions) error { rp = o; return nil }))
-	if rp.Inputs.on || rp.Top != 20 || rp.Output != "table" || rp.Inputs.MaxRejectRatio != 1 {
-		t.Errorf("report: got windows %v top %d output %q max reject ratio %v, want no windows, 20, table, 1", rp.Inputs.on, rp.Top, rp.Output, rp.Inputs.MaxRejectRatio)
+	if rp.Inputs.On || rp.Top != 20 || rp.Output != "table" || rp.Inputs.MaxRejectRatio != 1 {
+		t.Errorf("report: got windows %v top %d output %q max reject ratio %v, want no windows, 20, table, 1", rp.Inputs.On, rp.Top, rp.Output, rp.Inputs.MaxRejectRatio)
 	}
 }

@@ -9,9 +9,10 @@ import (
 
 func newFormatsCmd(s IO) *cobra.Command {
 	return &cobra.Command{
-		Use:   "formats",
-		Short: "List the log formats skewer reads and the fields each yields",
-		Args:  cobra.NoArgs,
+		Use:     "formats",
+		Short:   "List the log formats skewer reads and the fields each yields",
+		Example: helpExample("formats"),
+		Args:    cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			_, err := fmt.Fprint(s.Out, parse.FormatsHelp())
 			return err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"github.com/skewer-dev/skewer/internal/inputflags"
 )
 
 // progressLog is n nginx lines with the worker PID and request time.
@@ -83,11 +84,9 @@ func screen(text string) string {
 	return strings.Join(out, "\n")
 }
 
-// lowerProgressTimes makes progress show after 50 ms, drawn every 20 ms.
-func lowerProgressTimes(t *testing.T) {
-	delay, tick := progressDelay, progressTick
-	progressDelay, progressTick = 50*time.Millisecond, 20*time.Millisecond
-	t.Cleanup(func() { progressDelay, progressTick = delay, tick })
+// lowerProgressTimes makes progress show after 50 ms, drawn every tick.
+func lowerProgressTimes(t *testing.T, tick time.Duration) {
+	t.Cleanup(inputflags.ProgressTimes(50*time.Millisecond, tick))
 }
 
 // TestProgressOnTerminal: on a pseudo-terminal, a run that reads for longer
@@ -95,8 +94,7 @@ func lowerProgressTimes(t *testing.T) {
 // pipe; with the share and the time left for a file) and erases it at the
 // end; stdout holds the report only.
 func TestProgressOnTerminal(t *testing.T) {
-	lowerProgressTimes(t)
-	progressTick = 2 * time.Millisecond // a file is read in a few tens of ms
+	lowerProgressTimes(t, 2*time.Millisecond) // a file is read in a few tens of ms
 	log := progressLog(100_000)
 	file := filepath.Join(t.TempDir(), "access.log")
 	if err := os.WriteFile(file, []byte(log), 0o644); err != nil {
@@ -165,7 +163,7 @@ func TestProgressOnTerminal(t *testing.T) {
 // TestProgressNotOnTerminal: stderr that is not a terminal, or
 // --progress=never, gets no progress however long reading takes.
 func TestProgressNotOnTerminal(t *testing.T) {
-	lowerProgressTimes(t)
+	lowerProgressTimes(t, 20*time.Millisecond)
 	log := progressLog(10_000)
 	tests := []struct {
 		name     string

@@ -13,43 +13,53 @@ import (
 	"github.com/skewer-dev/skewer/internal/testutil"
 )
 
-// TestREADMEExamples runs the `skewer report` commands of README.md's code
-// blocks whose inputs are the demo logs under testdata/, and wants exit 0,
-// so that the manual cannot drift from the tool. Commands that read standard
-// input, redirect, expand variables or name paths outside testdata/ are
-// illustrative: they are not run, but their flags must still parse.
+// TestREADMEExamples runs the `skewer report`, `timeline` and `check`
+// commands of the code blocks of README.md and docs/*.md whose inputs are
+// the demo logs under testdata/, and wants exit 0, so that the manual cannot
+// drift from the tool. Commands that read standard input, redirect, expand
+// variables or name paths outside testdata/ are illustrative: they are not
+// run, but their flags must still parse. ```console blocks, whose output is
+// written out, are TestManualOutputs'.
 func TestREADMEExamples(t *testing.T) {
 	root := testutil.ModuleRoot(t)
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	docs, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Chdir(root) // the examples name paths from the module root
-	examples := readmeCommands(string(readme))
-	ran := 0
-	for _, ex := range examples {
-		t.Run(fmt.Sprintf("README.md:%d", ex.line), func(t *testing.T) {
-			t.Logf("%s", ex.text)
-			args, skip, err := runnableArgs(ex.text)
-			if err != nil {
-				t.Fatalf("README.md:%d: %v", ex.line, err)
-			}
-			if skip != "" {
-				t.Skipf("illustrative, not run: %s", skip)
-			}
-			ran++
-			var out, errOut bytes.Buffer
-			code := Run(context.Background(), args, IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-			if code != ExitOK {
-				t.Fatalf("README.md:%d: exit code %d, want %d; stderr:\n%s", ex.line, code, ExitOK, errOut.String())
-			}
-			if out.Len() == 0 {
-				t.Errorf("README.md:%d: no output", ex.line)
-			}
-		})
+	ran, found := 0, 0
+	for _, page := range append([]string{filepath.Join(root, "README.md")}, docs...) {
+		text, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name, _ := filepath.Rel(root, page)
+		examples := readmeCommands(string(text))
+		found += len(examples)
+		for _, ex := range examples {
+			t.Run(fmt.Sprintf("%s:%d", name, ex.line), func(t *testing.T) {
+				t.Logf("%s", ex.text)
+				args, skip, err := runnableArgs(ex.text)
+				if err != nil {
+					t.Fatalf("%s:%d: %v", name, ex.line, err)
+				}
+				if skip != "" {
+					t.Skipf("illustrative, not run: %s", skip)
+				}
+				ran++
+				var out, errOut bytes.Buffer
+				code := Run(context.Background(), args, IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+				if code != ExitOK {
+					t.Fatalf("%s:%d: exit code %d, want %d; stderr:\n%s", name, ex.line, code, ExitOK, errOut.String())
+				}
+				if out.Len() == 0 {
+					t.Errorf("%s:%d: no output", name, ex.line)
+				}
+			})
+		}
 	}
 	if ran == 0 {
-		t.Errorf("ran no README example (found %d skewer report lines): the examples on testdata/logs/demo/ are missing", len(examples))
+		t.Errorf("ran no manual example (found %d skewer command lines): the examples on testdata/logs/demo/ are missing", found)
 	}
 }
 
@@ -71,19 +81,21 @@ func isReadmeCommand(s string) bool {
 	return false
 }
 
-// readmeCommands returns the lines of fenced code blocks that start with
-// `skewer report` or `skewer timeline` (or `$ skewer ...`).
+// readmeCommands returns the lines of fenced code blocks, other than
+// ```console ones, that start with `skewer report`, `skewer timeline` or
+// `skewer check` (or `$ skewer ...`).
 func readmeCommands(readme string) []readmeExample {
 	var out []readmeExample
 	lines := strings.Split(readme, "\n")
-	inBlock := false
+	inBlock, console := false, false
 	for i := 0; i < len(lines); i++ {
 		s := strings.TrimSpace(lines[i])
 		if strings.HasPrefix(s, "```") || strings.HasPrefix(s, "~~~") {
 			inBlock = !inBlock
+			console = inBlock && s == "```console"
 			continue
 		}
-		if !inBlock {
+		if !inBlock || console {
 			continue
 		}
 		s = strings.TrimPrefix(s, "$ ")

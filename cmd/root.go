@@ -13,6 +13,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/skewer-dev/skewer/internal/cliutil"
+	"github.com/skewer-dev/skewer/internal/inputflags"
+	"github.com/skewer-dev/skewer/internal/version"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
 )
@@ -82,6 +85,29 @@ type IO struct {
 	// progressOut is stderr as given, for the progress line, which carries
 	// no log content and must not wait in the guard for a line end.
 	progressOut io.Writer
+	// Verbose (-v) lists long lists whole and shows every rejected line;
+	// Quiet (-q) drops notes and the rejected-line samples. Errors always
+	// print. The command sets them from its flags.
+	Verbose, Quiet bool
+}
+
+// streamsIn is what reading the inputs needs of s.
+func (s *IO) streamsIn() inputflags.Streams {
+	return inputflags.Streams{In: s.In, ErrOut: s.ErrOut, InTerminal: s.InTerminal, Verbose: s.Verbose, Quiet: s.Quiet,
+		ProgressOut: s.progressOut, ErrTerminal: s.ErrTerminal}
+}
+
+// streams is the IO of a command's options, for runCommand.
+func (s *IO) streams() *IO { return s }
+
+// setVerbosity reads -v and -q, persistent flags of the root.
+func (s *IO) setVerbosity(c *cobra.Command) error {
+	s.Verbose, _ = c.Flags().GetBool("verbose")
+	s.Quiet, _ = c.Flags().GetBool("quiet")
+	if s.Verbose && s.Quiet {
+		return errors.New("--verbose and --quiet: pass one of them")
+	}
+	return nil
 }
 
 // Main runs skewer with os.Args and the process's standard streams and
@@ -158,7 +184,8 @@ func run(ctx context.Context, args []string, s IO) int {
 		return ee.code
 	}
 	msg := err.Error()
-	if strings.HasPrefix(msg, "unknown command") {
+	var unknown *unknownError
+	if errors.As(err, &unknown) && unknown.what == "command" {
 		msg += " (see 'skewer --help')"
 	}
 	fmt.Fprintf(s.ErrOut, "skewer: %s\n", render.Clean(msg))
@@ -167,23 +194,37 @@ func run(ctx context.Context, args []string, s IO) int {
 
 func newRootCmd(s IO) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "skewer",
-		Short: "Which worker did the work, when, and does the imbalance matter?",
-		Long: `skewer reads the access logs of pre-fork web servers (gunicorn, nginx, uWSGI,
-Apache, php-fpm), their error logs and process snapshots, accounts requests, busy
-time and CPU time per worker PID, and measures how unevenly the load is spread.`,
+		Use:           "skewer",
+		Short:         "Which worker did the work, when, and does the imbalance matter?",
+		Long:          helpLong("skewer"),
+		Example:       helpExample("skewer"),
+		Version:       version.Get().String(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		// Only the commands of the design: no generated completion command.
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		// skewer completion bash|zsh|fish|powershell works but is not
+		// listed among the commands.
+		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
 	}
+	// --version without a shorthand: -v is --verbose.
+	pf := root.PersistentFlags()
+	pf.BoolP("verbose", "v", false, "list long lists whole and show every rejected line")
+	pf.BoolP("quiet", "q", false, "no notes in text output, no rejected-line samples on stderr, no progress line; errors still print")
+	root.Flags().Bool("version", false, "print skewer's version, commit and build date")
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageErr(c, err)
+		return usageErr(c, wordFlagError(c, err))
 	})
+	// An argument of skewer itself is a mistyped command; with no argument
+	// skewer prints its help.
+	root.Args = unknownArgs
+	root.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+	root.SetHelpCommand(newHelpCmd())
+	root.SetUsageFunc(cliutil.Usage(flagGroups, usageWidth))
 	root.AddCommand(newReportCmd(s, nil), newTimelineCmd(s, nil), newCheckCmd(s, nil), newSampleCmd(s, nil), newExplainCmd(s, nil), newFormatsCmd(s), newVersionCmd(s))
+	completeFiles(root)
 	return root
 }
 
@@ -191,3 +232,7 @@ time and CPU time per worker PID, and measures how unevenly the load is spread.`
 func usageErr(c *cobra.Command, err error) error {
 	return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 }
+
+// Root is skewer's command tree on the streams of s, for programs that
+// document it (internal/mangen).
+func Root(s IO) *cobra.Command { return newRootCmd(s) }

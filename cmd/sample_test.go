@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -348,10 +349,10 @@ func TestSampleFlags(t *testing.T) {
 			if (g.match != nil) != (g.Match != "") || (g.match != nil && g.match.String() != g.Match) {
 				t.Errorf("compiled --match: got %v, want %q", g.match, g.Match)
 			}
-			if g.Proc.Root != procfs.DefaultRoot || g.Self != os.Getpid() || g.Now == nil {
-				t.Errorf("machine: got root %q, self %d, want %q, %d, and a clock", g.Proc.Root, g.Self, procfs.DefaultRoot, os.Getpid())
+			if g.Proc.Root != procfs.DefaultRoot || g.Self != os.Getpid() || g.Now == nil || g.OS != runtime.GOOS {
+				t.Errorf("machine: got root %q, self %d, system %q, want %q, %d, %q, and a clock", g.Proc.Root, g.Self, g.OS, procfs.DefaultRoot, os.Getpid(), runtime.GOOS)
 			}
-			g.IO, g.match, g.Proc, g.Self, g.Now = IO{}, nil, procfs.FS{}, 0, nil
+			g.IO, g.match, g.Proc, g.Self, g.Now, g.OS = IO{}, nil, procfs.FS{}, 0, nil, ""
 			if fmt.Sprintf("%+v", g) != fmt.Sprintf("%+v", tt.want) {
 				t.Errorf("got %+v, want %+v", g, tt.want)
 			}
@@ -558,5 +559,26 @@ func TestSampleReadBack(t *testing.T) {
 		if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
 			t.Errorf("snapshot %d:\ngot  %+v\nwant %+v", i+1, got, want)
 		}
+	}
+}
+
+// TestSampleNeedsLinux: on a system without Linux /proc (the darwin builds)
+// skewer sample says so and exits 2, before it opens --out.
+func TestSampleNeedsLinux(t *testing.T) {
+	var errBuf bytes.Buffer
+	out := filepath.Join(t.TempDir(), "ps.log")
+	c := newSampleCmd(IO{Out: io.Discard, ErrOut: &errBuf}, func(ctx context.Context, o *sampleOptions) error {
+		o.OS = "darwin"
+		return runSample(ctx, o)
+	})
+	c.SetArgs([]string{"--match", "gunicorn", "--count", "1", "--out", out})
+	c.SilenceErrors, c.SilenceUsage = true, true
+	err := c.Execute()
+	const want = "skewer sample needs Linux /proc, and this is darwin: run it on the Linux host of the server"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %s", err, want)
+	}
+	if _, serr := os.Stat(out); !errors.Is(serr, fs.ErrNotExist) {
+		t.Errorf("--out: got %v, want no file", serr)
 	}
 }

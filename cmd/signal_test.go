@@ -2,46 +2,28 @@ package cmd_test
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/skewer-dev/skewer/internal/testutil"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// skewerBinary builds skewer once for the tests that send it signals.
+// skewerBinary is the skewer the signal tests start: this test binary, which
+// TestMain puts on PATH as skewer and which then runs cmd.Main, as main.go
+// does. (Building skewer again here cost a whole second compile of the
+// module on a cold cache.)
 func skewerBinary(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "skewer-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "skewer")
-		out, err := exec.Command("go", "build", "-o", binPath, testutil.ModuleRoot(t)).CombinedOutput()
-		if err != nil {
-			buildErr = errors.New(string(out))
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("go build: %v", buildErr)
+	bin, err := exec.LookPath("skewer")
+	if err != nil {
+		t.Fatalf("skewer is not on PATH (TestMain puts it there): %v", err)
 	}
-	return binPath
+	return bin
 }
 
 // hangDeadline is how long a run may take to end after a signal before the
@@ -109,7 +91,7 @@ func osPipe(t *testing.T) (*os.File, *os.File) {
 	return r, w
 }
 
-// TestSignalsEndRun sends SIGINT and SIGTERM to the built binary in each
+// TestSignalsEndRun sends SIGINT and SIGTERM to a skewer process in each
 // state: report, timeline and check end with 130 and 143 and write no
 // report.
 func TestSignalsEndRun(t *testing.T) {

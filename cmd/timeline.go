@@ -9,6 +9,9 @@ import (
 	"github.com/skewer-dev/skewer/aggregate"
 	"github.com/skewer-dev/skewer/check"
 	"github.com/skewer-dev/skewer/explain"
+	"github.com/skewer-dev/skewer/internal/cliutil"
+	"github.com/skewer-dev/skewer/internal/inputflags"
+	"github.com/skewer-dev/skewer/internal/outfile"
 	"github.com/skewer-dev/skewer/render"
 	"github.com/spf13/cobra"
 )
@@ -17,7 +20,7 @@ import (
 type timelineOptions struct {
 	IO
 	Paths   []string
-	Inputs  inputFlags
+	Inputs  inputflags.Flags
 	Workers int
 	Top     int
 	Metric  string
@@ -34,37 +37,31 @@ var timelineOutputs = []string{"table", "json", "csv", "markdown", "html"}
 func newTimelineCmd(s IO, runF func(context.Context, *timelineOptions) error) *cobra.Command {
 	opts := &timelineOptions{IO: s}
 	c := &cobra.Command{
-		Use:   "timeline [PATH...]",
-		Short: "Load per worker over time: charts, skew per window, who dominated when",
-		Long: `Account requests (and CPU, with process snapshots) per worker and time window, and
-draw them in the terminal: the load of the busiest workers per window, the skew per
-window (Gini and the busiest worker's share), and the windows where the busiest
-worker changed. Windows are aligned to UTC; the automatic size gives about 60
-windows over the span. Inputs are read as by 'skewer report'.`,
-		Example: `  skewer timeline access.log*
-  skewer timeline --window 1h --top 5 /var/log/gunicorn/
-  skewer timeline --ps ps.log --metric cpu access.log
-  skewer timeline -o csv access.log > windows.csv
-  skewer timeline -o html -t 'gini<0.35' access.log > timeline.html`,
-		RunE: runCommand(opts, &opts.Paths, runF, runTimeline),
+		Use:     "timeline [PATH...]",
+		Short:   "Load per worker over time: charts, skew and the busiest per window",
+		Long:    helpLong("timeline"),
+		Example: helpExample("timeline"),
+		RunE:    runCommand(opts, &opts.Paths, runF, runTimeline),
 	}
-	addInputFlags(c, &opts.Inputs)
-	addWindowFlags(c, &opts.Inputs.windowFlags, "window `SIZE` (30s, 10m, 1h, 1d; default: automatic, about 60 windows)")
+	inputflags.Add(c, &opts.Inputs)
+	inputflags.AddWindow(c, &opts.Inputs.Windows, "window `SIZE` (30s, 10m, 1h, 1d; default: automatic, about 60 windows)")
 	f := c.Flags()
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N` (see skewer report)")
 	f.IntVar(&opts.Top, "top", 5, "chart the `K` busiest workers; the rest are one 'others' series")
-	f.StringVar(&opts.Metric, "metric", "requests", "what to chart per window: requests, busy (request seconds per second) or cpu (needs snapshots)")
-	f.IntVar(&opts.Width, "width", 0, "chart width in `columns` (default: the terminal's, 80 elsewhere)")
-	f.StringVarP(&opts.Output, "output", "o", "table", "output `format`: "+strings.Join(timelineOutputs, ", "))
+	f.StringVar(&opts.Metric, "metric", "requests", "the `METRIC` to chart per window: requests, busy (request seconds per second) or cpu (needs snapshots)")
+	f.IntVar(&opts.Width, "width", 0, "chart width in `COLUMNS` (default: the terminal's, 80 elsewhere)")
+	f.StringVarP(&opts.Output, "output", "o", "table", "output `FORMAT`: "+strings.Join(timelineOutputs, ", "))
 	f.StringArrayVarP(&opts.Thresholds, "threshold", "t", nil, "with -o html, draw this check condition on the skew chart, `METRIC OP VALUE` on gini or top1_share (cpu_ too), e.g. 'gini<0.35'; repeatable")
+	cliutil.CompleteValues(c, "output", timelineOutputs...)
+	cliutil.CompleteValues(c, "metric", "requests", "busy", "cpu")
 	return c
 }
 
 func (o *timelineOptions) validate() error {
-	if err := o.Inputs.validate(); err != nil {
+	if err := o.Inputs.Validate(); err != nil {
 		return err
 	}
-	if err := o.Inputs.windowFlags.validate(true); err != nil {
+	if err := o.Inputs.Windows.Validate(true); err != nil {
 		return err
 	}
 	if o.Top < 1 {
@@ -97,7 +94,7 @@ func (o *timelineOptions) validate() error {
 func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 	g := guardOut(&o.IO, o.GitHubActions, machineFormat(o.Output))
 	defer closeGuard(g, &err)
-	run, rep, err := readRun(ctx, o.IO, o.Paths, o.Inputs, o.Workers, "--window", nil)
+	run, rep, err := inputflags.ReadRun(ctx, o.streamsIn(), o.Paths, o.Inputs, o.Workers, "--window")
 	if err != nil {
 		return err
 	}
@@ -122,7 +119,7 @@ func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 		d := rep.DominanceOf(aggregate.WindowComparableCPU)
 		rep.Dominance = &d
 	}
-	buf := newSpillWriter(ctx, o.Out)
+	buf := outfile.NewSpill(ctx, o.Out)
 	color := colorAllowed(o.IO)
 	switch o.Output {
 	case "json":
@@ -134,7 +131,7 @@ func runTimeline(ctx context.Context, o *timelineOptions) (err error) {
 	case "html":
 		err = render.HTML(buf, []render.HTMLPart{{Report: rep, Why: why}}, render.HTMLOptions{Title: "skewer timeline", Top: 20, Series: o.Top, Metric: o.Metric, Thresholds: o.thresholds})
 	default:
-		err = render.Timeline(buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: o.chartWidth(), Color: color})
+		err = render.Timeline(buf, rep, render.ChartOptions{Top: o.Top, Metric: o.Metric, Width: o.chartWidth(), Color: color, Quiet: o.Quiet, Wrap: o.wrapWidth()})
 	}
 	if err != nil {
 		return err
@@ -154,4 +151,12 @@ func (o *timelineOptions) chartWidth() int {
 		return 80
 	}
 	return o.Width
+}
+
+// wrapWidth is the terminal's width, 0 when stdout is not a terminal.
+func (o *timelineOptions) wrapWidth() int {
+	if !o.OutTerminal {
+		return 0
+	}
+	return o.IO.Width
 }

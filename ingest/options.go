@@ -7,6 +7,7 @@
 package ingest
 
 import (
+	"math"
 	"regexp"
 	"time"
 
@@ -72,6 +73,8 @@ type Options struct {
 	Rejected func(string)
 	// Progress, when not nil, counts the bytes of the access logs read.
 	Progress *Progress
+	// ShowAll calls Rejected with every rejected line, not the first few.
+	ShowAll bool
 	// Explain words why an input was skipped for the report; nil uses
 	// Skip.String.
 	Explain func(Skip) string
@@ -98,3 +101,11 @@ func (b Bound) micros() int64 {
 
 // maxShownRejections is how many rejected lines are shown.
 const maxShownRejections = 5
+
+// shownLimit is how many rejected lines Rejected is called with.
+func (opt *Options) shownLimit() int {
+	if opt.ShowAll {
+		return math.MaxInt
+	}
+	return maxShownRejections
+}

@@ -30,6 +30,7 @@ type job struct {
 	part  *aggregate.Partial
 	lines int64
 	shown []rejection
+	limit int // of shown
 	// damage is where a compressed input is damaged, "" if it is not.
 	damage string
 	err    error
@@ -41,10 +42,10 @@ type job struct {
 // joined in order first), so that a folder of 20,000 small logs never
 // holds 20,000 partials; inputs merge in any order to the same result.
 // Inputs are read in parallel, and large plain files in chunks, on every
-// core. The first rejected lines go to shown, numbered within their file.
+// core. The first rejected lines (limit of them) go to shown, numbered within their file.
 //
 // damaged says, for each damaged compressed input, where its damage is.
-func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggregate.Partial, shown func(string)) (all *aggregate.Partial, parts []*aggregate.Partial, damaged []string, err error) {
+func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggregate.Partial, shown func(string), limit int) (all *aggregate.Partial, parts []*aggregate.Partial, damaged []string, err error) {
 	procs := runtime.GOMAXPROCS(0)
 	var jobs []*job
 	for i, c := range cands {
@@ -58,12 +59,12 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 			}
 		}
 		if len(chunks) < 2 {
-			jobs = append(jobs, &job{cand: i})
+			jobs = append(jobs, &job{cand: i, limit: limit})
 			continue
 		}
 		c.close()
 		for k := range chunks {
-			jobs = append(jobs, &job{cand: i, chunk: &chunks[k]})
+			jobs = append(jobs, &job{cand: i, chunk: &chunks[k], limit: limit})
 		}
 	}
 	all = newPartial()
@@ -132,7 +133,7 @@ func readAll(ctx context.Context, cands []*candidate, newPartial func() *aggrega
 		}
 		for _, r := range j.shown {
 			r.line += before[j.cand]
-			if len(told) < maxShownRejections {
+			if len(told) < limit {
 				told = append(told, r.String())
 			}
 		}
@@ -194,7 +195,7 @@ func (j *job) run(ctx context.Context, c *candidate, newPartial func() *aggregat
 		}
 		if reason := r.Reason(); reason != parse.ReasonNone {
 			j.part.Reject(reason)
-			if len(j.shown) < maxShownRejections {
+			if len(j.shown) < j.limit {
 				j.shown = append(j.shown, rejection{path: c.src.Path, line: r.Line(), reason: string(reason)})
 			}
 			continue
@@ -217,7 +218,7 @@ func (j *job) end(err error, path string) error {
 		j.lines++
 		j.damage = err.Error()
 		j.part.Reject(parse.ReasonTruncated)
-		if len(j.shown) < maxShownRejections {
+		if len(j.shown) < j.limit {
 			j.shown = append(j.shown, rejection{path: path, line: j.lines, reason: string(parse.ReasonTruncated) + " (" + err.Error() + ")"})
 		}
 	} else if err != nil {

@@ -38,7 +38,7 @@ func (run *Run) readProcs(aux []*candidate) error {
 				return err
 			}
 			for _, r := range st.Shown {
-				if shown < maxShownRejections && opt.Rejected != nil {
+				if shown < opt.shownLimit() && opt.Rejected != nil {
 					opt.Rejected(r)
 					shown++
 				}

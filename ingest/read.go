@@ -164,7 +164,7 @@ func (run *Run) newPartial() *aggregate.Partial {
 func (run *Run) readAccess(ctx context.Context, cands []*candidate) error {
 	opt := run.opt
 	opt.Progress.setTotal(cands)
-	all, parts, damaged, err := readAll(ctx, cands, run.newPartial, opt.Rejected)
+	all, parts, damaged, err := readAll(ctx, cands, run.newPartial, opt.Rejected, opt.shownLimit())
 	if err != nil {
 		return err
 	}

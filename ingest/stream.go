@@ -49,6 +49,7 @@ type stream struct {
 	todo, done chan *block
 	parts      []*aggregate.Partial // one per parser
 	readErr    error                // what ended the input; read once done is closed
+	limit      int                  // rejected lines shown, at most
 }
 
 // readStream parses the stream in of candidate c into the job's partial
@@ -59,7 +60,7 @@ type stream struct {
 func (j *job) readStream(ctx context.Context, c *candidate, in io.Reader, newPartial func() *aggregate.Partial, workers int, pool blockPool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s := &stream{ctx: ctx, c: c, newPartial: newPartial, pool: pool,
+	s := &stream{ctx: ctx, c: c, newPartial: newPartial, pool: pool, limit: j.limit,
 		todo: make(chan *block), done: make(chan *block, workers), parts: make([]*aggregate.Partial, workers)}
 	go s.read(parse.NewBlocks(in, blockSize))
 	var wg sync.WaitGroup
@@ -130,7 +131,7 @@ func (s *stream) parse(w int) {
 			s.parts[w] = s.newPart()
 			rd = parse.NewBlockReader(s.c.format)
 		}
-		parseBlock(b, rd, s.parts[w], s.c.src.Path)
+		parseBlock(b, rd, s.parts[w], s.c.src.Path, s.limit)
 		s.done <- b
 	}
 }
@@ -194,7 +195,7 @@ func (j *job) take(b *block, peaks *aggregate.Peaks, join *aggregate.SeqJoin) er
 		return b.err
 	}
 	for _, r := range b.shown {
-		if len(j.shown) < maxShownRejections {
+		if len(j.shown) < j.limit {
 			r.line += j.lines
 			j.shown = append(j.shown, r)
 		}
@@ -206,7 +207,7 @@ func (j *job) take(b *block, peaks *aggregate.Peaks, join *aggregate.SeqJoin) er
 }
 
 // parseBlock parses the lines of b into p.
-func parseBlock(b *block, rd *parse.Reader, p *aggregate.Partial, path string) {
+func parseBlock(b *block, rd *parse.Reader, p *aggregate.Partial, path string, limit int) {
 	b.shown, b.err = b.shown[:0], nil
 	b.peaks.Reset()
 	p.LogPeaks(&b.peaks)
@@ -214,7 +215,7 @@ func parseBlock(b *block, rd *parse.Reader, p *aggregate.Partial, path string) {
 	for rd.Scan() {
 		if reason := rd.Reason(); reason != parse.ReasonNone {
 			p.Reject(reason)
-			if len(b.shown) < maxShownRejections {
+			if len(b.shown) < limit {
 				b.shown = append(b.shown, rejection{path: path, line: rd.Line(), reason: string(reason)})
 			}
 			continue

@@ -21,6 +21,8 @@ type ChartOptions struct {
 	Metric string // "requests" (per window), "busy" (request seconds per second of window: the busy fraction / concurrency), "cpu" (CPU seconds per second of window: cores)
 	Width  int    // total width in columns (80 when not a terminal; the caller decides)
 	Color  bool   // ANSI colours and asciigraph's coloured legends; false: no escape codes at all
+	Quiet  bool   // no notes under the charts
+	Wrap   int    // wrap the summary and notes at this width (a terminal's); 0: leave them whole
 }
 
 const (

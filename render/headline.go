@@ -104,7 +104,9 @@ func windowSize(secs float64) string {
 // longer than width stays whole); lines after the first start with indent.
 func wrap(s string, width int, indent string) string {
 	var b strings.Builder
-	col := 0
+	lead := s[:len(s)-len(strings.TrimLeft(s, " "))]
+	b.WriteString(lead)
+	col := len(lead)
 	for i, word := range strings.Fields(s) {
 		n := len([]rune(word))
 		switch {

@@ -34,7 +34,7 @@ func Markdown(w io.Writer, rep *aggregate.Report, opt Options) error {
 			ew.printf("%s- %s\n", strings.Repeat("  ", (len(l)-len(strings.TrimLeft(l, " ")))/4), mdText(strings.TrimSpace(l)))
 		}
 	}
-	if notes := Footnotes(rep); len(notes) > 0 {
+	if notes := Footnotes(rep); len(notes) > 0 && !opt.Quiet {
 		ew.printf("\n## Notes\n\n")
 		for _, n := range notes {
 			ew.printf("- %s\n", mdText(n))

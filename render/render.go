@@ -32,6 +32,16 @@ type Options struct {
 	// Why is the run's explanation: table and markdown output end with its
 	// three-line "why" block. JSON and CSV ignore it.
 	Why *explain.Explanation
+	// Quiet leaves the notes out of table and markdown output (JSON keeps
+	// its warnings). Verbose lists long lists whole: without it a list of
+	// more than listShown items shows the first few and a count.
+	Quiet, Verbose bool
+	// Width is the terminal's width in columns, for table output on a
+	// terminal: the worker table drops its lowest-priority columns
+	// (dropOrder) until it fits, and says which, and the headline, metric,
+	// note and why lines wrap at it. 0 (output that is not a terminal, or
+	// --wide) cuts and wraps nothing beyond the fixed 80-column headline.
+	Width int
 }
 
 // Formats lists the output formats, for flag help and validation.

@@ -1,8 +1,10 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,10 +19,14 @@ import (
 // summary, one row per worker, the skew metrics and footnotes.
 func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 	ew := &errWriter{w: w}
-	writeInputs(ew, rep)
-	ew.printf("\n%s\n\n", wrap(Summary(rep), headlineWidth, ""))
-	if lines := hostLines(rep); len(lines) > 0 {
-		for _, l := range lines {
+	lines := headlineWidth
+	if opt.Width > 0 && opt.Width < lines {
+		lines = opt.Width
+	}
+	writeInputs(ew, rep, opt.Verbose, opt.Width)
+	ew.printf("\n%s\n\n", wrap(Summary(rep), lines, ""))
+	if hl := hostLines(rep); len(hl) > 0 {
+		for _, l := range hl {
 			ew.printf("%s\n", l)
 		}
 		ew.printf("\n")
@@ -29,79 +35,175 @@ func Table(w io.Writer, rep *aggregate.Report, opt Options) error {
 		return err
 	}
 	ew.printf("\n")
+	metric := func(name, rest string) { ew.printf("%s\n", fitUnits(name, rest, opt.Width)) }
 	if rep.Lines.Total > 0 {
-		ew.printf("requests:         %s\n", skewLine(rep.Skew))
+		metric("requests:", skewLine(rep.Skew))
 	}
 	switch {
 	case rep.RequestSecondsSkew != nil:
-		ew.printf("request seconds:  %s\n", skewLine(*rep.RequestSecondsSkew))
+		metric("request seconds:", skewLine(*rep.RequestSecondsSkew))
 	case rep.RequestSecondsNull != "":
-		ew.printf("request seconds:  null (every request took 0 s)\n")
+		metric("request seconds:", "null (every request took 0 s)")
 	}
 	switch {
 	case rep.CPUSkew != nil:
-		ew.printf("cpu seconds:      %s\n", skewLine(*rep.CPUSkew))
+		metric("cpu seconds:", skewLine(*rep.CPUSkew))
 	case rep.CPUNull != "":
-		ew.printf("cpu seconds:      null (below the resolution of the snapshots)\n")
+		metric("cpu seconds:", "null (below the resolution of the snapshots)")
 	}
-	if lines := windowLines(rep); len(lines) > 0 {
+	if wl := windowLines(rep); len(wl) > 0 {
 		ew.printf("\n")
-		for _, l := range lines {
+		for _, l := range wl {
 			ew.printf("%s\n", l)
 		}
 	}
-	if notes := Footnotes(rep); len(notes) > 0 {
+	if notes := Footnotes(rep); len(notes) > 0 && !opt.Quiet {
 		ew.printf("\n")
 		for _, n := range notes {
-			ew.printf("note: %s\n", n)
+			ew.printf("%s\n", fitWords("note: "+n, opt.Width, "      "))
 		}
 	}
 	if opt.Why != nil {
 		ew.printf("\n")
 		for _, l := range WhyLines(opt.Why) {
-			ew.printf("%s\n", wrap(l, headlineWidth, "    "))
+			ew.printf("%s\n", wrap(l, lines, "    "))
 		}
 	}
 	return ew.err
 }
 
-func writeInputs(ew *errWriter, rep *aggregate.Report) {
+// metricIndent is where the figures of a metric line start.
+const metricIndent = 18
+
+// fitWords wraps s at width with indent before each continuation line; at
+// width 0 it is s whole.
+func fitWords(s string, width int, indent string) string {
+	if width <= 0 {
+		return s
+	}
+	return wrap(s, width, indent)
+}
+
+// fitUnits writes a metric line: name, then its figures from column
+// metricIndent, separated by two spaces. At a width above 0 the figures
+// wrap as whole units ("gini 0.416", "top1 91.6%"), continuation lines
+// indented to the same column.
+func fitUnits(name, figures string, width int) string {
+	pad := strings.Repeat(" ", metricIndent)
+	head := name + pad[min(len(name), metricIndent-1):]
+	if width <= 0 {
+		return head + figures
+	}
+	var b strings.Builder
+	b.WriteString(head)
+	col := len(head)
+	for i, u := range strings.Split(figures, "  ") {
+		n := len([]rune(u))
+		switch {
+		case i == 0:
+		case col+2+n > width:
+			b.WriteString("\n" + pad)
+			col = metricIndent
+		default:
+			b.WriteString("  ")
+			col += 2
+		}
+		b.WriteString(u)
+		col += n
+	}
+	return b.String()
+}
+
+func writeInputs(ew *errWriter, rep *aggregate.Report, verbose bool, width int) {
 	l := rep.Lines
-	ew.printf("inputs:")
+	head := "inputs:"
 	if l.Total > 0 {
-		ew.printf(" %d access lines, %d parsed, %d rejected", l.Total, l.Parsed, l.Rejected)
+		head += fmt.Sprintf(" %d access lines, %d parsed, %d rejected", l.Total, l.Parsed, l.Rejected)
 	} else if other := otherInputs(rep); other != "" {
-		ew.printf(" %s", other)
+		head += " " + other
 	}
 	if rep.Excluded > 0 {
-		ew.printf(", %d excluded", rep.Excluded)
+		head += fmt.Sprintf(", %d excluded", rep.Excluded)
 	}
 	if rep.Family != "" {
-		ew.printf(" (%s)", rep.Family)
+		head += fmt.Sprintf(" (%s)", rep.Family)
 	}
-	ew.printf("\n")
+	ew.printf("%s\n", fitWords(head, width, "    "))
 	var skipped []string
 	for _, in := range rep.Inputs {
 		if in.Ignored != nil {
 			skipped = append(skipped, fmt.Sprintf("%s (%s)", Clean(in.Path), shortIgnored(in)))
 			continue
 		}
-		ew.printf("  %s: %s", Clean(in.Path), inputLine(in))
+		line := fmt.Sprintf("  %s: %s", Clean(in.Path), inputLine(in))
 		if in.Note != "" {
-			ew.printf(" (%s)", Clean(in.Note))
+			line += fmt.Sprintf(" (%s)", Clean(in.Note))
 		}
-		ew.printf("\n")
+		ew.printf("%s\n", fitWords(line, width, "    "))
 	}
 	if len(skipped) > 0 {
-		ew.printf("  skipped %d: %s\n", len(skipped), strings.Join(skipped, ", "))
+		ew.printf("%s\n", fitWords(fmt.Sprintf("  skipped %d: %s", len(skipped), someOf(skipped, verbose)), width, "    "))
 	}
 	if !rep.Span.Start.IsZero() {
-		ew.printf("span: %s to %s (%s)\n", rep.Span.Start, rep.Span.End, spanDuration(rep))
+		ew.printf("%s\n", fitWords(fmt.Sprintf("span: %s to %s (%s)", rep.Span.Start, rep.Span.End, spanDuration(rep)), width, "      "))
 	}
 }
 
 func workerTable(ew *errWriter, rep *aggregate.Report, opt Options) error {
-	t := tablewriter.NewTable(ew,
+	cs := columns(rep)
+	var dropped []string
+	for {
+		var b bytes.Buffer
+		if err := renderWorkers(&b, rep, cs, opt.Top); err != nil {
+			return err
+		}
+		next := -1
+		if opt.Width > 0 && textWidth(b.String()) > opt.Width {
+			next = lowestPriority(cs)
+		}
+		if next < 0 {
+			ew.Write(b.Bytes())
+			break
+		}
+		dropped = append(dropped, cs[next].head)
+		cs = slices.Delete(slices.Clone(cs), next, next+1)
+	}
+	if len(dropped) > 0 {
+		ew.printf("%s\n", wrap(fmt.Sprintf("(%s left out to fit %d columns; --wide shows every column)",
+			strings.Join(dropped, ", "), opt.Width), opt.Width, " "))
+	}
+	return nil
+}
+
+// dropOrder is the order in which the worker table leaves columns out to
+// fit a terminal: detail first, then what the other columns imply, and the
+// load itself (requests, share, mean conc, cpu s, cpu rate) last. worker
+// and requests are never left out.
+var dropOrder = []string{"first seen", "last seen", "p95 s", "req s", "5xx", "rss MiB", "cpu ms/req",
+	"cpu share", "exit", "share", "cpu rate", "mean conc", "cpu s"}
+
+// lowestPriority is the index in cs of the column to leave out next, -1
+// when none may go.
+func lowestPriority(cs []column) int {
+	for _, head := range dropOrder {
+		if i := slices.IndexFunc(cs, func(c column) bool { return c.head == head }); i >= 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// textWidth is the width of the widest line of s, in runes.
+func textWidth(s string) int {
+	w := 0
+	for _, l := range strings.Split(s, "\n") {
+		w = max(w, len([]rune(l)))
+	}
+	return w
+}
+
+func renderWorkers(w io.Writer, rep *aggregate.Report, cs []column, top int) error {
+	t := tablewriter.NewTable(w,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
 			Borders: tw.BorderNone,
 			Symbols: tw.NewSymbols(tw.StyleASCII),
@@ -116,9 +218,8 @@ func workerTable(ew *errWriter, rep *aggregate.Report, opt Options) error {
 		tablewriter.WithRowAlignment(tw.AlignRight),
 		tablewriter.WithTrimSpace(tw.Off),
 	)
-	cs := columns(rep)
 	t.Header(tableHeader(cs, rep))
-	shown, others, folded := rep.Fold(opt.Top)
+	shown, others, folded := rep.Fold(top)
 	for _, w := range shown {
 		if err := t.Append(tableRow(cs, w, w.Key)); err != nil {
 			return err
@@ -250,6 +351,18 @@ func (e *errWriter) Write(p []byte) (int, error) {
 
 func (e *errWriter) printf(format string, args ...any) {
 	fmt.Fprintf(e, format, args...)
+}
+
+// listShown is how many items of a long list are shown without -v.
+const listShown = 3
+
+// someOf joins the items of a list, or, unless all, the first listShown of
+// a longer one and how many more there are.
+func someOf(items []string, all bool) string {
+	if all || len(items) <= listShown+1 {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more (all with -v)", strings.Join(items[:listShown], ", "), len(items)-listShown)
 }
 
 // shortIgnored names why an input was skipped in a few words; the JSON

@@ -1,4 +1,4 @@
-package cmd
+package inputflags
 
 import (
 	"io"
@@ -20,6 +20,14 @@ var progressDelay = time.Second
 // progressTick is how often the progress line is drawn again. Tests lower
 // it.
 var progressTick = 200 * time.Millisecond
+
+// ProgressTimes sets progressDelay and progressTick, for tests of the
+// commands, and returns what restores them.
+func ProgressTimes(delay, tick time.Duration) (restore func()) {
+	d, t := progressDelay, progressTick
+	progressDelay, progressTick = delay, tick
+	return func() { progressDelay, progressTick = d, t }
+}
 
 // progressLine draws one line on stderr while the inputs are read: the
 // bytes read (compressed bytes of a compressed log), the rate and, when the

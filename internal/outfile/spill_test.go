@@ -1,4 +1,4 @@
-package cmd
+package outfile
 
 import (
 	"bytes"
@@ -8,13 +8,13 @@ import (
 	"testing"
 )
 
-// TestSpillWriter: output up to spillAt is held until Close (and dropped
+// TestSpillWriter: output up to SpillAt is held until Close (and dropped
 // when the run is interrupted first); past it, it goes out as it comes, and
 // an interrupt stops the writes.
 func TestSpillWriter(t *testing.T) {
 	var out bytes.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
-	s := newSpillWriter(ctx, &out)
+	s := NewSpill(ctx, &out)
 	s.Write([]byte("small"))
 	if out.Len() != 0 {
 		t.Fatalf("got %d bytes out before Close, want 0", out.Len())
@@ -26,15 +26,15 @@ func TestSpillWriter(t *testing.T) {
 
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	s = newSpillWriter(ctx, &out)
+	s = NewSpill(ctx, &out)
 	big := strings.Repeat("x", 1<<20)
-	for range spillAt>>20 + 2 {
+	for range SpillAt>>20 + 2 {
 		if _, err := s.Write([]byte(big)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if out.Len() < spillAt {
-		t.Fatalf("got %d bytes out past spillAt, want at least %d", out.Len(), spillAt)
+	if out.Len() < SpillAt {
+		t.Fatalf("got %d bytes out past SpillAt, want at least %d", out.Len(), SpillAt)
 	}
 	if s.buf.Cap() > 0 {
 		t.Errorf("still holding %d bytes after spilling", s.buf.Cap())

@@ -1,4 +1,4 @@
-package cmd
+package outfile
 
 import (
 	"bufio"
@@ -7,26 +7,27 @@ import (
 	"io"
 )
 
-// spillAt is how much output is held in memory before it goes out: a run
+// SpillAt is how much output is held in memory before it goes out: a run
 // that fails or is interrupted while rendering writes nothing, up to here.
 // Past it (a day of 1 s windows as CSV or JSON is gigabytes) the output is
 // written as it is rendered, and an interrupt stops it part way.
-const spillAt = 16 << 20
+const SpillAt = 16 << 20
 
-// spillWriter holds rendered output in memory up to spillAt bytes, then
+// Spill holds rendered output in memory up to SpillAt bytes, then
 // writes through; each write first checks that the run was not interrupted.
-type spillWriter struct {
+type Spill struct {
 	ctx     context.Context
 	out     io.Writer
 	buf     bytes.Buffer
 	through *bufio.Writer // once spilled
 }
 
-func newSpillWriter(ctx context.Context, out io.Writer) *spillWriter {
-	return &spillWriter{ctx: ctx, out: out}
+// NewSpill returns a Spill that writes to out while ctx is not done.
+func NewSpill(ctx context.Context, out io.Writer) *Spill {
+	return &Spill{ctx: ctx, out: out}
 }
 
-func (s *spillWriter) Write(p []byte) (int, error) {
+func (s *Spill) Write(p []byte) (int, error) {
 	if err := s.ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -34,7 +35,7 @@ func (s *spillWriter) Write(p []byte) (int, error) {
 		return s.through.Write(p)
 	}
 	s.buf.Write(p)
-	if s.buf.Len() > spillAt {
+	if s.buf.Len() > SpillAt {
 		s.through = bufio.NewWriterSize(s.out, 256<<10)
 		_, err := s.through.Write(s.buf.Bytes())
 		s.buf = bytes.Buffer{}
@@ -47,7 +48,7 @@ func (s *spillWriter) Write(p []byte) (int, error) {
 
 // Close writes what is held, unless the run was interrupted before any of
 // it went out.
-func (s *spillWriter) Close() error {
+func (s *Spill) Close() error {
 	if s.through != nil {
 		return s.through.Flush()
 	}

@@ -1,4 +1,4 @@
-package cmd
+package inputflags
 
 import (
 	"errors"
@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/skewer-dev/skewer/aggregate"
-	"github.com/skewer-dev/skewer/check"
 	"github.com/skewer-dev/skewer/ingest"
 	"github.com/skewer-dev/skewer/parse"
 )
@@ -68,8 +67,8 @@ func TestWordErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fl := &inputFlags{LogFormat: tt.logFormat}
-			got := fl.word(tt.err)
+			fl := &Flags{LogFormat: tt.logFormat}
+			got := fl.Word(tt.err)
 			if got.Error() != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
@@ -89,27 +88,6 @@ func TestReadReportWindows(t *testing.T) {
 		want := flag + " 1s makes more than 100000 windows over the span of 48h0m0s: the smallest size allowed is 2s"
 		if got.Error() != want || !errors.Is(got, many) {
 			t.Errorf("got %v, want %s wrapping the typed error", got, want)
-		}
-	}
-}
-
-// TestWordCheck: what a threshold needs is named with the flag that gives it.
-func TestWordCheck(t *testing.T) {
-	tests := []struct {
-		err  error
-		want string
-	}{
-		{&check.ThresholdError{Text: "cpu_gini<0.3", Err: &check.NeedError{Need: check.NeedSnapshots, Metric: "cpu_gini"}},
-			`threshold "cpu_gini<0.3": metric "cpu_gini" needs process snapshots (--ps FILE)`},
-		{&check.ThresholdError{Source: "gate.txt:9", Text: "gini<=baseline", Err: &check.NeedError{Need: check.NeedBaseline}},
-			`gate.txt:9: threshold "gini<=baseline": the limit uses baseline, but no baseline report was given (--baseline FILE)`},
-		{&check.ThresholdError{Source: "-t", Text: "cpu_gini<=baseline", Err: &check.NeedError{Need: check.NeedBaselineCPU, In: "the baseline base.json"}},
-			`threshold "cpu_gini<=baseline": the baseline base.json has no cpu_skew (it was made without process snapshots, --ps FILE)`},
-	}
-	for _, tt := range tests {
-		got := wordCheck(tt.err)
-		if got.Error() != tt.want || !errors.Is(got, tt.err) {
-			t.Errorf("got  %v\nwant %s", got, tt.want)
 		}
 	}
 }
