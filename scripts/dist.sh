@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/dist.sh VERSION LDFLAGS: cross-builds static skewer binaries into
-# dist/, one archive per platform with the README, skewer's LICENSE and the
-# license texts of every module compiled into that binary, and writes
+# dist/, one archive per platform with the README, the man pages, skewer's
+# LICENSE and the license texts of every module compiled into that binary,
+# and writes
 # dist/SHA256SUMS. make dist calls it with the version stamp.
 set -euo pipefail
 
@@ -12,6 +13,8 @@ platforms=(linux/amd64 linux/arm64 darwin/arm64 darwin/amd64)
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rm -rf dist
 mkdir -p dist
+# The man pages are the same on every platform: made once, by the host.
+go run ./internal/mangen dist/man
 
 for p in "${platforms[@]}"; do
 	os=${p%/*} arch=${p#*/}
@@ -21,6 +24,7 @@ for p in "${platforms[@]}"; do
 	echo "dist: $name"
 	CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -ldflags "-s -w $ldflags" -o "$dir/skewer" .
 	cp LICENSE README.md "$dir/"
+	cp -r dist/man "$dir/man"
 	# The Go standard library and runtime are compiled in too.
 	mkdir -p "$dir/licenses/go"
 	cp "$(go env GOROOT)/LICENSE" "$dir/licenses/go/"
@@ -45,5 +49,6 @@ for p in "${platforms[@]}"; do
 	rm -rf "$dir"
 done
 
+rm -rf dist/man
 (cd dist && sha256sum -- *.tar.gz > SHA256SUMS)
 cat dist/SHA256SUMS
