@@ -13,7 +13,7 @@ type matchState struct {
 	rec      *Record
 	budget   int
 	lastTime [32]byte
-	lastLen  int
+	lastLen  int // 0: no time parsed yet
 	lastUS   int64
 	layout   *timeLayout // the format's strftime time
 	// keyText and hostText hold a JSON line's worker key and host when

@@ -172,3 +172,36 @@ func TestReaderCorpusFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestReaderEmptyTime: an empty $time_local is an unreadable time on every
+// line, the first a reader reads as much as one after a line whose time
+// parsed, and a $msec later on the line does not save it (the order of the
+// fields decides, not the lines read before: FuzzChunkedRead found a first
+// line that read as time 0 alone and as unreadable after a peek).
+func TestReaderEmptyTime(t *testing.T) {
+	f := mustNginx(t, `[$time_local] $pid $request_time`)
+	fm := mustNginx(t, `[$time_local] $pid $request_time msec=$msec`)
+	good := "[25/Nov/2026:17:50:56 +0000] 7 0.5"
+	tests := []struct {
+		name string
+		f    *Format
+		in   string
+		want []lineResult
+	}{
+		{"first line", f, "[] 7 0.5\n", []lineResult{{Line: 1, got: rejected(ReasonBadTime)}}},
+		{"first line, then a good one", f, "[] 7 0.5\n" + good + "\n", []lineResult{
+			{Line: 1, got: rejected(ReasonBadTime)},
+			{Line: 2, got: ok("7", 0, 500_000, at(2026, 11, 25, 17, 50, 56, 0), "")},
+		}},
+		{"after a good line", f, good + "\n[] 7 0.5\n", []lineResult{
+			{Line: 1, got: ok("7", 0, 500_000, at(2026, 11, 25, 17, 50, 56, 0), "")},
+			{Line: 2, got: rejected(ReasonBadTime)},
+		}},
+		{"first line with a later $msec", fm, "[] 7 0.5 msec=00\n", []lineResult{{Line: 1, got: rejected(ReasonBadTime)}}},
+	}
+	for _, tt := range tests {
+		if got := scanAll(t, tt.f, tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: got  %+v\nwant %+v", tt.name, got, tt.want)
+		}
+	}
+}

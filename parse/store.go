@@ -23,8 +23,8 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 		if rec.SubSecond {
 			return ReasonNone // $msec seen earlier on the line wins
 		}
-		if len(v) == st.lastLen && string(v) == string(st.lastTime[:st.lastLen]) {
-			rec.Time, rec.HasTime = st.lastUS, true
+		if t, ok := st.cachedTime(v); ok {
+			rec.Time, rec.HasTime = t, true
 			return ReasonNone
 		}
 		t, ok := parseCLF(v)
@@ -32,8 +32,7 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 			return ReasonBadTime
 		}
 		rec.Time, rec.HasTime = t, true
-		st.lastLen = copy(st.lastTime[:], v)
-		st.lastUS = t
+		st.keepTime(v, t)
 	case fTimeISO:
 		if rec.SubSecond {
 			return ReasonNone
@@ -72,6 +71,28 @@ func (st *matchState) store(k fieldKind, v []byte) Reason {
 		rec.path = v
 	}
 	return ReasonNone
+}
+
+// cachedTime returns the time of v when v is the last time text that
+// parsed. Nothing is cached until a time parses, and no empty text ever
+// does, so an empty v (or any v) never hits before one has: a line's time
+// must not depend on which lines its reader read before it.
+func (st *matchState) cachedTime(v []byte) (int64, bool) {
+	if st.lastLen == 0 || len(v) != st.lastLen || string(v) != string(st.lastTime[:st.lastLen]) {
+		return 0, false
+	}
+	return st.lastUS, true
+}
+
+// keepTime remembers that the time text v parsed as t. A text longer than
+// the cache is not kept (a truncated copy would answer for another text).
+func (st *matchState) keepTime(v []byte, t int64) {
+	if len(v) == 0 || len(v) > len(st.lastTime) {
+		st.lastLen = 0
+		return
+	}
+	st.lastLen = copy(st.lastTime[:], v)
+	st.lastUS = t
 }
 
 // keyValue reads a --by or host value whole: "-" or empty is absent. Two

@@ -285,8 +285,8 @@ func (m *uwsgiMatcher) match(line []byte, st *matchState) Reason {
 // padded with a space), into unix microseconds. Consecutive lines often
 // share it.
 func (m *uwsgiMatcher) start(b []byte, st *matchState) (int64, bool) {
-	if st.lastLen == len(b) && string(b) == string(st.lastTime[:st.lastLen]) {
-		return st.lastUS, true
+	if t, ok := st.cachedTime(b); ok {
+		return t, true
 	}
 	if b[3] != ' ' || b[7] != ' ' || b[10] != ' ' || b[13] != ':' || b[16] != ':' || b[19] != ' ' || !isWeekday(b[:3]) {
 		return 0, false
@@ -307,8 +307,7 @@ func (m *uwsgiMatcher) start(b []byte, st *matchState) (int64, bool) {
 	if m.loc != nil {
 		t = time.Date(int(y), time.Month(mo), int(d), int(h), int(mi), int(s), 0, m.loc).UnixMicro()
 	}
-	st.lastLen = copy(st.lastTime[:], b)
-	st.lastUS = t
+	st.keepTime(b, t)
 	return t, true
 }
 
