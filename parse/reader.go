@@ -132,24 +132,22 @@ func (r *Reader) Scan() bool {
 
 // peekTime returns the time of the i-th line after the current one when it
 // parses with a time, reading ahead as needed. The current line's text and
-// record are kept.
+// record are kept: matching the peeked line overwrites the record (and the
+// text a JSON line decodes into), so the current line, copied out of br
+// first, is matched again from its copy when done, whether the peeked line
+// was read now or before.
 func (r *Reader) peekTime(i int) (int64, bool) {
-	if len(r.queue) <= i {
-		// Copy the current line out of br before reading on, and re-parse
-		// it from the copy when done.
-		cur := r.own(r.text, 0)
-		line, reason := r.line, r.reason
-		defer func() {
-			r.line, r.text, r.reason = line, cur, reason
-			r.rec.reset(line)
-			r.reason = r.match(cur)
-		}()
-		for len(r.queue) <= i {
-			if !r.readLine() {
-				return 0, false
-			}
-			r.queue = append(r.queue, pending{text: r.own(r.text, len(r.queue)+1), line: r.line, reason: r.reason})
+	cur, line, reason := r.own(r.text, 0), r.line, r.reason
+	defer func() {
+		r.line, r.text, r.reason = line, cur, reason
+		r.rec.reset(line)
+		r.reason = r.match(cur)
+	}()
+	for len(r.queue) <= i {
+		if !r.readLine() {
+			return 0, false
 		}
+		r.queue = append(r.queue, pending{text: r.own(r.text, len(r.queue)+1), line: r.line, reason: r.reason})
 	}
 	p := r.queue[i]
 	if p.reason != ReasonNone {

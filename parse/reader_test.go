@@ -205,3 +205,21 @@ func TestReaderEmptyTime(t *testing.T) {
 		}
 	}
 }
+
+// TestReaderFarTimeKeepsRecord: a line judged against lines already read
+// ahead keeps its own record. The first line (1970) is the stray; the
+// second is then judged by the third, read ahead for the first, and must
+// still read as itself (FuzzChunkedRead found it reading as the third).
+func TestReaderFarTimeKeepsRecord(t *testing.T) {
+	f := mustNginx(t, `$pid $request_time $msec`)
+	in := "1 0.1 0\n2 0.2 1770000000.5\n3 0.3 1770000001.25\n"
+	sub := func(g got) got { g.SubSecond = true; return g }
+	want := []lineResult{
+		{Line: 1, got: rejected(ReasonFarTime)},
+		{Line: 2, got: sub(ok("2", 0, 200_000, 1770000000_500000, ""))},
+		{Line: 3, got: sub(ok("3", 0, 300_000, 1770000001_250000, ""))},
+	}
+	if lines := scanAll(t, f, in); !reflect.DeepEqual(lines, want) {
+		t.Errorf("got  %+v\nwant %+v", lines, want)
+	}
+}
