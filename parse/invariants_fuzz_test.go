@@ -34,9 +34,10 @@ func chunkAt(data []byte, off int) int {
 }
 
 // FuzzChunkedRead: a log cut into chunks at line starts, as Split cuts it
-// for parallel reading, reads line for line as the whole file does. Far
-// times are the exception by design: a line's neighbours decide them, and
-// a chunk's first and last lines lack one.
+// for parallel reading, reads line for line as the whole file does, and so
+// does each line read alone. Far times are the exception by design: a
+// line's neighbours decide them, and a chunk's first and last lines lack
+// one.
 func FuzzChunkedRead(f *testing.F) {
 	whole := readLog(f, "nginx-pid.log")
 	f.Add(whole, uint16(len(whole)/3), uint16(len(whole)/2))
@@ -68,6 +69,21 @@ func FuzzChunkedRead(f *testing.F) {
 			}
 			if got[i] != want[i] {
 				t.Fatalf("cuts %v, line %d: got %+v, want %+v", cuts, i+1, got[i], want[i])
+			}
+		}
+		alone := NewBlockReader(fm)
+		for i, rest := 0, data; len(rest) > 0; i++ {
+			n := bytes.IndexByte(rest, '\n') + 1
+			if n == 0 {
+				n = len(rest)
+			}
+			alone.Reset(rest[:n])
+			rest = rest[n:]
+			if !alone.Scan() {
+				t.Fatalf("line %d alone: no line", i+1)
+			}
+			if g := view(alone.Reason(), alone.Record()); want[i].Reason != ReasonFarTime && g != want[i] {
+				t.Fatalf("line %d alone: got %+v, want %+v", i+1, g, want[i])
 			}
 		}
 	})
