@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,6 +55,14 @@ type pageChart struct {
 		Points int     `json:"points"`
 		Width  float64 `json:"width"`
 	} `json:"series"`
+	// Axis is the X extent of the plot (its first axis line), Bars the
+	// lifetime bars from top to bottom.
+	Axis [2]float64 `json:"axis"`
+	Bars []struct {
+		Tip   string  `json:"tip"`
+		X     float64 `json:"x"`
+		Width float64 `json:"width"`
+	} `json:"bars"`
 }
 
 // pageView is what the test reads from the rendered DOM.
@@ -79,7 +88,10 @@ const pageJS = `(() => {
       return {id: f.id, kind: f.classList[1], metric: f.dataset.metric || "", width: r.width, height: r.height,
         title: svg.querySelector(":scope > title").textContent, desc: svg.querySelector(":scope > desc").textContent,
         series: [...svg.querySelectorAll("path.series")].map(p => ({name: p.getAttribute("data-series"),
-          points: (p.getAttribute("d").match(/[ML]/g) || []).length, width: p.getBBox().width}))};
+          points: (p.getAttribute("d").match(/[ML]/g) || []).length, width: p.getBBox().width})),
+        axis: (a => a ? [+a.getAttribute("x1"), +a.getAttribute("x2")] : [0, 0])(svg.querySelector("line.axis")),
+        bars: [...svg.querySelectorAll("rect.alive")].map(r => ({tip: r.querySelector("title").textContent,
+          x: +r.getAttribute("x"), width: +r.getAttribute("width")}))};
     }),
     verdicts: [...document.querySelectorAll(".verdict-text")].map(e => e.textContent),
     text: document.body.innerText,
@@ -104,6 +116,7 @@ type browserPage struct {
 	first    string   // the load chart's metric drawn first
 	hostile  []string // worker keys that must show as text
 	requests bool     // whether the worker table has a requests column to sort by
+	lifetimes int     // lifetime bars the page draws, counted by hand (0: not checked)
 }
 
 // TestHTMLInBrowser opens pages in headless Chromium and checks what it
@@ -131,6 +144,11 @@ func TestHTMLInBrowser(t *testing.T) {
 			explain: []string{"explain", "-o", "json", "--by", by, hostileDir}, series: 5, first: "requests", requests: true,
 			hostile: []string{`<script>alert(3)</script>`, `w3"onmouseover="alert(4)`, `</desc></svg><script>alert(6)</script>`,
 				by, `<img src=x onerror=alert(2)>.log`}},
+		// One ps snapshot and no log: no windows, but an alive interval
+		// for each of its 17 workers (the README of the corpus).
+		{name: "seed", html: []string{"report", "-o", "html", "--ps-time", "2026-10-07T18:00:00Z", "seed-question"},
+			json:    []string{"report", "--window", "auto", "-o", "json", "--ps-time", "2026-10-07T18:00:00Z", "seed-question"},
+			explain: []string{"explain", "-o", "json", "--ps-time", "2026-10-07T18:00:00Z", "seed-question"}, lifetimes: 17},
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.WindowSize(1100, 900))
 	if os.Geteuid() == 0 {
@@ -233,10 +251,14 @@ func describe(o *runtime.RemoteObject) string {
 // windowsDoc is the part of a report with windows the browser test reads.
 type windowsDoc struct {
 	Workers []struct {
-		Key      string `json:"key"`
-		Requests int64  `json:"requests"`
+		Key       string     `json:"key"`
+		Requests  int64      `json:"requests"`
+		AliveFrom *time.Time `json:"alive_from"`
+		AliveTo   *time.Time `json:"alive_to"`
 	} `json:"workers"`
 	Windows []struct {
+		Start          time.Time          `json:"start"`
+		End            time.Time          `json:"end"`
 		Requests       map[string]float64 `json:"requests"`
 		RequestSeconds map[string]float64 `json:"request_seconds"`
 		CPUSeconds     map[string]float64 `json:"cpu_seconds"`
@@ -343,14 +365,20 @@ func checkPage(t *testing.T, p browserPage, view pageView) {
 	}
 	var doc windowsDoc
 	runJSON(t, 0, &doc, p.json...)
-	if len(doc.Windows) == 0 {
-		t.Fatalf("skewer %s: no windows", strings.Join(p.json, " "))
-	}
 	// The busiest workers by requests are in the page.
 	for _, w := range doc.Workers[:min(5, len(doc.Workers))] {
 		if !strings.Contains(view.Text, w.Key) {
 			t.Errorf("worker %s (%d requests) is not in the page", w.Key, w.Requests)
 		}
+	}
+	checkLifetimes(t, p, doc, view)
+	if len(doc.Windows) == 0 {
+		for _, c := range view.Charts {
+			if c.Kind == "line" {
+				t.Errorf("chart %s (%s): a line chart of a run without windows", c.ID, c.Metric)
+			}
+		}
+		return
 	}
 	metrics := 0
 	for _, c := range view.Charts {
@@ -379,6 +407,81 @@ func checkPage(t *testing.T, p browserPage, view pageView) {
 	if metrics == 0 {
 		t.Error("no load chart in the page")
 	}
+}
+
+// checkLifetimes wants one bar per worker with an alive interval in the
+// JSON (the 60 busiest at most), in order of start, each as long and where
+// its interval is on a time axis from the first window or birth to the last
+// window or exit.
+func checkLifetimes(t *testing.T, p browserPage, doc windowsDoc, view pageView) {
+	t.Helper()
+	type alive struct {
+		key      string
+		from, to time.Time
+	}
+	var want []alive
+	for _, w := range doc.Workers {
+		if w.AliveFrom != nil && w.AliveTo != nil && len(want) < 60 {
+			want = append(want, alive{w.Key, *w.AliveFrom, *w.AliveTo})
+		}
+	}
+	if p.lifetimes > 0 && len(want) != p.lifetimes {
+		t.Errorf("%d workers with an alive interval in the JSON, want %d", len(want), p.lifetimes)
+	}
+	sort.SliceStable(want, func(i, j int) bool {
+		if !want[i].from.Equal(want[j].from) {
+			return want[i].from.Before(want[j].from)
+		}
+		return want[i].key < want[j].key
+	})
+	var chart *pageChart
+	for i, c := range view.Charts {
+		if c.Kind == "lifetimes" {
+			chart = &view.Charts[i]
+		}
+	}
+	if chart == nil {
+		if len(want) > 0 {
+			t.Errorf("no lifetime chart, though %d workers have alive intervals", len(want))
+		}
+		return
+	}
+	if len(chart.Bars) != len(want) {
+		t.Fatalf("lifetime chart: %d bars, want %d", len(chart.Bars), len(want))
+	}
+	from, to := want[0].from, want[0].to
+	for _, w := range want {
+		from, to = minTime(from, w.from), maxTime(to, w.to)
+	}
+	if n := len(doc.Windows); n > 0 {
+		from, to = minTime(from, doc.Windows[0].Start), maxTime(to, doc.Windows[n-1].End)
+	}
+	span, plot := to.Sub(from).Seconds(), chart.Axis[1]-chart.Axis[0]
+	for i, b := range chart.Bars {
+		w := want[i]
+		if !strings.HasPrefix(b.Tip, "worker "+w.key+": alive ") {
+			t.Errorf("lifetime bar %d: %q, want worker %s", i, b.Tip, w.key)
+		}
+		x := chart.Axis[0] + plot*w.from.Sub(from).Seconds()/span
+		width := max(plot*w.to.Sub(w.from).Seconds()/span, 1)
+		if math.Abs(b.X-x) > 0.11 || math.Abs(b.Width-width) > 0.11 {
+			t.Errorf("lifetime bar of %s: x %g width %g, want %.1f and %.1f (alive %s to %s)", w.key, b.X, b.Width, x, width, w.from, w.to)
+		}
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // checkScreenshot wants a PNG whose pixels are not all the background:

@@ -45,6 +45,8 @@ func TestHTMLGolden(t *testing.T) {
 	corpus := []page{
 		{"html_report_corpus_sync.html", []string{"report", "-o", "html", "gunicorn-sync-17"}},
 		{"html_explain_corpus_proxy.html", []string{"explain", "-o", "html", "nginx-proxy"}},
+		// One snapshot, no log: no windows, but lifetimes from --ps-time.
+		{"html_report_corpus_seed.html", []string{"report", "-o", "html", "--ps-time", "2026-10-07T18:00:00Z", "seed-question"}},
 	}
 	for _, p := range demo {
 		t.Run(p.name, func(t *testing.T) {

@@ -11,8 +11,9 @@ import (
 
 // lifetimes draws each worker's alive interval as a bar, in order of
 // birth, with the stretches it led the load (was on top alone) marked; at
-// most svgMaxRows workers, the busiest.
-func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
+// most svgMaxRows workers, the busiest. ax is the windows' axis, nil when
+// the run has none (snapshots only): the bars span the alive intervals.
+func lifetimes(rep *aggregate.Report, ax *timeAxis) (svgChart, bool) {
 	var ws []aggregate.Worker
 	for _, w := range rep.Workers {
 		if !w.AliveFrom.IsZero() && !w.AliveTo.IsZero() {
@@ -30,8 +31,10 @@ func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
 		}
 		return strings.Compare(a.Key, b.Key)
 	})
-	from := ax.start
-	to := ax.start.Add(time.Duration(len(rep.Windows)) * ax.step)
+	from, to := ws[0].AliveFrom.Time(), ws[0].AliveTo.Time()
+	if ax != nil {
+		from, to = ax.start, ax.start.Add(time.Duration(len(rep.Windows))*ax.step)
+	}
 	for _, w := range ws {
 		if t := w.AliveFrom.Time(); t.Before(from) {
 			from = t
@@ -40,6 +43,8 @@ func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
 			to = t
 		}
 	}
+	from, to = from.UTC(), to.UTC()
+	layout, prec := lifetimeLabels(ax, from, to)
 	span := to.Sub(from).Seconds()
 	if span <= 0 {
 		span = 1
@@ -81,27 +86,66 @@ func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
 	}
 	bottom := float64(svgTop + len(ws)*svgRowHeight)
 	s.Lines = append(s.Lines, svgLine{num(svgLabelWidth), num(bottom), num(svgLabelWidth + plotW), num(bottom), "axis"})
-	for k := 0; k < svgXTicks; k++ {
-		t := from.Add(time.Duration(float64(to.Sub(from)) * float64(k) / float64(svgXTicks-1)))
+	// The end labels are flush with the ends: a gap of one and a half
+	// labels keeps the first and last clear of their neighbours.
+	ticks := min(svgXTicks, max(int(plotW/(1.5*svgCharWidth*float64(len(layout))+10)), 1)+1)
+	last := ""
+	for k := 0; k < ticks; k++ {
+		t := from.Add(time.Duration(float64(to.Sub(from)) * float64(k) / float64(ticks-1)))
+		// A tick sits at the time its label writes, and a span shorter
+		// than the ticks' precision gets each label once.
+		label := t.Round(prec).Format(layout)
+		if label == last {
+			continue
+		}
+		last = label
+		if r := t.Round(prec); !r.Before(from) && !r.After(to) {
+			t = r
+		}
 		s.Lines = append(s.Lines, svgLine{num(x(t)), num(bottom), num(x(t)), num(bottom + 4), "axis"})
 		anchor := "middle"
-		switch k {
-		case 0:
+		switch {
+		case k == 0:
 			anchor = "start"
-		case svgXTicks - 1:
+		case k == ticks-1 || !t.Before(to):
 			anchor = "end"
 		}
-		s.Texts = append(s.Texts, svgText{num(x(t)), num(bottom + 18), anchor, "label", t.Round(ax.prec).Format(ax.layout)})
+		s.Texts = append(s.Texts, svgText{num(x(t)), num(bottom + 18), anchor, "label", label})
 	}
-	s.Legend = []svgLegend{{"alive", "alive"}, {"on top of the load (busiest alone)", "led"}}
+	s.Legend = []svgLegend{{"alive", "alive"}}
+	if ax != nil {
+		s.Legend = append(s.Legend, svgLegend{"on top of the load (busiest alone)", "led"})
+	}
 	s.Title = "Worker lifetimes"
-	s.Desc = fmt.Sprintf("When each of %d workers was alive, from %s to %s UTC, in order of start; marked: %d stretches of windows in which the worker was the busiest alone.",
-		len(ws), from.Format("2006-01-02 15:04:05"), to.Format("2006-01-02 15:04:05"), nLed)
+	s.Desc = fmt.Sprintf("When each of %d workers was alive, from %s to %s UTC, in order of start",
+		len(ws), from.Format("2006-01-02 15:04:05"), to.Format("2006-01-02 15:04:05"))
+	if ax != nil {
+		s.Desc += fmt.Sprintf("; marked: %d stretches of windows in which the worker was the busiest alone.", nLed)
+	} else {
+		s.Desc += "; the run has no windows, so no stretch of load is marked."
+	}
 	if left > 0 {
 		s.Note = fmt.Sprintf("%d less busy workers are not drawn.", left)
 		s.Desc += " " + s.Note
 	}
 	return s, true
+}
+
+// lifetimeLabels is how the lifetime chart writes its times: as the
+// windows' axis does, else to the minute (the second under ten minutes),
+// with the date when the span crosses midnight.
+func lifetimeLabels(ax *timeAxis, from, to time.Time) (layout string, prec time.Duration) {
+	if ax != nil {
+		return ax.layout, ax.prec
+	}
+	layout, prec = "15:04", time.Minute
+	if to.Sub(from) < 10*time.Minute {
+		layout, prec = "15:04:05", time.Second
+	}
+	if !sameDate(from, to) {
+		layout = "01-02 " + layout
+	}
+	return layout, prec
 }
 
 // shares draws each shown worker's share of requests, and its CPU share

@@ -65,6 +65,7 @@ const (
 	svgBottom     = 30
 	svgYRows      = 5
 	svgXTicks     = 7
+	svgCharWidth  = 6.5 // the width of a digit of an 11px label, about
 	svgRowHeight  = 16
 	svgLabelWidth = 150
 	// svgMaxRows is the most workers the lifetime chart draws: a week of
@@ -121,9 +122,11 @@ func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, 
 		if rep.CPUSkew != nil {
 			add(lineChart(skewChart(rep, ax, true), ax, "cpu skew", skewThresholds(opt.Thresholds, "cpu_")))
 		}
-		if c, ok := lifetimes(rep, ax); ok {
+		if c, ok := lifetimes(rep, &ax); ok {
 			add(c)
 		}
+	} else if c, ok := lifetimes(rep, nil); ok {
+		add(c)
 	}
 	if c, ok := shares(rep, opt.Top); ok {
 		add(c)
