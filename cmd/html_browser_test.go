@@ -108,15 +108,15 @@ const pageJS = `(() => {
 
 // browserPage is one page to open and what to expect of it.
 type browserPage struct {
-	name     string
-	html     []string // skewer arguments that write the page
-	json     []string // skewer arguments that write its report with windows (nil: not checked)
-	explain  []string // skewer arguments that write its explanation(s)
-	series   int      // workers drawn as their own lines (--top of timeline; 5 by default)
-	first    string   // the load chart's metric drawn first
-	hostile  []string // worker keys that must show as text
-	requests bool     // whether the worker table has a requests column to sort by
-	lifetimes int     // lifetime bars the page draws, counted by hand (0: not checked)
+	name      string
+	html      []string // skewer arguments that write the page
+	json      []string // skewer arguments that write its report with windows (nil: not checked)
+	explain   []string // skewer arguments that write its explanation(s)
+	series    int      // workers drawn as their own lines (--top of timeline; 5 by default)
+	first     string   // the load chart's metric drawn first
+	hostile   []string // worker keys that must show as text
+	requests  bool     // whether the worker table has a requests column to sort by
+	lifetimes int      // lifetime bars the page draws, counted by hand (0: not checked)
 }
 
 // TestHTMLInBrowser opens pages in headless Chromium and checks what it
