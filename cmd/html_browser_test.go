@@ -51,10 +51,16 @@ type pageChart struct {
 	Title  string  `json:"title"`
 	Desc   string  `json:"desc"`
 	Series []struct {
-		Name   string  `json:"name"`
-		Points int     `json:"points"`
-		Width  float64 `json:"width"`
+		Name   string       `json:"name"`
+		Points int          `json:"points"`
+		Width  float64      `json:"width"`
+		XY     [][2]float64 `json:"xy"`
 	} `json:"series"`
+	// A line chart's grid: the X extent of its lines, their Y from the
+	// bottom up and the value each is labelled with.
+	GridX  [2]float64 `json:"gridX"`
+	GridY  []float64  `json:"gridY"`
+	YTicks []float64  `json:"yticks"`
 	// Axis is the X extent of the plot (its first axis line), Bars the
 	// lifetime bars from top to bottom.
 	Axis [2]float64 `json:"axis"`
@@ -88,7 +94,11 @@ const pageJS = `(() => {
       return {id: f.id, kind: f.classList[1], metric: f.dataset.metric || "", width: r.width, height: r.height,
         title: svg.querySelector(":scope > title").textContent, desc: svg.querySelector(":scope > desc").textContent,
         series: [...svg.querySelectorAll("path.series")].map(p => ({name: p.getAttribute("data-series"),
-          points: (p.getAttribute("d").match(/[ML]/g) || []).length, width: p.getBBox().width})),
+          points: (p.getAttribute("d").match(/[ML]/g) || []).length, width: p.getBBox().width,
+          xy: [...p.getAttribute("d").matchAll(/[ML](-?[0-9.]+) (-?[0-9.]+)/g)].map(m => [+m[1], +m[2]])})),
+        gridX: (g => g ? [+g.getAttribute("x1"), +g.getAttribute("x2")] : [0, 0])(svg.querySelector("line.grid")),
+        gridY: [...svg.querySelectorAll("line.grid")].map(l => +l.getAttribute("y1")),
+        yticks: [...svg.querySelectorAll("text.ytick")].map(t => +t.textContent),
         axis: (a => a ? [+a.getAttribute("x1"), +a.getAttribute("x2")] : [0, 0])(svg.querySelector("line.axis")),
         bars: [...svg.querySelectorAll("rect.alive")].map(r => ({tip: r.querySelector("title").textContent,
           x: +r.getAttribute("x"), width: +r.getAttribute("width")}))};
@@ -256,7 +266,16 @@ type windowsDoc struct {
 		AliveFrom *time.Time `json:"alive_from"`
 		AliveTo   *time.Time `json:"alive_to"`
 	} `json:"workers"`
-	Windows []struct {
+	WindowSeconds float64 `json:"window_seconds"`
+	Windows       []struct {
+		Skew struct {
+			Gini     float64            `json:"gini"`
+			TopShare map[string]float64 `json:"top_share"`
+		} `json:"skew"`
+		CPUSkew *struct {
+			Gini     float64            `json:"gini"`
+			TopShare map[string]float64 `json:"top_share"`
+		} `json:"cpu_skew"`
 		Start          time.Time          `json:"start"`
 		End            time.Time          `json:"end"`
 		Requests       map[string]float64 `json:"requests"`
@@ -265,15 +284,26 @@ type windowsDoc struct {
 	} `json:"windows"`
 }
 
-// wantSeries is the legend of a load chart, from the report's windows: the
-// workers ranked by their total of the metric over the windows (ties: as
-// the report orders workers, then by key), the first n as their own lines
-// and the rest as one "others (N)" line — unless only one is left.
-func wantSeries(doc windowsDoc, metric string, n int) []string {
+// wantSeries is the legend of a load chart and its values per window, from
+// the report's windows: the workers ranked by their total of the metric
+// over the windows (ties: as the report orders workers, then by key), the
+// first n as their own lines (0 where a worker is not in a window) and the
+// rest as one "others (N), mean per worker" line, unless only one is left:
+// in each window, the mean of those of the rest that are in the window's
+// counts (alive in it), NaN (a gap) where none is. Busy and CPU are per
+// second of window.
+func wantSeries(doc windowsDoc, metric string, n int) ([]string, [][]float64) {
+	of := func(i int) map[string]float64 {
+		w := doc.Windows[i]
+		return map[string]map[string]float64{"requests": w.Requests, "busy": w.RequestSeconds, "cpu": w.CPUSeconds}[metric]
+	}
+	per := 1.0
+	if metric != "requests" {
+		per = doc.WindowSeconds
+	}
 	total := map[string]float64{}
-	for _, w := range doc.Windows {
-		m := map[string]map[string]float64{"requests": w.Requests, "busy": w.RequestSeconds, "cpu": w.CPUSeconds}[metric]
-		for k, v := range m {
+	for i := range doc.Windows {
+		for k, v := range of(i) {
 			total[k] += v
 		}
 	}
@@ -300,10 +330,81 @@ func wantSeries(doc windowsDoc, metric string, n int) []string {
 		}
 		return a < b
 	})
-	if len(keys) <= n+1 {
-		return keys
+	own, rest := keys, []string(nil)
+	if len(keys) > n+1 {
+		own, rest = keys[:n:n], keys[n:]
 	}
-	return append(keys[:n:n], fmt.Sprintf("others (%d)", len(keys)-n))
+	names := slices.Clone(own)
+	values := make([][]float64, len(own))
+	for s, k := range own {
+		for i := range doc.Windows {
+			values[s] = append(values[s], of(i)[k]/per)
+		}
+	}
+	if rest != nil {
+		names = append(names, fmt.Sprintf("others (%d), mean per worker", len(rest)))
+		var mean []float64
+		for i := range doc.Windows {
+			sum, live := 0.0, 0
+			for _, k := range rest {
+				if v, ok := of(i)[k]; ok {
+					sum, live = sum+v, live+1
+				}
+			}
+			mean = append(mean, math.NaN())
+			if live > 0 {
+				mean[i] = sum / float64(live) / per
+			}
+		}
+		values = append(values, mean)
+	}
+	return names, values
+}
+
+// wantSkew is the Gini and top-1 share per window, of requests or of CPU
+// seconds (NaN where a window has no CPU skew).
+func wantSkew(doc windowsDoc, cpu bool) [][]float64 {
+	out := make([][]float64, 2)
+	for _, w := range doc.Windows {
+		gini, top1 := w.Skew.Gini, w.Skew.TopShare["1"]
+		if cpu && w.CPUSkew == nil {
+			gini, top1 = math.NaN(), math.NaN()
+		} else if cpu {
+			gini, top1 = w.CPUSkew.Gini, w.CPUSkew.TopShare["1"]
+		}
+		out[0], out[1] = append(out[0], min(gini, 1)), append(out[1], min(top1, 1))
+	}
+	return out
+}
+
+// checkPoints wants a series' points where its values put them: one per
+// window that has a value, in the middle of the window, at the value's
+// height on the chart's labelled grid (the top label is the axis' top).
+func checkPoints(t *testing.T, c pageChart, name string, xy [][2]float64, vs []float64) {
+	t.Helper()
+	if len(c.GridY) < 2 || len(c.GridY) != len(c.YTicks) {
+		t.Errorf("chart %s: %d grid lines and %d labels", c.ID, len(c.GridY), len(c.YTicks))
+		return
+	}
+	last := len(c.GridY) - 1
+	top, y0, y1 := c.YTicks[last], c.GridY[0], c.GridY[last]
+	var want [][2]float64
+	for i, v := range vs {
+		if !math.IsNaN(v) {
+			x := c.GridX[0] + (c.GridX[1]-c.GridX[0])*(float64(i)+0.5)/float64(len(vs))
+			want = append(want, [2]float64{x, y0 + (y1-y0)*min(v, top)/top})
+		}
+	}
+	if len(xy) != len(want) {
+		t.Errorf("chart %s (%s): series %s has %d points, want %d (one per window with a value)", c.ID, c.Metric, name, len(xy), len(want))
+		return
+	}
+	for i := range xy {
+		if math.Abs(xy[i][0]-want[i][0]) > 0.06 || math.Abs(xy[i][1]-want[i][1]) > 0.06 {
+			t.Errorf("chart %s (%s): series %s point %d at %v, want %.2f", c.ID, c.Metric, name, i, xy[i], want[i])
+			return
+		}
+	}
 }
 
 func checkPage(t *testing.T, p browserPage, view pageView) {
@@ -382,26 +483,35 @@ func checkPage(t *testing.T, p browserPage, view pageView) {
 	}
 	metrics := 0
 	for _, c := range view.Charts {
-		if c.Kind != "line" || c.Metric == "cpu-skew" {
-			continue // a CPU skew line has a gap where a window's CPU is too small
+		if c.Kind != "line" {
+			continue
 		}
-		if c.Metric != "skew" {
+		var names []string
+		for _, s := range c.Series {
+			names = append(names, s.Name)
+		}
+		var want [][]float64
+		switch c.Metric {
+		case "skew", "cpu-skew":
+			want = wantSkew(doc, c.Metric == "cpu-skew")
+			if !slices.Equal(names, []string{"gini", "top-1 share"}) {
+				t.Errorf("chart %s (%s): series %q, want gini and top-1 share", c.ID, c.Metric, names)
+				continue
+			}
+		default:
 			if metrics == 0 && c.Metric != p.first {
 				t.Errorf("first load chart: %s, want %s", c.Metric, p.first)
 			}
 			metrics++
-			var names []string
-			for _, s := range c.Series {
-				names = append(names, s.Name)
-			}
-			if want := wantSeries(doc, c.Metric, p.series); !slices.Equal(names, want) {
-				t.Errorf("chart %s (%s): series %q, want %q", c.ID, c.Metric, names, want)
+			var wantNames []string
+			wantNames, want = wantSeries(doc, c.Metric, p.series)
+			if !slices.Equal(names, wantNames) {
+				t.Errorf("chart %s (%s): series %q, want %q", c.ID, c.Metric, names, wantNames)
+				continue
 			}
 		}
-		for _, s := range c.Series {
-			if s.Points != len(doc.Windows) {
-				t.Errorf("chart %s (%s): series %s has %d points, want one per window: %d", c.ID, c.Metric, s.Name, s.Points, len(doc.Windows))
-			}
+		for i, s := range c.Series {
+			checkPoints(t, c, s.Name, s.XY, want[i])
 		}
 	}
 	if metrics == 0 {

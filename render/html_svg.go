@@ -100,7 +100,7 @@ func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, 
 		if series <= 0 {
 			series = 5
 		}
-		co := ChartOptions{Top: min(series, len(chartChars))}
+		co := ChartOptions{Top: min(series, len(chartChars)), othersMean: true}
 		metrics := []string{"requests", "busy", "cpu"}
 		if i := slices.Index(metrics, opt.Metric); i > 0 {
 			metrics = append([]string{opt.Metric}, slices.Delete(metrics, i, i+1)...)
@@ -114,7 +114,11 @@ func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, 
 			if err != nil {
 				continue // the report has no such data
 			}
-			add(lineChart(c, ax, m, nil))
+			s := lineChart(c, ax, m, nil)
+			if c.folded > 0 {
+				s.Note = fmt.Sprintf("The grey line is the mean per worker of the %d workers not drawn, over those alive in each window (a gap where none was), not their sum: it compares with each worker's own line.", c.folded)
+			}
+			add(s)
 		}
 		if rep.Attributed > 0 {
 			add(lineChart(skewChart(rep, ax, false), ax, "skew", skewThresholds(opt.Thresholds, "")))
@@ -183,7 +187,7 @@ func lineChart(c chart, ax timeAxis, kind string, ths []threshold) svgChart {
 	for r := 0; r <= rows; r++ {
 		v := step * float64(r)
 		s.Lines = append(s.Lines, svgLine{num(svgLeft), num(y(v)), num(svgLeft + plotW), num(y(v)), "grid"})
-		s.Texts = append(s.Texts, svgText{num(svgLeft - 6), num(y(v) + 4), "end", "label", fmt.Sprintf("%.*f", dec, v)})
+		s.Texts = append(s.Texts, svgText{num(svgLeft - 6), num(y(v) + 4), "end", "label ytick", fmt.Sprintf("%.*f", dec, v)})
 	}
 	stride := max((n+svgXTicks-1)/svgXTicks, 1)
 	for i := 0; i < n; i += stride {
