@@ -61,6 +61,8 @@ type pageChart struct {
 	GridX  [2]float64 `json:"gridX"`
 	GridY  []float64  `json:"gridY"`
 	YTicks []float64  `json:"yticks"`
+	// Thresholds are the Y of the dashed check lines.
+	Thresholds []float64 `json:"thresholds"`
 	// Axis is the X extent of the plot (its first axis line), Bars the
 	// lifetime bars from top to bottom.
 	Axis [2]float64 `json:"axis"`
@@ -99,6 +101,7 @@ const pageJS = `(() => {
         gridX: (g => g ? [+g.getAttribute("x1"), +g.getAttribute("x2")] : [0, 0])(svg.querySelector("line.grid")),
         gridY: [...svg.querySelectorAll("line.grid")].map(l => +l.getAttribute("y1")),
         yticks: [...svg.querySelectorAll("text.ytick")].map(t => +t.textContent),
+        thresholds: [...svg.querySelectorAll("line.threshold")].map(l => +l.getAttribute("y1")),
         axis: (a => a ? [+a.getAttribute("x1"), +a.getAttribute("x2")] : [0, 0])(svg.querySelector("line.axis")),
         bars: [...svg.querySelectorAll("rect.alive")].map(r => ({tip: r.querySelector("title").textContent,
           x: +r.getAttribute("x"), width: +r.getAttribute("width")}))};
@@ -119,14 +122,16 @@ const pageJS = `(() => {
 // browserPage is one page to open and what to expect of it.
 type browserPage struct {
 	name      string
-	html      []string // skewer arguments that write the page
-	json      []string // skewer arguments that write its report with windows (nil: not checked)
-	explain   []string // skewer arguments that write its explanation(s)
-	series    int      // workers drawn as their own lines (--top of timeline; 5 by default)
-	first     string   // the load chart's metric drawn first
-	hostile   []string // worker keys that must show as text
-	requests  bool     // whether the worker table has a requests column to sort by
-	lifetimes int      // lifetime bars the page draws, counted by hand (0: not checked)
+	html      []string  // skewer arguments that write the page
+	json      []string  // skewer arguments that write its report with windows (nil: not checked)
+	explain   []string  // skewer arguments that write its explanation(s)
+	series    int       // workers drawn as their own lines (--top of timeline; 5 by default)
+	first     string    // the load chart's metric drawn first
+	hostile   []string  // worker keys that must show as text
+	requests  bool      // whether the worker table has a requests column to sort by
+	lifetimes int       // lifetime bars the page draws, counted by hand (0: not checked)
+	drawn     []float64 // the values of the -t conditions drawn on the skew chart
+	notDrawn  string    // the page's note of those it cannot draw
 }
 
 // TestHTMLInBrowser opens pages in headless Chromium and checks what it
@@ -141,12 +146,14 @@ func TestHTMLInBrowser(t *testing.T) {
 	hostileDir, by := writeHostileLog(t)
 	t.Chdir(corpus)
 	pages := []browserPage{
-		{name: "report", html: []string{"report", "-o", "html", "gunicorn-sync-17"},
+		{name: "report", html: []string{"report", "-o", "html", "-t", "top1_share<0.5", "-t", "gini<baseline", "gunicorn-sync-17"},
 			json:    []string{"report", "--window", "auto", "-o", "json", "gunicorn-sync-17"},
-			explain: []string{"explain", "-o", "json", "gunicorn-sync-17"}, series: 5, first: "requests", requests: true},
+			explain: []string{"explain", "-o", "json", "gunicorn-sync-17"}, series: 5, first: "requests", requests: true,
+			drawn: []float64{0.5}, notDrawn: "Check conditions not drawn: gini<baseline (it compares with a baseline)."},
 		{name: "timeline", html: []string{"timeline", "-o", "html", "--window", "10s", "--top", "3", "--metric", "busy", "-t", "gini<0.3", "gunicorn-sync-17/access.log"},
 			json:    []string{"timeline", "--window", "10s", "-o", "json", "gunicorn-sync-17/access.log"},
-			explain: []string{"explain", "--window", "10s", "-o", "json", "gunicorn-sync-17/access.log"}, series: 3, first: "busy", requests: true},
+			explain: []string{"explain", "--window", "10s", "-o", "json", "gunicorn-sync-17/access.log"}, series: 3, first: "busy", requests: true,
+			drawn: []float64{0.3}},
 		{name: "explain", html: []string{"explain", "-o", "html", "nginx-proxy"},
 			explain: []string{"explain", "-o", "json", "nginx-proxy"}, requests: true},
 		{name: "hostile", html: []string{"report", "-o", "html", "--by", by, hostileDir},
@@ -156,9 +163,9 @@ func TestHTMLInBrowser(t *testing.T) {
 				by, `<img src=x onerror=alert(2)>.log`}},
 		// One ps snapshot and no log: no windows, but an alive interval
 		// for each of its 17 workers (the README of the corpus).
-		{name: "seed", html: []string{"report", "-o", "html", "--ps-time", "2026-10-07T18:00:00Z", "seed-question"},
-			json:    []string{"report", "--window", "auto", "-o", "json", "--ps-time", "2026-10-07T18:00:00Z", "seed-question"},
-			explain: []string{"explain", "-o", "json", "--ps-time", "2026-10-07T18:00:00Z", "seed-question"}, lifetimes: 17},
+		{name: "seed", html: []string{"report", "-o", "html", "--ps-time", "2026-10-12T21:00:00Z", "seed-question"},
+			json:    []string{"report", "--window", "auto", "-o", "json", "--ps-time", "2026-10-12T21:00:00Z", "seed-question"},
+			explain: []string{"explain", "-o", "json", "--ps-time", "2026-10-12T21:00:00Z", "seed-question"}, lifetimes: 17},
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.WindowSize(1100, 900))
 	if os.Geteuid() == 0 {
@@ -513,9 +520,30 @@ func checkPage(t *testing.T, p browserPage, view pageView) {
 		for i, s := range c.Series {
 			checkPoints(t, c, s.Name, s.XY, want[i])
 		}
+		if c.Metric == "skew" {
+			checkThresholds(t, c, p.drawn)
+		}
 	}
 	if metrics == 0 {
 		t.Error("no load chart in the page")
+	}
+	if p.notDrawn != "" && !strings.Contains(view.Text, p.notDrawn) {
+		t.Errorf("the page lacks the note %q", p.notDrawn)
+	}
+}
+
+// checkThresholds wants a dashed line at the height of each value.
+func checkThresholds(t *testing.T, c pageChart, values []float64) {
+	t.Helper()
+	if len(c.Thresholds) != len(values) || len(c.GridY) < 2 {
+		t.Errorf("chart %s: %d check lines, want %d", c.ID, len(c.Thresholds), len(values))
+		return
+	}
+	last := len(c.GridY) - 1
+	for i, v := range values {
+		if y := c.GridY[0] + (c.GridY[last]-c.GridY[0])*v/c.YTicks[last]; math.Abs(c.Thresholds[i]-y) > 0.06 {
+			t.Errorf("chart %s: check line %g at y %g, want %.2f", c.ID, v, c.Thresholds[i], y)
+		}
 	}
 }
 

@@ -84,9 +84,11 @@ func num(v float64) string {
 
 // htmlCharts lays out a section's charts: the load per worker over time
 // (the chosen metric first, then the others the report has), the skew over
-// time, the worker lifetimes, and the shares per worker.
-func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, error) {
+// time, the worker lifetimes, and the shares per worker. The notes are what
+// no chart could show (check conditions with no skew chart to draw them on).
+func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, []string, error) {
 	var out []svgChart
+	skew, cpuSkew := -1, -1 // the skew charts' indexes in out
 	add := func(c svgChart) {
 		c.ID = fmt.Sprintf("%s-c%d", id, len(out))
 		out = append(out, c)
@@ -94,7 +96,7 @@ func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, 
 	if len(rep.Windows) > 0 {
 		ax, err := newTimeAxis(rep)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		series := opt.Series
 		if series <= 0 {
@@ -122,9 +124,11 @@ func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, 
 		}
 		if rep.Attributed > 0 {
 			add(lineChart(skewChart(rep, ax, false), ax, "skew", skewThresholds(opt.Thresholds, "")))
+			skew = len(out) - 1
 		}
 		if rep.CPUSkew != nil {
 			add(lineChart(skewChart(rep, ax, true), ax, "cpu skew", skewThresholds(opt.Thresholds, "cpu_")))
+			cpuSkew = len(out) - 1
 		}
 		if c, ok := lifetimes(rep, &ax); ok {
 			add(c)
@@ -135,7 +139,48 @@ func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, 
 	if c, ok := shares(rep, opt.Top); ok {
 		add(c)
 	}
-	return out, nil
+	var notes []string
+	if text := undrawnThresholds(opt.Thresholds, skew >= 0, cpuSkew >= 0); text != "" {
+		at := skew
+		if at < 0 {
+			at = cpuSkew
+		}
+		if at >= 0 {
+			out[at].Note = text
+		} else {
+			notes = append(notes, text)
+		}
+	}
+	return out, notes, nil
+}
+
+// undrawnThresholds says which check conditions no skew chart draws, and
+// why: "" when every one is drawn. skew and cpuSkew say whether the
+// section has the skew charts of requests and of CPU.
+func undrawnThresholds(ts []check.Threshold, skew, cpuSkew bool) string {
+	var out []string
+	for _, t := range ts {
+		why := ""
+		switch {
+		case t.Metric != "gini" && t.Metric != "top1_share" && t.Metric != "cpu_gini" && t.Metric != "cpu_top1_share":
+			why = "only gini, top1_share, cpu_gini and cpu_top1_share are drawn"
+		case t.Value.Baseline:
+			why = "it compares with a baseline"
+		case t.Op == "==" || t.Op == "!=":
+			why = "an equality is not a line"
+		case strings.HasPrefix(t.Metric, "cpu_") && !cpuSkew:
+			why = "no chart of CPU skew: the run has no CPU per window"
+		case !strings.HasPrefix(t.Metric, "cpu_") && !skew:
+			why = "no chart of request skew: the run has no requests per window"
+		default:
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s (%s)", t.Text, why))
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "Check conditions not drawn: " + strings.Join(out, "; ") + "."
 }
 
 // threshold is a check condition drawn on a skew chart.

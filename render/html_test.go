@@ -81,3 +81,35 @@ func TestHTMLOneWindow(t *testing.T) {
 		t.Errorf("got %d dots, want one per series", n)
 	}
 }
+
+// TestUndrawnThresholds names each condition no skew chart can draw, with
+// its reason, and nothing when every one is drawn.
+func TestUndrawnThresholds(t *testing.T) {
+	parse := func(ss ...string) []check.Threshold {
+		var ts []check.Threshold
+		for _, s := range ss {
+			th, err := check.Parse(s, "-t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts = append(ts, th)
+		}
+		return ts
+	}
+	for _, c := range []struct {
+		ts            []string
+		skew, cpuSkew bool
+		want          string
+	}{
+		{[]string{"gini<0.35", "cpu_top1_share<0.5"}, true, true, ""},
+		{[]string{"gini<0.35", "cpu_gini<0.4"}, true, false, "Check conditions not drawn: cpu_gini<0.4 (no chart of CPU skew: the run has no CPU per window)."},
+		{[]string{"top1_share<0.5"}, false, false, "Check conditions not drawn: top1_share<0.5 (no chart of request skew: the run has no requests per window)."},
+		{[]string{"gini<=baseline*1.1", "top1_share==0.5", "top3_share<0.9"}, true, true,
+			"Check conditions not drawn: gini<=baseline*1.1 (it compares with a baseline); top1_share==0.5 (an equality is not a line); " +
+				"top3_share<0.9 (only gini, top1_share, cpu_gini and cpu_top1_share are drawn)."},
+	} {
+		if got := undrawnThresholds(parse(c.ts...), c.skew, c.cpuSkew); got != c.want {
+			t.Errorf("%q (skew %v, cpu skew %v):\n got %q\nwant %q", c.ts, c.skew, c.cpuSkew, got, c.want)
+		}
+	}
+}
