@@ -86,31 +86,14 @@ func lifetimes(rep *aggregate.Report, ax *timeAxis) (svgChart, bool) {
 	}
 	bottom := float64(svgTop + len(ws)*svgRowHeight)
 	s.Lines = append(s.Lines, svgLine{num(svgLabelWidth), num(bottom), num(svgLabelWidth + plotW), num(bottom), "axis"})
-	// The end labels are flush with the ends: a gap of one and a half
-	// labels keeps the first and last clear of their neighbours.
-	ticks := min(svgXTicks, max(int(plotW/(1.5*svgCharWidth*float64(len(layout))+10)), 1)+1)
-	last := ""
-	for k := 0; k < ticks; k++ {
-		t := from.Add(time.Duration(float64(to.Sub(from)) * float64(k) / float64(ticks-1)))
-		// A tick sits at the time its label writes, and a span shorter
-		// than the ticks' precision gets each label once.
-		label := t.Round(prec).Format(layout)
-		if label == last {
-			continue
-		}
-		last = label
-		if r := t.Round(prec); !r.Before(from) && !r.After(to) {
-			t = r
-		}
+	labelW := svgCharWidth * float64(len(layout))
+	for _, t := range roundTicks(from, to, prec, min(svgXTicks, max(int(plotW/(labelW+16)), 2))) {
 		s.Lines = append(s.Lines, svgLine{num(x(t)), num(bottom), num(x(t)), num(bottom + 4), "axis"})
 		anchor := "middle"
-		switch {
-		case k == 0:
-			anchor = "start"
-		case k == ticks-1 || !t.Before(to):
+		if x(t)+labelW/2 > svgWidth {
 			anchor = "end"
 		}
-		s.Texts = append(s.Texts, svgText{num(x(t)), num(bottom + 18), anchor, "label", label})
+		s.Texts = append(s.Texts, svgText{num(x(t)), num(bottom + 18), anchor, "label", t.Format(layout)})
 	}
 	s.Legend = []svgLegend{{"alive", "alive"}}
 	if ax != nil {
@@ -129,6 +112,44 @@ func lifetimes(rep *aggregate.Report, ax *timeAxis) (svgChart, bool) {
 		s.Desc += " " + s.Note
 	}
 	return s, true
+}
+
+// tickSteps are the round steps between the lifetime chart's labels.
+var tickSteps = []time.Duration{time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second,
+	30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute,
+	30 * time.Minute, time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
+	2 * 24 * time.Hour, 7 * 24 * time.Hour}
+
+// roundTicks are the multiples of the smallest round step of at least prec
+// that puts at most n of them in [from, to] (multiples since 0001-01-01
+// UTC, as Truncate counts: days start at midnight, weeks on Monday); from
+// alone when none falls in it.
+func roundTicks(from, to time.Time, prec time.Duration, n int) []time.Time {
+	in := func(step time.Duration) []time.Time {
+		var out []time.Time
+		t := from.Truncate(step)
+		if t.Before(from) {
+			t = t.Add(step)
+		}
+		for ; !t.After(to) && len(out) <= n; t = t.Add(step) {
+			out = append(out, t)
+		}
+		return out
+	}
+	steps := slices.Clone(tickSteps)
+	for last := steps[len(steps)-1]; to.Sub(from)/last >= time.Duration(n); { // past weeks
+		last *= 2
+		steps = append(steps, last)
+	}
+	for _, st := range steps {
+		if ts := in(st); st >= prec && len(ts) <= n {
+			if len(ts) == 0 {
+				return []time.Time{from}
+			}
+			return ts
+		}
+	}
+	return []time.Time{from}
 }
 
 // lifetimeLabels is how the lifetime chart writes its times: as the
