@@ -37,7 +37,9 @@ func TestHTMLGolden(t *testing.T) {
 		args []string
 	}
 	demo := []page{
-		{"html_report_demo_sync.html", []string{"report", "-o", "html", "gunicorn-sync-17/access.log"}},
+		{"html_report_demo_sync.html", []string{"report", "-o", "html", "-t", "top1_share<0.5", "-t", "cpu_gini<0.5", "gunicorn-sync-17/access.log"}},
+		// One snapshot, no log: no windows, but lifetimes from --ps-time.
+		{"html_report_demo_seed.html", []string{"report", "-o", "html", "--ps-time", "2026-10-12T21:00:00Z", "seed-question"}},
 		{"html_explain_demo_proxy.html", []string{"explain", "-o", "html", "nginx-proxy"}},
 		{"html_timeline_demo_sync.html", []string{"timeline", "-o", "html", "--window", "2s", "--top", "3", "--metric", "busy",
 			"-t", "gini<0.35", "-t", "top1_share<=0.2", "-t", "gini<baseline", "gunicorn-sync-17/access.log"}},
@@ -59,6 +61,44 @@ func TestHTMLGolden(t *testing.T) {
 			out := runHTML(t, p.args...)
 			t.Chdir(root)
 			testutil.Golden(t, p.name, []byte(out))
+		})
+	}
+}
+
+// TestHTMLThresholdFlag checks -t on report and timeline: parsed as
+// skewer check parses it, refused with outputs other than html, drawn as a
+// dashed line when it can be, and named in a note when it cannot.
+func TestHTMLThresholdFlag(t *testing.T) {
+	t.Chdir(filepath.Join(testutil.ModuleRoot(t), "testdata", "logs", "demo"))
+	for _, c := range []string{"report", "timeline"} {
+		t.Run(c, func(t *testing.T) {
+			for _, args := range [][]string{
+				{c, "-o", "json", "-t", "gini<0.3", "gunicorn-sync-17/access.log"},
+				{c, "-t", "gini<0.3", "gunicorn-sync-17/access.log"},
+			} {
+				code, out, errOut := runSkewer(t, args...)
+				if code != cmd.ExitError || out != "" || !strings.Contains(errOut, "--threshold: drawn on -o html only") {
+					t.Errorf("skewer %s: exit %d, stdout %.40q, stderr %q: want exit 2 and the refusal", strings.Join(args, " "), code, out, errOut)
+				}
+			}
+			if code, _, errOut := runSkewer(t, c, "-o", "html", "-t", "gini<", "gunicorn-sync-17/access.log"); code != cmd.ExitError || !strings.Contains(errOut, `threshold "gini<": no value after "<"`) {
+				t.Errorf("-t gini<: exit %d, stderr %q: want exit 2 and check's parse error", code, errOut)
+			}
+			out := runHTML(t, c, "-o", "html", "-t", "gini<0.3", "-t", "top1_share<=0.2", "-t", "gini<baseline", "-t", "jain>0.8",
+				"-t", "gini!=0.5", "-t", "cpu_gini<0.4", "gunicorn-sync-17/access.log")
+			for _, want := range []string{
+				`class="threshold s0"/>`, `class="threshold s1"/>`, "check gini&lt;0.3", "check top1_share&lt;=0.2",
+				"Check conditions not drawn: gini&lt;baseline (it compares with a baseline); jain&gt;0.8 (only gini, top1_share, cpu_gini and cpu_top1_share are drawn); " +
+					"gini!=0.5 (an equality is not a line); cpu_gini&lt;0.4 (no chart of CPU skew: the run has no CPU per window).",
+			} {
+				if !strings.Contains(out, want) {
+					t.Errorf("the page lacks %s", want)
+				}
+			}
+			// Two dashed lines and their two legend items.
+			if n := strings.Count(out, `class="threshold s`); n != 4 {
+				t.Errorf("got %d threshold lines and legend items, want 2 and 2", n)
+			}
 		})
 	}
 }

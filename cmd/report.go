@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/check"
 	"github.com/skewer-dev/skewer/explain"
 	"github.com/skewer-dev/skewer/internal/cliutil"
 	"github.com/skewer-dev/skewer/internal/inputflags"
@@ -24,6 +25,9 @@ type reportOptions struct {
 	Top     int
 	Output  string
 	Wide    bool
+	// Thresholds are check conditions the html skew charts draw.
+	Thresholds []string
+	thresholds []check.Threshold
 }
 
 func newReportCmd(s IO, runF func(context.Context, *reportOptions) error) *cobra.Command {
@@ -41,6 +45,7 @@ func newReportCmd(s IO, runF func(context.Context, *reportOptions) error) *cobra
 	f.IntVar(&opts.Workers, "workers", 0, "configured worker slots `N`: slots that never appear in the log count as idle workers")
 	f.IntVar(&opts.Top, "top", 20, "show the `K` busiest workers in table and markdown output; the rest fold into one 'others' row (0: all; json and csv list every worker)")
 	f.StringVarP(&opts.Output, "output", "o", "table", "output `FORMAT`: "+strings.Join(render.Formats, ", "))
+	addDrawnThresholds(c, &opts.Thresholds)
 	f.BoolVar(&opts.Wide, "wide", false, "on a terminal, show every column of the worker table and leave long lines whole (piped output is never cut)")
 	cliutil.CompleteValues(c, "output", render.Formats...)
 	return c
@@ -62,7 +67,9 @@ func (o *reportOptions) validate() error {
 	if !slices.Contains(render.Formats, o.Output) {
 		return fmt.Errorf("--output %q: want one of %s", o.Output, strings.Join(render.Formats, ", "))
 	}
-	return nil
+	var err error
+	o.thresholds, err = drawnThresholds(o.Thresholds, o.Output)
+	return err
 }
 
 func runReport(ctx context.Context, o *reportOptions) (err error) {
@@ -77,7 +84,7 @@ func runReport(ctx context.Context, o *reportOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	opt := render.Options{Top: o.Top, Color: colorAllowed(o.IO), Quiet: o.Quiet, Verbose: o.Verbose, Width: o.fitWidth()}
+	opt := render.Options{Top: o.Top, Color: colorAllowed(o.IO), Quiet: o.Quiet, Verbose: o.Verbose, Width: o.fitWidth(), Thresholds: o.thresholds}
 	if why {
 		opt.Why = explain.Explain(rep, explainContext(run, false))
 		if !o.Inputs.On && o.Output != "html" { // the page charts the windows

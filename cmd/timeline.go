@@ -51,7 +51,7 @@ func newTimelineCmd(s IO, runF func(context.Context, *timelineOptions) error) *c
 	f.StringVar(&opts.Metric, "metric", "requests", "the `METRIC` to chart per window: requests, busy (request seconds per second) or cpu (needs snapshots)")
 	f.IntVar(&opts.Width, "width", 0, "chart width in `COLUMNS` (default: the terminal's, 80 elsewhere)")
 	f.StringVarP(&opts.Output, "output", "o", "table", "output `FORMAT`: "+strings.Join(timelineOutputs, ", "))
-	f.StringArrayVarP(&opts.Thresholds, "threshold", "t", nil, "with -o html, draw this check condition on the skew chart, `METRIC OP VALUE` on gini or top1_share (cpu_ too), e.g. 'gini<0.35'; repeatable")
+	addDrawnThresholds(c, &opts.Thresholds)
 	cliutil.CompleteValues(c, "output", timelineOutputs...)
 	cliutil.CompleteValues(c, "metric", "requests", "busy", "cpu")
 	return c
@@ -78,17 +78,32 @@ func (o *timelineOptions) validate() error {
 	if !slices.Contains(timelineOutputs, o.Output) {
 		return fmt.Errorf("--output %q: want one of %s", o.Output, strings.Join(timelineOutputs, ", "))
 	}
-	if len(o.Thresholds) > 0 && o.Output != "html" {
-		return fmt.Errorf("--threshold: drawn on -o html only")
+	var err error
+	o.thresholds, err = drawnThresholds(o.Thresholds, o.Output)
+	return err
+}
+
+// addDrawnThresholds adds -t/--threshold to report and timeline: check
+// conditions the skew charts of -o html draw.
+func addDrawnThresholds(c *cobra.Command, p *[]string) {
+	c.Flags().StringArrayVarP(p, "threshold", "t", nil, "with -o html, draw this check condition on the skew chart, `METRIC OP VALUE` on gini or top1_share (cpu_ too), e.g. 'gini<0.35'; repeatable")
+}
+
+// drawnThresholds parses -t as skewer check does; it is refused with
+// outputs other than html.
+func drawnThresholds(ts []string, output string) ([]check.Threshold, error) {
+	if len(ts) > 0 && output != "html" {
+		return nil, fmt.Errorf("--threshold: drawn on -o html only")
 	}
-	for _, t := range o.Thresholds {
+	var out []check.Threshold
+	for _, t := range ts {
 		th, err := check.Parse(t, "-t")
 		if err != nil {
-			return err
+			return nil, err
 		}
-		o.thresholds = append(o.thresholds, th)
+		out = append(out, th)
 	}
-	return nil
+	return out, nil
 }
 
 func runTimeline(ctx context.Context, o *timelineOptions) (err error) {

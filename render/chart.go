@@ -23,6 +23,10 @@ type ChartOptions struct {
 	Color  bool   // ANSI colours and asciigraph's coloured legends; false: no escape codes at all
 	Quiet  bool   // no notes under the charts
 	Wrap   int    // wrap the summary and notes at this width (a terminal's); 0: leave them whole
+	// othersMean draws the folded workers as their mean per live worker
+	// rather than their sum (the page: a sum over a large pool would set
+	// the Y scale and flatten the top workers' lines).
+	othersMean bool
 }
 
 const (
@@ -54,6 +58,7 @@ type chart struct {
 	integer bool    // counts: no Y step under 1
 	upper   float64 // a fixed top of the Y axis, 0 to fit the data
 	rows    int     // with upper
+	folded  int     // workers in the "others" series
 }
 
 // Charts writes (a) the metric per window for the top K workers (at most
@@ -161,13 +166,53 @@ func metricChart(rep *aggregate.Report, opt ChartOptions, ax timeAxis) (chart, e
 	for i, k := range top {
 		add(Clean(k), chartChars[i], chartColors[i], []string{k})
 	}
-	if rest != nil {
+	c.folded = len(rest)
+	switch {
+	case rest != nil && opt.othersMean:
+		c.names, c.chars, c.colors = append(c.names, fmt.Sprintf("others (%d), mean per worker", len(rest))), append(c.chars, othersChar), append(c.colors, asciigraph.Gray)
+		c.values = append(c.values, meanOfLive(rep, opt.Metric, value, rest))
+	case rest != nil:
 		add(fmt.Sprintf("others (%d)", len(rest)), othersChar, asciigraph.Gray, rest)
 	}
 	if len(c.values) == 0 {
 		add("no workers", othersChar, asciigraph.Gray, nil)
 	}
 	return c, nil
+}
+
+// meanOfLive is, per window, the mean of the metric over those of keys live
+// in the window (in its counts of the metric); NaN, a gap, where none is.
+func meanOfLive(rep *aggregate.Report, metric string, value func(winCounts, string) float64, keys []string) []float64 {
+	vs := make([]float64, len(rep.Windows))
+	for i, win := range rep.Windows {
+		c := countsOf(win)
+		sum, n := 0.0, 0
+		for _, k := range keys {
+			if c.live(metric, k) {
+				sum += value(c, k)
+				n++
+			}
+		}
+		vs[i] = math.NaN()
+		if n > 0 {
+			vs[i] = sum / float64(n)
+		}
+	}
+	return vs
+}
+
+// live says whether worker k is in the window's counts of the metric.
+func (c winCounts) live(metric, k string) bool {
+	var ok bool
+	switch metric {
+	case "busy":
+		_, ok = c.secs[k]
+	case "cpu":
+		_, ok = c.cpu[k]
+	default:
+		_, ok = c.req[k]
+	}
+	return ok
 }
 
 // rankedKeys orders the workers of the windows by their total of the

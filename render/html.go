@@ -35,7 +35,8 @@ type HTMLOptions struct {
 	// Metric is the load chart drawn first: requests, busy or cpu.
 	Metric string
 	// Thresholds are check conditions drawn on the skew charts: those on
-	// gini and top1_share (cpu_ for CPU) with a plain number.
+	// gini and top1_share (cpu_ for CPU) with a plain number; the page says
+	// which it could not draw, and why.
 	Thresholds []check.Threshold
 }
 
@@ -174,7 +175,7 @@ func htmlSection(i int, p HTMLPart, opt HTMLOptions) (section, error) {
 	}
 	s.Headline = Summary(rep)
 	s.Figures = htmlFigures(rep)
-	charts, err := htmlCharts(s.ID, rep, opt)
+	charts, notes, err := htmlCharts(s.ID, rep, opt)
 	if err != nil {
 		return section{}, err
 	}
@@ -190,7 +191,7 @@ func htmlSection(i int, p HTMLPart, opt HTMLOptions) (section, error) {
 	if !rep.Span.Start.IsZero() && !rep.Span.End.IsZero() {
 		s.Span = fmt.Sprintf("%s to %s (%s)", rep.Span.Start, rep.Span.End, spanDuration(rep))
 	}
-	s.Notes = append(s.Notes, Footnotes(rep)...)
+	s.Notes = append(append(s.Notes, Footnotes(rep)...), notes...)
 	return s, nil
 }
 

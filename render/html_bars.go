@@ -11,8 +11,9 @@ import (
 
 // lifetimes draws each worker's alive interval as a bar, in order of
 // birth, with the stretches it led the load (was on top alone) marked; at
-// most svgMaxRows workers, the busiest.
-func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
+// most svgMaxRows workers, the busiest. ax is the windows' axis, nil when
+// the run has none (snapshots only): the bars span the alive intervals.
+func lifetimes(rep *aggregate.Report, ax *timeAxis) (svgChart, bool) {
 	var ws []aggregate.Worker
 	for _, w := range rep.Workers {
 		if !w.AliveFrom.IsZero() && !w.AliveTo.IsZero() {
@@ -30,8 +31,10 @@ func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
 		}
 		return strings.Compare(a.Key, b.Key)
 	})
-	from := ax.start
-	to := ax.start.Add(time.Duration(len(rep.Windows)) * ax.step)
+	from, to := ws[0].AliveFrom.Time(), ws[0].AliveTo.Time()
+	if ax != nil {
+		from, to = ax.start, ax.start.Add(time.Duration(len(rep.Windows))*ax.step)
+	}
 	for _, w := range ws {
 		if t := w.AliveFrom.Time(); t.Before(from) {
 			from = t
@@ -40,6 +43,8 @@ func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
 			to = t
 		}
 	}
+	from, to = from.UTC(), to.UTC()
+	layout, prec := lifetimeLabels(ax, from, to)
 	span := to.Sub(from).Seconds()
 	if span <= 0 {
 		span = 1
@@ -81,27 +86,87 @@ func lifetimes(rep *aggregate.Report, ax timeAxis) (svgChart, bool) {
 	}
 	bottom := float64(svgTop + len(ws)*svgRowHeight)
 	s.Lines = append(s.Lines, svgLine{num(svgLabelWidth), num(bottom), num(svgLabelWidth + plotW), num(bottom), "axis"})
-	for k := 0; k < svgXTicks; k++ {
-		t := from.Add(time.Duration(float64(to.Sub(from)) * float64(k) / float64(svgXTicks-1)))
+	labelW := svgCharWidth * float64(len(layout))
+	for _, t := range roundTicks(from, to, prec, min(svgXTicks, max(int(plotW/(labelW+16)), 2))) {
 		s.Lines = append(s.Lines, svgLine{num(x(t)), num(bottom), num(x(t)), num(bottom + 4), "axis"})
 		anchor := "middle"
-		switch k {
-		case 0:
-			anchor = "start"
-		case svgXTicks - 1:
+		if x(t)+labelW/2 > svgWidth {
 			anchor = "end"
 		}
-		s.Texts = append(s.Texts, svgText{num(x(t)), num(bottom + 18), anchor, "label", t.Round(ax.prec).Format(ax.layout)})
+		s.Texts = append(s.Texts, svgText{num(x(t)), num(bottom + 18), anchor, "label", t.Format(layout)})
 	}
-	s.Legend = []svgLegend{{"alive", "alive"}, {"on top of the load (busiest alone)", "led"}}
+	s.Legend = []svgLegend{{"alive", "alive"}}
+	if ax != nil {
+		s.Legend = append(s.Legend, svgLegend{"on top of the load (busiest alone)", "led"})
+	}
 	s.Title = "Worker lifetimes"
-	s.Desc = fmt.Sprintf("When each of %d workers was alive, from %s to %s UTC, in order of start; marked: %d stretches of windows in which the worker was the busiest alone.",
-		len(ws), from.Format("2006-01-02 15:04:05"), to.Format("2006-01-02 15:04:05"), nLed)
+	s.Desc = fmt.Sprintf("When each of %d workers was alive, from %s to %s UTC, in order of start",
+		len(ws), from.Format("2006-01-02 15:04:05"), to.Format("2006-01-02 15:04:05"))
+	if ax != nil {
+		s.Desc += fmt.Sprintf("; marked: %d stretches of windows in which the worker was the busiest alone.", nLed)
+	} else {
+		s.Desc += "; the run has no windows, so no stretch of load is marked."
+	}
 	if left > 0 {
 		s.Note = fmt.Sprintf("%d less busy workers are not drawn.", left)
 		s.Desc += " " + s.Note
 	}
 	return s, true
+}
+
+// tickSteps are the round steps between the lifetime chart's labels.
+var tickSteps = []time.Duration{time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second,
+	30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute,
+	30 * time.Minute, time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
+	2 * 24 * time.Hour, 7 * 24 * time.Hour}
+
+// roundTicks are the multiples of the smallest round step of at least prec
+// that puts at most n of them in [from, to] (multiples since 0001-01-01
+// UTC, as Truncate counts: days start at midnight, weeks on Monday); from
+// alone when none falls in it.
+func roundTicks(from, to time.Time, prec time.Duration, n int) []time.Time {
+	in := func(step time.Duration) []time.Time {
+		var out []time.Time
+		t := from.Truncate(step)
+		if t.Before(from) {
+			t = t.Add(step)
+		}
+		for ; !t.After(to) && len(out) <= n; t = t.Add(step) {
+			out = append(out, t)
+		}
+		return out
+	}
+	steps := slices.Clone(tickSteps)
+	for last := steps[len(steps)-1]; to.Sub(from)/last >= time.Duration(n); { // past weeks
+		last *= 2
+		steps = append(steps, last)
+	}
+	for _, st := range steps {
+		if ts := in(st); st >= prec && len(ts) <= n {
+			if len(ts) == 0 {
+				return []time.Time{from}
+			}
+			return ts
+		}
+	}
+	return []time.Time{from}
+}
+
+// lifetimeLabels is how the lifetime chart writes its times: as the
+// windows' axis does, else to the minute (the second under ten minutes),
+// with the date when the span crosses midnight.
+func lifetimeLabels(ax *timeAxis, from, to time.Time) (layout string, prec time.Duration) {
+	if ax != nil {
+		return ax.layout, ax.prec
+	}
+	layout, prec = "15:04", time.Minute
+	if to.Sub(from) < 10*time.Minute {
+		layout, prec = "15:04:05", time.Second
+	}
+	if !sameDate(from, to) {
+		layout = "01-02 " + layout
+	}
+	return layout, prec
 }
 
 // shares draws each shown worker's share of requests, and its CPU share

@@ -65,6 +65,7 @@ const (
 	svgBottom     = 30
 	svgYRows      = 5
 	svgXTicks     = 7
+	svgCharWidth  = 6.5 // the width of a digit of an 11px label, about
 	svgRowHeight  = 16
 	svgLabelWidth = 150
 	// svgMaxRows is the most workers the lifetime chart draws: a week of
@@ -83,9 +84,11 @@ func num(v float64) string {
 
 // htmlCharts lays out a section's charts: the load per worker over time
 // (the chosen metric first, then the others the report has), the skew over
-// time, the worker lifetimes, and the shares per worker.
-func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, error) {
+// time, the worker lifetimes, and the shares per worker. The notes are what
+// no chart could show (check conditions with no skew chart to draw them on).
+func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, []string, error) {
 	var out []svgChart
+	skew, cpuSkew := -1, -1 // the skew charts' indexes in out
 	add := func(c svgChart) {
 		c.ID = fmt.Sprintf("%s-c%d", id, len(out))
 		out = append(out, c)
@@ -93,13 +96,13 @@ func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, 
 	if len(rep.Windows) > 0 {
 		ax, err := newTimeAxis(rep)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		series := opt.Series
 		if series <= 0 {
 			series = 5
 		}
-		co := ChartOptions{Top: min(series, len(chartChars))}
+		co := ChartOptions{Top: min(series, len(chartChars)), othersMean: true}
 		metrics := []string{"requests", "busy", "cpu"}
 		if i := slices.Index(metrics, opt.Metric); i > 0 {
 			metrics = append([]string{opt.Metric}, slices.Delete(metrics, i, i+1)...)
@@ -113,22 +116,71 @@ func htmlCharts(id string, rep *aggregate.Report, opt HTMLOptions) ([]svgChart, 
 			if err != nil {
 				continue // the report has no such data
 			}
-			add(lineChart(c, ax, m, nil))
+			s := lineChart(c, ax, m, nil)
+			if c.folded > 0 {
+				s.Note = fmt.Sprintf("The grey line is the mean per worker of the %d workers not drawn, over those alive in each window (a gap where none was), not their sum: it compares with each worker's own line.", c.folded)
+			}
+			add(s)
 		}
 		if rep.Attributed > 0 {
 			add(lineChart(skewChart(rep, ax, false), ax, "skew", skewThresholds(opt.Thresholds, "")))
+			skew = len(out) - 1
 		}
 		if rep.CPUSkew != nil {
 			add(lineChart(skewChart(rep, ax, true), ax, "cpu skew", skewThresholds(opt.Thresholds, "cpu_")))
+			cpuSkew = len(out) - 1
 		}
-		if c, ok := lifetimes(rep, ax); ok {
+		if c, ok := lifetimes(rep, &ax); ok {
 			add(c)
 		}
+	} else if c, ok := lifetimes(rep, nil); ok {
+		add(c)
 	}
 	if c, ok := shares(rep, opt.Top); ok {
 		add(c)
 	}
-	return out, nil
+	var notes []string
+	if text := undrawnThresholds(opt.Thresholds, skew >= 0, cpuSkew >= 0); text != "" {
+		at := skew
+		if at < 0 {
+			at = cpuSkew
+		}
+		if at >= 0 {
+			out[at].Note = text
+		} else {
+			notes = append(notes, text)
+		}
+	}
+	return out, notes, nil
+}
+
+// undrawnThresholds says which check conditions no skew chart draws, and
+// why: "" when every one is drawn. skew and cpuSkew say whether the
+// section has the skew charts of requests and of CPU.
+func undrawnThresholds(ts []check.Threshold, skew, cpuSkew bool) string {
+	var out []string
+	for _, t := range ts {
+		why := ""
+		switch {
+		case t.Metric != "gini" && t.Metric != "top1_share" && t.Metric != "cpu_gini" && t.Metric != "cpu_top1_share":
+			why = "only gini, top1_share, cpu_gini and cpu_top1_share are drawn"
+		case t.Value.Baseline:
+			why = "it compares with a baseline"
+		case t.Op == "==" || t.Op == "!=":
+			why = "an equality is not a line"
+		case strings.HasPrefix(t.Metric, "cpu_") && !cpuSkew:
+			why = "no chart of CPU skew: the run has no CPU per window"
+		case !strings.HasPrefix(t.Metric, "cpu_") && !skew:
+			why = "no chart of request skew: the run has no requests per window"
+		default:
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s (%s)", t.Text, why))
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "Check conditions not drawn: " + strings.Join(out, "; ") + "."
 }
 
 // threshold is a check condition drawn on a skew chart.
@@ -180,7 +232,7 @@ func lineChart(c chart, ax timeAxis, kind string, ths []threshold) svgChart {
 	for r := 0; r <= rows; r++ {
 		v := step * float64(r)
 		s.Lines = append(s.Lines, svgLine{num(svgLeft), num(y(v)), num(svgLeft + plotW), num(y(v)), "grid"})
-		s.Texts = append(s.Texts, svgText{num(svgLeft - 6), num(y(v) + 4), "end", "label", fmt.Sprintf("%.*f", dec, v)})
+		s.Texts = append(s.Texts, svgText{num(svgLeft - 6), num(y(v) + 4), "end", "label ytick", fmt.Sprintf("%.*f", dec, v)})
 	}
 	stride := max((n+svgXTicks-1)/svgXTicks, 1)
 	for i := 0; i < n; i += stride {

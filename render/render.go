@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/skewer-dev/skewer/aggregate"
+	"github.com/skewer-dev/skewer/check"
 	"github.com/skewer-dev/skewer/internal/textclean"
 )
 
@@ -42,6 +43,9 @@ type Options struct {
 	// note and why lines wrap at it. 0 (output that is not a terminal, or
 	// --wide) cuts and wraps nothing beyond the fixed 80-column headline.
 	Width int
+	// Thresholds are check conditions the skew charts of the html page
+	// draw; the other outputs ignore them.
+	Thresholds []check.Threshold
 }
 
 // Formats lists the output formats, for flag help and validation.
@@ -59,7 +63,7 @@ func Write(w io.Writer, format string, rep *aggregate.Report, opt Options) error
 	case "markdown":
 		return Markdown(w, rep, opt)
 	case "html":
-		return HTML(w, []HTMLPart{{Report: rep, Why: opt.Why}}, HTMLOptions{Title: "skewer report", Top: opt.Top})
+		return HTML(w, []HTMLPart{{Report: rep, Why: opt.Why}}, HTMLOptions{Title: "skewer report", Top: opt.Top, Thresholds: opt.Thresholds})
 	}
 	return fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats, ", "))
 }
