@@ -218,7 +218,11 @@ func (p *Partial) Add(rec *parse.Record) {
 		p.addConn(host, rec, w.key)
 	}
 	if p.win.on && rec.HasTime {
-		p.addWindow(w, rec.Time, rec.Duration)
+		var path []byte
+		if rec.Duration >= 0 && w != p.spill {
+			path = rec.Path()
+		}
+		p.addWindow(w, rec.Time, rec.Duration, path)
 		if w != p.spill {
 			p.addSeq(w, rec.Time)
 		}

@@ -14,7 +14,8 @@ import (
 
 // fuzzRecords turns bytes into records, 12 bytes a record: a worker among
 // five, an end time within an hour, a duration up to parse.MaxDuration (or
-// none), a status, and which of parts partials the record goes to.
+// none), a status, which of parts partials the record goes to, and a path
+// among seven (more than a window cell keeps the times of) or none.
 func fuzzRecords(data []byte, parts int) (recs []parse.Record, part []int) {
 	for len(data) >= 12 {
 		b := data[:12]
@@ -30,23 +31,35 @@ func fuzzRecords(data []byte, parts int) (recs []parse.Record, part []int) {
 			Duration: dur,
 			Status:   []int{200, 302, 404, 500, 0}[b[1]%5],
 		})
+		if b[10]%8 != 0 {
+			recs[len(recs)-1].SetPath(fuzzPaths[b[10]%8])
+		}
 		part = append(part, int(b[9])%parts)
 	}
 	return recs, part
 }
 
+var fuzzPaths = [][]byte{nil, []byte("/a"), []byte("/b"), []byte("/c"), []byte("/d"), []byte("/e"), []byte("/f"), []byte("/x")}
+
 // FuzzMergeOrder: records split among partials in any way and merged in
-// any order give the report of one pass over them, windows included.
+// any order give the report of one pass over them, windows included (with
+// the request times per path of their cells), at a fixed window size or
+// the automatic one, which each partial coarsens on its own.
 func FuzzMergeOrder(f *testing.F) {
 	f.Add([]byte("0123456789ab0123456789abzzzzzzzzzzzzyyyyyyyyyyyy"), uint8(3), uint8(1))
 	f.Add(make([]byte, 120), uint8(2), uint8(0))
+	f.Add([]byte("0123456789ab0123456789a\x00zzzzzzzzzzzzyyyyyyyyyyy\x01"), uint8(11), uint8(2))
 	f.Fuzz(func(t *testing.T, data []byte, parts, rot uint8) {
 		k := 1 + int(parts)%5
 		recs, part := fuzzRecords(data, k)
 		opt := Options{Workers: 6, Family: "gunicorn"}
+		width := time.Minute
+		if parts&8 != 0 {
+			width = 0
+		}
 		newPartial := func() *Partial {
 			p := NewPartial([]string{"/x*"})
-			p.SetWindows(time.Minute)
+			p.SetWindows(width)
 			return p
 		}
 		whole := newPartial()

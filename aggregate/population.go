@@ -224,8 +224,7 @@ func eachRebinned(s winCells, old, neu int64, fn func(idx int64, c winCell)) {
 	s.each(func(idx int64, c *winCell) {
 		n := floorDiv(idx*old, neu)
 		d := out[n]
-		d.requests += c.requests
-		d.durSum = addMicros(d.durSum, c.durSum)
+		d.add(c)
 		out[n] = d
 	})
 	for idx, c := range out {

@@ -24,7 +24,8 @@ const autoTarget = 60
 // winCell is one worker's counts in one window.
 type winCell struct {
 	requests int64
-	durSum   int64 // µs
+	durSum   int64    // µs
+	lat      *cellLat // request times of a few paths (latency.go), or nil
 }
 
 // winSet is one worker's windows, keyed by window index (time / width). The
@@ -37,7 +38,7 @@ type winSet struct {
 	last    *winCell
 }
 
-func (s *winSet) add(idx, dur int64) {
+func (s *winSet) add(idx, dur int64, path []byte) {
 	c := s.last
 	if c == nil || idx != s.lastIdx {
 		c = s.cell(idx)
@@ -45,6 +46,9 @@ func (s *winSet) add(idx, dur int64) {
 	c.requests++
 	if dur > 0 {
 		c.durSum = addMicros(c.durSum, dur)
+	}
+	if dur >= 0 && len(path) > 0 {
+		c.addLat(pathHash(path), path, dur)
 	}
 }
 
@@ -123,8 +127,7 @@ func (s *winSet) rebin(old, neu int64) {
 			cells[n] = c
 			continue
 		}
-		d.requests += c.requests
-		d.durSum = addMicros(d.durSum, c.durSum)
+		d.add(c)
 	}
 	s.cells, s.last = cells, nil
 }
@@ -135,10 +138,17 @@ func (s *winSet) merge(o *winSet) {
 			s.lastIdx, s.last = idx, c
 			return
 		}
-		d := s.cell(idx)
-		d.requests += c.requests
-		d.durSum = addMicros(d.durSum, c.durSum)
+		s.cell(idx).add(c)
 	})
+}
+
+// add adds what c counts to d.
+func (d *winCell) add(c *winCell) {
+	d.requests += c.requests
+	d.durSum = addMicros(d.durSum, c.durSum)
+	if c.lat != nil {
+		d.lat = mergeLat(d.lat, c.lat)
+	}
 }
 
 // addMicros adds two non-negative sums of microseconds, stopping at the
@@ -186,9 +196,9 @@ func (p *Partial) SetWindows(width time.Duration) {
 }
 
 // addWindow accounts a timed record in its window.
-func (p *Partial) addWindow(w *workerAcc, t, dur int64) {
+func (p *Partial) addWindow(w *workerAcc, t, dur int64, path []byte) {
 	if t >= p.win.from && t < p.win.to {
-		w.win.add(p.win.cur, dur)
+		w.win.add(p.win.cur, dur, path)
 		return
 	}
 	idx := floorDiv(t, p.win.width)
@@ -202,7 +212,7 @@ func (p *Partial) addWindow(w *workerAcc, t, dur int64) {
 		}
 		p.win.lo, p.win.hi = lo, hi
 	}
-	w.win.add(idx, dur)
+	w.win.add(idx, dur, path)
 	if p.win.auto && p.win.hi-p.win.lo+1 > 2*autoTarget {
 		p.coarsen(nextSize(p.win.width, p.win.lo, p.win.hi, 2*autoTarget))
 		return
@@ -385,7 +395,7 @@ func buildWindows(pop *Populations, pr *Procs, width int64) []Window {
 			xs, zeros = xs[:0], 0
 		}
 		for _, s := range v.served {
-			win.cells.served = append(win.cells.served, servedCell{worker: first[v.host] + s.worker, requests: s.cell.requests, micros: s.cell.durSum})
+			win.cells.served = append(win.cells.served, servedCell{worker: first[v.host] + s.worker, requests: s.cell.requests, micros: s.cell.durSum, lat: s.cell.lat})
 		}
 		vs, vz = v.values(vs)
 		xs, zeros = append(xs, vs...), zeros+vz

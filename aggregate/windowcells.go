@@ -129,6 +129,7 @@ type servedCell struct {
 	worker   int
 	requests int64
 	micros   int64
+	lat      *cellLat
 }
 
 // Counts returns the window's requests, request seconds and CPU seconds per

@@ -53,6 +53,9 @@ func (r *Record) Path() []byte {
 	return requestPath(r.request)
 }
 
+// SetPath sets the path the line logged, for records made by hand.
+func (r *Record) SetPath(p []byte) { r.path = p }
+
 func (r *Record) reset(line int64) {
 	*r = Record{Line: line, Duration: -1}
 }
