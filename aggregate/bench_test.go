@@ -15,15 +15,27 @@ func benchRecords(n int) []parse.Record {
 	return recs
 }
 
+// benchPaths are the paths of BenchmarkAdd's windows_paths: more than a
+// window cell keeps the times of.
+var benchPaths = [][]byte{[]byte("/api/v1/orders"), []byte("/api/v1/users/me"), []byte("/healthz"),
+	[]byte("/static/app.js"), []byte("/api/v1/search"), []byte("/login"), []byte("/")}
+
 // BenchmarkAdd measures accounting a line, with the per-window accounting
-// every run now does and without it.
+// every run now does and without it, and with paths (whose request times
+// the window cells keep).
 func BenchmarkAdd(b *testing.B) {
 	recs := benchRecords(1 << 16)
 	for _, tc := range []struct {
 		name    string
 		windows bool
-	}{{"windows", true}, {"nowindows", false}} {
+		paths   bool
+	}{{"windows", true, false}, {"nowindows", false, false}, {"windows_paths", true, true}} {
 		b.Run(tc.name, func(b *testing.B) {
+			if tc.paths {
+				for i := range recs {
+					recs[i].SetPath(benchPaths[i%len(benchPaths)])
+				}
+			}
 			p := NewPartial(nil)
 			p.win.on = tc.windows
 			b.ReportAllocs()

@@ -28,9 +28,10 @@ type explanation struct {
 		Evidence   []string `json:"evidence"`
 	} `json:"mechanisms"`
 	HarmEvidence []struct {
-		Signal string  `json:"signal"`
-		Worker string  `json:"worker"`
-		Value  float64 `json:"value"`
+		Signal      string  `json:"signal"`
+		Worker      string  `json:"worker"`
+		Value       float64 `json:"value"`
+		WindowStart string  `json:"window_start"`
 	} `json:"harm_evidence"`
 	Memory struct {
 		Pattern string `json:"pattern"`
@@ -153,6 +154,20 @@ func TestExplainCorpus(t *testing.T) {
 		}
 		if names := mechNames(e); len(names) == 0 || names[0] != "keepalive_pinning" {
 			t.Errorf("mechanisms: got %v, want keepalive_pinning first", names)
+		}
+		// gevent_pywsgi: the busiest worker of a window was compared with
+		// the others on the same path, and was not twice as slow.
+		lat := false
+		for _, ev := range e.HarmEvidence {
+			if ev.Signal == "latency" {
+				lat = true
+				if ev.Value >= 2 {
+					t.Errorf("latency evidence: got %+v, want under 2×", ev)
+				}
+			}
+		}
+		if !lat {
+			t.Errorf("harm evidence: got %+v, want a latency comparison", e.HarmEvidence)
 		}
 	})
 	t.Run("nginx-proxy nginx connections", func(t *testing.T) {

@@ -234,8 +234,17 @@ func syncWindow(l load) finding {
 }
 
 // judgeAsync judges workers that serve many requests at once by CPU per
-// window, over windows long enough for the CPU's resolution.
+// window, over windows long enough for the CPU's resolution, and by the
+// busiest worker's latency against the others' on the same paths
+// (latency.go).
 func judgeAsync(s *subject) (Verdict, []HarmEvidence) {
+	v, ev := judgeAsyncCPU(s)
+	return withLatency(s, v, ev)
+}
+
+// judgeAsyncCPU judges async workers by CPU per window, or rules a core
+// out by their request seconds.
+func judgeAsyncCPU(s *subject) (Verdict, []HarmEvidence) {
 	rep := s.rep
 	res := 0.0
 	for _, w := range rep.Workers {
