@@ -1,6 +1,7 @@
 package aggregate
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"slices"
 	"sort"
@@ -40,15 +41,22 @@ type latBin struct {
 // latMaxName is the longest path name kept; the hash is of the whole path.
 const latMaxName = 120
 
-// pathHash is the 64-bit FNV-1a hash of a path: fixed, so that a run's
-// choice of paths is the same on every run.
+// pathHash is a 64-bit hash of a path, eight bytes a step: fixed (not
+// seeded per process), so that a run's choice of paths is the same on
+// every run.
 func pathHash(p []byte) uint64 {
-	h := uint64(14695981039346656037)
-	for _, c := range p {
-		h ^= uint64(c)
-		h *= 1099511628211
+	h := uint64(len(p)) * 0x9e3779b97f4a7c15
+	for len(p) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(p)) * 0xff51afd7ed558ccd
+		h ^= h >> 32
+		p = p[8:]
 	}
-	return h
+	var t uint64
+	for i, c := range p {
+		t |= uint64(c) << (8 * i)
+	}
+	h = (h ^ t) * 0xc4ceb9fe1a85ec53
+	return h ^ h>>29
 }
 
 // latBinOf is the bin of a request time in µs: 8 bins per power of two.
@@ -81,7 +89,10 @@ func latBinMicros(b uint16) float64 {
 // add counts a request time of the path (hash h) in the cell, keeping the
 // latPaths smallest hashes.
 func (c *cellLat) add(h uint64, path []byte, us int64) {
-	i := sort.Search(len(c.paths), func(i int) bool { return c.paths[i].hash >= h })
+	i := 0 // a linear search: at most latPaths
+	for i < len(c.paths) && c.paths[i].hash < h {
+		i++
+	}
 	if i == len(c.paths) || c.paths[i].hash != h {
 		if i >= latPaths {
 			return
@@ -96,7 +107,11 @@ func (c *cellLat) add(h uint64, path []byte, us int64) {
 
 // addBin adds n request times of bin b.
 func (p *pathLat) addBin(b uint16, n uint32) {
-	j := sort.Search(len(p.bins), func(j int) bool { return p.bins[j].bin >= b })
+	// A path's times fall in a few bins: a linear search.
+	j := 0
+	for j < len(p.bins) && p.bins[j].bin < b {
+		j++
+	}
 	if j < len(p.bins) && p.bins[j].bin == b {
 		p.bins[j].n = satAdd32(p.bins[j].n, n)
 		return
