@@ -101,7 +101,7 @@ func latencyIn(part aggregate.HostWindow) (latencyCmp, bool) {
 		}
 		c := latencyCmp{at: stamp(part.Window.Start.Time()), host: part.Host, worker: key, path: sp.Path,
 			start: part.Window.Start.Time(),
-			n: sp.Worker.Requests(), restN: sp.Rest.Requests(),
+			n:     sp.Worker.Requests(), restN: sp.Rest.Requests(),
 			p50: sp.Worker.Quantile(0.5), p95: sp.Worker.Quantile(0.95),
 			rp50: sp.Rest.Quantile(0.5), rp95: sp.Rest.Quantile(0.95)}
 		if c.rp50 <= 0 {
