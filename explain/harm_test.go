@@ -190,3 +190,15 @@ func TestJudgeHosts(t *testing.T) {
 		t.Errorf("summary: got %q, want %q", v.Summary, want)
 	}
 }
+
+// TestLatencyJudged: gunicorn's async classes are judged by latency; sync
+// workers by busy fraction, and nginx (whose $request_time is mostly the
+// upstream's) by CPU only.
+func TestLatencyJudged(t *testing.T) {
+	for class, want := range map[string]bool{"gevent": true, "gevent_pywsgi": true, "gthread": true,
+		"eventlet": true, "tornado": true, "sync": false, "nginx": false} {
+		if got := newSubject(&aggregate.Report{Family: "gunicorn"}, Context{WorkerClass: class}).latencyJudged(); got != want {
+			t.Errorf("%s: got %v, want %v", class, got, want)
+		}
+	}
+}
