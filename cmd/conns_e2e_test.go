@@ -412,7 +412,16 @@ const (
 	// successors the last few, so the span's skew comes from the restarts
 	// while each 1 s window is shared by the workers alive in it.
 	restartRequests = 430
-	restartPause    = 10 * time.Millisecond // 215 requests a client: 3 to 5 s
+	// 215 rounds of 35 ms or more: 8 s or more, each worker busy a
+	// seventh of the time or less, so far from saturated (the verdict is
+	// benign) even when a loaded machine stretches the burn several times.
+	restartPause = 30 * time.Millisecond
+	// restartBurnMS keeps a sync worker busy while the other request of
+	// its round arrives, so that the other worker, idle, accepts it: the
+	// workers serve a round each, and both reach --max-requests within a
+	// few requests of each other. Sent at random, one worker could reach
+	// it long before the other, which then never restarts.
+	restartBurnMS = 5
 )
 
 // restartGini is the span gini over PIDs a capture must show for its skew
@@ -438,7 +447,7 @@ func captureRestarts(t *testing.T) restartCapture {
 	s := startConnsServer(t, restartWorkers, "sync", "--max-requests", strconv.Itoa(restartMax), "--max-requests-jitter", "0")
 	// Paced so that the generations, in whole-second times, follow one
 	// another over several seconds instead of all sharing one second.
-	sent := connsPacedLoad(t, s.url, restartWorkers, restartRequests/restartWorkers, false, restartPause) + 1
+	sent := roundsLoad(t, fmt.Sprintf("%s/work?ms=%d", s.url, restartBurnMS), restartWorkers, restartRequests/restartWorkers, restartPause) + 1
 	s.stop()
 	c := restartCapture{s: s}
 	c.reqs, c.pids = connsLog(t, s.access)
@@ -456,6 +465,36 @@ func captureRestarts(t *testing.T) restartCapture {
 	return c
 }
 
+// roundsLoad sends rounds of clients requests at once, each on a new
+// connection, waiting for a round's answers and pause before the next. It
+// returns how many were answered.
+func roundsLoad(t *testing.T, url string, clients, rounds int, pause time.Duration) int {
+	t.Helper()
+	client := &http.Client{Timeout: e2eWait, Transport: &http.Transport{DisableKeepAlives: true}}
+	answered := 0
+	for range rounds {
+		errs := make(chan error, clients)
+		for range clients {
+			go func() {
+				resp, err := client.Get(url)
+				if err == nil {
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range clients {
+			if err := <-errs; err != nil {
+				t.Fatalf("GET %s: %v", url, err)
+			}
+			answered++
+		}
+		time.Sleep(pause)
+	}
+	return answered
+}
+
 // TestSyncMaxRequestsRestarts: gunicorn sync, 2 workers, --max-requests 200,
 // 430 requests. Workers restart and new PIDs appear: skewer's restarts from
 // the error log equal the error log's own "Autorestarting" lines, and from
@@ -465,7 +504,7 @@ func TestSyncMaxRequestsRestarts(t *testing.T) {
 	var c restartCapture
 	// The kernel decides which worker accepts: a capture in which one
 	// worker took so much that the other never restarted shows no
-	// generations to judge, and is taken again.
+	// generations to judge, and is taken again (the rounds make it rare).
 	for attempt := 1; ; attempt++ {
 		c = captureRestarts(t)
 		if c.shown() || attempt == 3 {
