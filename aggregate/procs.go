@@ -151,12 +151,14 @@ type ProcBuilder struct {
 	// parent is the rows of the snapshot being added by PID, reused.
 	parent map[int64]*parse.Proc
 	texts  map[string]string
+	// titled is the PIDs that some snapshot shows titled as a worker.
+	titled map[int64]bool
 }
 
 // NewProcBuilder returns an empty builder.
 func NewProcBuilder(opt ProcOptions) *ProcBuilder {
 	return &ProcBuilder{opt: opt, workers: roles{}, masters: map[int64]Master{}, byPID: map[int64][]sighting{},
-		sources: map[string]int32{}, parent: map[int64]*parse.Proc{}, texts: map[string]string{}}
+		sources: map[string]int32{}, parent: map[int64]*parse.Proc{}, texts: map[string]string{}, titled: map[int64]bool{}}
 }
 
 // roles maps each worker PID to the family it works for.
@@ -243,6 +245,7 @@ func (b *ProcBuilder) classify(p *parse.Proc, procs []parse.Proc) (fam string, w
 		}
 	case isWorker:
 		mark(fam)
+		b.titled[p.PID] = true
 	case isMaster:
 		b.masters[p.PID] = Master{PID: p.PID, Family: fam, Args: p.Args}
 	case fam != "" && parent != nil && !strings.HasPrefix(p.Args, fam+": "):
@@ -276,9 +279,17 @@ func (b *ProcBuilder) Finish(events []parse.ErrorLogEvent) (*Procs, error) {
 func (b *ProcBuilder) families(pr *Procs) (roles, error) {
 	workers, masters := b.workers, b.masters
 	for pid := range workers {
-		if _, ok := masters[pid]; ok {
-			delete(workers, pid)
+		if _, ok := masters[pid]; !ok {
+			continue
 		}
+		if b.titled[pid] {
+			// A worker just forked still bears its master's title until
+			// it sets its own (gunicorn, nginx): a snapshot in between
+			// shows it as a master. A master is never titled a worker.
+			delete(masters, pid)
+			continue
+		}
+		delete(workers, pid)
 	}
 	families := map[string]bool{}
 	for _, f := range workers {

@@ -385,6 +385,27 @@ func TestProcCPU(t *testing.T) {
 	}
 }
 
+// TestProcWorkerBeforeItsTitle: a snapshot taken just after gunicorn
+// forked a worker shows it with its master's title, the next with its own:
+// it is a worker throughout (its CPU from its first sighting), and the
+// master is the one master.
+func TestProcWorkerBeforeItsTitle(t *testing.T) {
+	pr, err := BuildProcs([]parse.Snapshot{
+		at(0, ps(100, 1, 500, 40, gMaster), ps(101, 100, 300, 60, gWorker), ps(102, 100, 0, 40, gMaster)),
+		at(10, ps(100, 1, 600, 40, gMaster), ps(101, 100, 900, 60, gWorker), ps(102, 100, 590, 70, gWorker)),
+	}, nil, ProcOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkProcRows(t, pr, map[string]procRow{
+		"101": {CPUMillis: 600, AliveMicros: 10 * sec, RSSPeakKiB: 60, RSSLastKiB: 60, First: t0, Last: t0 + 10*sec},
+		"102": {CPUMillis: 590, AliveMicros: 10 * sec, RSSPeakKiB: 70, RSSLastKiB: 70, First: t0, Last: t0 + 10*sec},
+	})
+	if len(pr.Masters) != 1 || pr.Masters[0].PID != 100 {
+		t.Errorf("got masters %+v, want only 100", pr.Masters)
+	}
+}
+
 func TestProcSingleSnapshot(t *testing.T) {
 	// 08:46:19 of TIME is 8·3600 + 46·60 + 19 = 31579 s.
 	const cum = 31579000

@@ -141,3 +141,34 @@ func TestExplainNextSameChance(t *testing.T) {
 		t.Errorf("evidence %q: want it to hold %q", ev, want)
 	}
 }
+
+// TestExplainNextSameNoReuse: the sticky windows of a keep-alive class, but
+// the log names each request's client port and no port carries a second
+// request: every request came on a new connection (Connection: close), so
+// the next request following its predecessor's worker is a freed worker
+// taking the next new connection, not pinning.
+func TestExplainNextSameNoReuse(t *testing.T) {
+	ws := fadingWindows(func(i int) int { return 1 + i/15 }, func(i int) int { return 1 + i/100 })
+	dir := seqLog(t, ws, "gevent_pywsgi")
+	path := filepath.Join(dir, "access.log")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for i, line := range strings.SplitAfter(strings.TrimSuffix(string(b), "\n"), "\n") {
+		fmt.Fprintf(&out, "%s %d\n", strings.TrimSuffix(line, "\n"), 32768+i) // a port of its own
+	}
+	if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := explainJSON(t, "--window", "10s", "--log-format", `%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" pid=%(p)s %(D)s %({remote_port}e)s`, dir)
+	for _, m := range e.Mechanisms {
+		if m.Name == "keepalive_pinning" {
+			t.Errorf("keepalive_pinning %s: want none, no connection carried a second request: %+v", m.Confidence, e.Mechanisms)
+		}
+	}
+	if len(e.Mechanisms) == 0 {
+		t.Errorf("no mechanism")
+	}
+}

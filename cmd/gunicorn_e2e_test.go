@@ -221,8 +221,8 @@ func (r *e2eRun) checkMaster(t *testing.T, rep e2eReport) {
 		masters = append(masters, fmt.Sprintf("%d (%s)", m.PID, m.Family))
 		found = found || (m.PID == int64(r.master) && m.Family == "gunicorn")
 	}
-	if !found {
-		t.Errorf("report masters: got %v, want %d (gunicorn)", masters, r.master)
+	if !found || len(masters) != 1 {
+		t.Errorf("report masters: got %v, want only %d (gunicorn)", masters, r.master)
 	}
 }
 

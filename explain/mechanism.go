@@ -171,10 +171,13 @@ func hostMechanisms(s *subject) []Mechanism {
 			"skew persists in the busiest windows: " + thirds,
 			"typical window: " + typical,
 			"no input names the worker class, so whether it keeps connections open is not known; " + notProven(connLine)}), Short: short})
-	case sticky && s.keepAlive():
+	case sticky && s.keepAlive() && conns != connsNoReuse && conns != connsMoved:
 		// Skew that fades under load, but each request follows the one
 		// before to its worker: a few connections held while traffic is
-		// light, spread once there are many. Not a race.
+		// light, spread once there are many. Not a race. Unless the
+		// connections show none carried a second request, or that they
+		// move: then a freed worker taking the next new connection gave
+		// the statistic, not pinning.
 		out = append(out, Mechanism{Name: MechPinning, Confidence: Likely, Evidence: []string{
 			seqLine,
 			"skew " + persistsWord(false) + ": " + thirds,
