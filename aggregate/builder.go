@@ -140,9 +140,8 @@ type workerAcc struct {
 	requests   int64
 	durSum     int64 // µs
 	durN       int64
-	sketch     *ddsketch.DDSketch
 	few        [fewDurations]int64 // the first request times (µs) while there is no sketch
-	ms         []uint32            // whole-millisecond durations below msBins ms, counted exactly; see addDuration
+	dur        *durations          // the request times past the few, nil until there are any
 	status     [5]int64            // 2xx 3xx 4xx 5xx other
 	first      int64               // earliest end time, µs
 	last       int64               // latest end time, µs
@@ -242,37 +241,72 @@ func (p *Partial) excluded(b []byte) bool {
 	return false
 }
 
-// newSketch returns an empty quantile sketch. The cubically interpolated
-// mapping avoids a logarithm per value; its accuracy guarantee is the same.
-func newSketch() *ddsketch.DDSketch {
+// sketchMapping maps request times to the sketches' bins. The cubically
+// interpolated mapping avoids a logarithm per value; its accuracy guarantee
+// is the same. It holds only constants, so every sketch shares it.
+var sketchMapping = func() mapping.IndexMapping {
 	m, err := mapping.NewCubicallyInterpolatedMapping(sketchAccuracy)
 	if err != nil {
 		panic(err) // only for an invalid accuracy constant
 	}
-	return ddsketch.NewDDSketch(m, store.NewDenseStore(), store.NewDenseStore())
+	return m
+}()
+
+// newSketch returns an empty quantile sketch.
+func newSketch() *ddsketch.DDSketch {
+	return ddsketch.NewDDSketch(sketchMapping, store.NewDenseStore(), store.NewDenseStore())
 }
 
 func newWorkerAcc() *workerAcc {
 	return &workerAcc{}
 }
 
-// fewDurations is how many request times a worker keeps as they are before
-// it makes a sketch: a sketch costs the better part of a kilobyte, and most
-// of the keys of a run with very many of them serve one request. One costs
-// nothing: workerAcc stays in the same allocation size class.
+// fewDurations is how many request times a worker keeps in its own
+// allocation: most of the keys of a run with very many of them serve one
+// request, and one costs nothing (workerAcc stays in its size class).
 const fewDurations = 1
+
+// durations holds a worker's request times past its few, for the
+// quantiles. They are kept as they are (8 bytes each) until there are
+// exactMax of them, then moved into a sketch, which costs the better part
+// of a kilobyte at least and up to a few for times spread over 1 ms to 1 s;
+// a busy worker also counts whole milliseconds in a table (see addDuration).
+// However the times went, the sketch that answers the quantiles holds the
+// same counts in the same bins, so the quantiles are those of one sketch of
+// every time.
+type durations struct {
+	exact  []int64            // µs, while there is no sketch
+	sketch *ddsketch.DDSketch // nil until there are more than exactMax times
+	ms     []uint32           // whole-millisecond counts by ms, as long as the largest needs; see addDuration
+}
+
+// exactMax is how many request times a worker keeps as they are before it
+// makes a sketch: 512 bytes, below what the smallest sketch costs.
+const exactMax = 64
+
+// durs returns the worker's durations, made on first use.
+func (w *workerAcc) durs() *durations {
+	if w.dur == nil {
+		w.dur = &durations{}
+	}
+	return w.dur
+}
 
 // sk returns the worker's sketch, made on first use with the request times
 // kept until then.
 func (w *workerAcc) sk() *ddsketch.DDSketch {
-	if w.sketch == nil {
-		w.sketch = newSketch()
+	d := w.durs()
+	if d.sketch == nil {
+		d.sketch = newSketch()
 	}
 	for _, us := range w.few[:w.nFew] {
-		sketchAdd(w.sketch, us)
+		sketchAdd(d.sketch, us)
 	}
-	w.nFew = 0
-	return w.sketch
+	for _, us := range d.exact {
+		sketchAdd(d.sketch, us)
+	}
+	w.nFew, d.exact = 0, nil
+	return d.sketch
 }
 
 // sketchAdd adds a request time in µs to s. A whole millisecond is added as
@@ -289,26 +323,30 @@ func sketchAdd(s *ddsketch.DDSketch, us int64) {
 // addQuantile keeps a request time for the quantiles: as it is while the
 // worker has few, else in the sketch.
 func (w *workerAcc) addQuantile(us int64) {
-	if w.sketch == nil && int(w.nFew) < len(w.few) {
+	if w.dur == nil && int(w.nFew) < len(w.few) {
 		w.few[w.nFew] = us
 		w.nFew++
+		return
+	}
+	if d := w.durs(); d.sketch == nil && len(d.exact) < exactMax {
+		d.exact = append(d.exact, us)
 		return
 	}
 	sketchAdd(w.sk(), us)
 }
 
 // quantiles returns the worker's median, 95th and 99th percentile request
-// times in seconds, nil without request times. A worker that kept its few
-// times gets them from scratch, a sketch made once (*scratch is nil until
-// then) and cleared for each, so that its answers are a sketch's like every
-// other worker's.
+// times in seconds, nil without request times. A worker that kept its
+// times as they are gets them from scratch, a sketch made once (*scratch is
+// nil until then) and cleared for each, so that its answers are a sketch's
+// like every other worker's.
 func (w *workerAcc) quantiles(scratch **ddsketch.DDSketch) (p50, p95, p99 *float64) {
 	w.flushMS()
 	var s *ddsketch.DDSketch
 	switch {
-	case w.sketch != nil:
-		s = w.sk()
-	case w.nFew > 0:
+	case w.dur != nil && w.dur.sketch != nil:
+		s = w.dur.sketch
+	case w.nFew > 0 || w.dur != nil && len(w.dur.exact) > 0:
 		if *scratch == nil {
 			*scratch = newSketch()
 		}
@@ -316,6 +354,11 @@ func (w *workerAcc) quantiles(scratch **ddsketch.DDSketch) (p50, p95, p99 *float
 		s.Clear()
 		for _, us := range w.few[:w.nFew] {
 			sketchAdd(s, us)
+		}
+		if w.dur != nil {
+			for _, us := range w.dur.exact {
+				sketchAdd(s, us)
+			}
 		}
 	default:
 		return nil, nil, nil
@@ -375,42 +418,56 @@ func (w *workerAcc) add(rec *parse.Record, log *PeakLog) {
 const msBins = 4096
 
 // msAfter is how many request times a worker has before whole
-// milliseconds are counted in its msBins array (16 KiB): a worker that
-// serves a few requests puts them in its sketch.
+// milliseconds are counted in its table: a worker that serves a few
+// requests keeps them as they are or in its sketch.
 const msAfter = 256
 
+// msMinBins is the least length of a millisecond table (256 bytes); it
+// grows in powers of two to hold the largest millisecond seen, up to msBins
+// (16 KiB), so a worker whose requests take up to 100 ms pays 512 bytes.
+const msMinBins = 64
+
 // addDuration records a request time in µs for the quantiles. A whole
-// millisecond goes to the array or to the sketch as the same value, so the
+// millisecond goes to the table or to the sketch as the same value, so the
 // quantiles do not depend on which.
 func (w *workerAcc) addDuration(us int64) {
-	if us%1000 == 0 && us < msBins*1000 && (w.ms != nil || w.durN > msAfter) {
-		if w.ms == nil {
-			w.ms = make([]uint32, msBins)
-		}
+	if us%1000 == 0 && us < msBins*1000 && w.dur != nil && (w.dur.ms != nil || w.durN > msAfter) {
 		w.addMS(int(us/1000), 1)
 		return
 	}
 	w.addQuantile(us)
 }
 
-// addMS adds n requests of i ms, moving a full bin into the sketch.
+// addMS adds n requests of i ms (i < msBins), growing the table to hold i
+// and moving a full bin into the sketch.
 func (w *workerAcc) addMS(i int, n uint32) {
-	if uint64(w.ms[i])+uint64(n) > 1<<32-1 {
-		_ = w.sk().AddWithCount(float64(i)/1e3, float64(w.ms[i]))
-		w.ms[i] = 0
+	d := w.durs()
+	if i >= len(d.ms) {
+		size := msMinBins
+		for size <= i {
+			size *= 2
+		}
+		d.ms = append(d.ms, make([]uint32, min(size, msBins)-len(d.ms))...)
 	}
-	w.ms[i] += n
+	if uint64(d.ms[i])+uint64(n) > 1<<32-1 {
+		_ = w.sk().AddWithCount(float64(i)/1e3, float64(d.ms[i]))
+		d.ms[i] = 0
+	}
+	d.ms[i] += n
 }
 
 // flushMS moves the exact millisecond counts into the sketch, before its
 // quantiles are read.
 func (w *workerAcc) flushMS() {
-	for i, n := range w.ms {
+	if w.dur == nil {
+		return
+	}
+	for i, n := range w.dur.ms {
 		if n > 0 {
 			_ = w.sk().AddWithCount(float64(i)/1e3, float64(n))
 		}
 	}
-	w.ms = nil
+	w.dur.ms = nil
 }
 
 // outOfRange counts a line at t outside the bounds.
@@ -479,24 +536,7 @@ func (w *workerAcc) merge(q *workerAcc) {
 	w.requests += q.requests
 	w.durSum = addMicros(w.durSum, q.durSum)
 	w.durN += q.durN
-	switch {
-	case q.sketch == nil:
-	case w.sketch == nil:
-		w.sketch = q.sketch
-		w.sk() // adds w's few request times
-	default:
-		_ = w.sketch.MergeWith(q.sketch)
-	}
-	for _, us := range q.few[:q.nFew] {
-		w.addQuantile(us)
-	}
-	if w.ms == nil {
-		w.ms = q.ms
-	} else if q.ms != nil {
-		for i, n := range q.ms {
-			w.addMS(i, n)
-		}
-	}
+	w.mergeDurations(q)
 	for i := range w.status {
 		w.status[i] += q.status[i]
 	}
@@ -514,6 +554,41 @@ func (w *workerAcc) merge(q *workerAcc) {
 	}
 	w.peak.merge(&q.peak)
 	w.win.merge(&q.win)
+}
+
+// mergeDurations adds q's request times into w's: sketches merge (their
+// bins are counts), times kept as they are are added one by one, and
+// millisecond tables add bin by bin.
+func (w *workerAcc) mergeDurations(q *workerAcc) {
+	for _, us := range q.few[:q.nFew] {
+		w.addQuantile(us)
+	}
+	qd := q.dur
+	if qd == nil {
+		return
+	}
+	switch {
+	case qd.sketch == nil:
+	case w.dur == nil || w.dur.sketch == nil:
+		w.durs().sketch = qd.sketch
+		w.sk() // adds w's request times kept as they are
+	default:
+		_ = w.dur.sketch.MergeWith(qd.sketch)
+	}
+	for _, us := range qd.exact {
+		w.addQuantile(us)
+	}
+	switch {
+	case qd.ms == nil:
+	case w.durs().ms == nil:
+		w.dur.ms = qd.ms
+	default:
+		for i, n := range qd.ms {
+			if n > 0 {
+				w.addMS(i, n)
+			}
+		}
+	}
 }
 
 // Release drops what the partial holds per worker, connection and pair of

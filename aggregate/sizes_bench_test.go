@@ -169,10 +169,15 @@ func (p *Partial) clone() *Partial {
 	c.workers = make(map[WorkerKey]*workerAcc, len(p.workers))
 	for k, w := range p.workers {
 		d := *w
-		if w.sketch != nil {
-			d.sketch = w.sketch.Copy()
+		if w.dur != nil {
+			dd := *w.dur
+			if w.dur.sketch != nil {
+				dd.sketch = w.dur.sketch.Copy()
+			}
+			dd.exact = slices.Clone(w.dur.exact)
+			dd.ms = slices.Clone(w.dur.ms)
+			d.dur = &dd
 		}
-		d.ms = slices.Clone(w.ms)
 		d.peak.inflight = slices.Clone(w.peak.inflight)
 		d.win.last = nil
 		if w.win.cells == nil && w.win.last != nil {
