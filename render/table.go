@@ -129,7 +129,7 @@ func writeInputs(ew *errWriter, rep *aggregate.Report, verbose bool, width int) 
 		head += fmt.Sprintf(" (%s)", rep.Family)
 	}
 	ew.printf("%s\n", fitWords(head, width, "    "))
-	var skipped []string
+	var skipped, read []string
 	for _, in := range rep.Inputs {
 		if in.Ignored != nil {
 			skipped = append(skipped, fmt.Sprintf("%s (%s)", Clean(in.Path), shortIgnored(in)))
@@ -139,7 +139,18 @@ func writeInputs(ew *errWriter, rep *aggregate.Report, verbose bool, width int) 
 		if in.Note != "" {
 			line += fmt.Sprintf(" (%s)", Clean(in.Note))
 		}
+		read = append(read, line)
+	}
+	// A folder of many logs lists the first few; -v lists them all.
+	more := 0
+	if !verbose && len(read) > inputsShown+1 {
+		read, more = read[:inputsShown], len(read)-inputsShown
+	}
+	for _, line := range read {
 		ew.printf("%s\n", fitWords(line, width, "    "))
+	}
+	if more > 0 {
+		ew.printf("  and %d more inputs (all with -v)\n", more)
 	}
 	if len(skipped) > 0 {
 		ew.printf("%s\n", fitWords(fmt.Sprintf("  skipped %d: %s", len(skipped), someOf(skipped, verbose)), width, "    "))
@@ -358,6 +369,9 @@ const listShown = 3
 
 // someOf joins the items of a list, or, unless all, the first listShown of
 // a longer one and how many more there are.
+// inputsShown is how many inputs read the inputs block lists without -v.
+const inputsShown = 5
+
 func someOf(items []string, all bool) string {
 	if all || len(items) <= listShown+1 {
 		return strings.Join(items, ", ")
